@@ -1,0 +1,51 @@
+# Vigil: `make run` starts the app, `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# cargo-leptos builds the server with this flag in debug mode; using it for tests too lets them
+# reuse the same compiled dependencies instead of building everything twice.
+LEPTOS_RUSTFLAGS := --cfg erase_components
+CARGO_TEST_FEATURES := --workspace --features app/ssr
+
+.PHONY: help tools build run test test-rust test-content test-e2e e2e-deps bench lint fmt clean
+
+help: ## Show the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+tools: ## Install the pinned build tools that are missing (wasm32 target, cargo-leptos, wasm-bindgen)
+	@.ci/ensure-tools
+
+build: tools ## Build the server and the browser bundle (debug)
+	cargo leptos build
+
+run: build ## Build and run Vigil on http://127.0.0.1:3000 with data in data/vigil.db
+	./target/debug/vigil serve
+
+test: build test-rust test-e2e ## Run every test: unit, database, HTTP, content and browser
+	@echo "All tests passed."
+
+test-rust: tools ## Unit, repository (SQLite, and PostgreSQL if TEST_POSTGRES_URL is set) and HTTP tests
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo nextest run $(CARGO_TEST_FEATURES) --no-fail-fast
+
+test-content: build ## Validate the course tree in content/
+	./target/debug/vigil content check content/
+
+e2e-deps: ## Install the end-to-end test packages and check for Chromium
+	@.ci/ensure-e2e
+
+test-e2e: build e2e-deps ## Browser tests, with and without JavaScript
+	cd end2end && npx playwright test
+
+bench: tools ## Benchmarks (numbers reported as ratios against an in-run baseline)
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo bench -p app --features ssr
+
+lint: ## Clippy for the server and the wasm bundle, and formatting
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo clippy $(CARGO_TEST_FEATURES) --all-targets -- -D warnings
+	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+	cargo fmt --check
+
+fmt: ## Format the code
+	cargo fmt
+
+clean: ## Remove build output (keeps data/)
+	cargo clean

@@ -1,0 +1,78 @@
+//! Signing in and out, and who is signed in.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::permissions::Permissions;
+use crate::error::AppError;
+
+/// The signed-in person, as pages see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub public_id: String,
+    pub name: String,
+    pub email: String,
+    pub job_title: String,
+    pub department: Option<String>,
+    pub permissions: Permissions,
+}
+
+/// The signed-in person, or `None` when nobody is (or the session has ended).
+#[server(prefix = "/api", endpoint = "session/current")]
+pub async fn current_session() -> Result<Option<SessionUser>, AppError> {
+    use crate::ssr::{auth::current_user, db::people, request::{app_state, respond}};
+    respond(
+        async {
+            let user = match current_user().await {
+                Ok(user) => user,
+                Err(AppError::Unauthenticated) => return Ok(None),
+                Err(other) => return Err(other),
+            };
+            let state = app_state()?;
+            let department = people::department_name(&state.db, user.person.department_id).await?;
+            Ok(Some(SessionUser {
+                public_id: user.person.public_id,
+                name: user.person.name,
+                email: user.person.email,
+                job_title: user.person.job_title,
+                department,
+                permissions: user.permissions,
+            }))
+        }
+        .await,
+    )
+}
+
+/// Signs in with email and password and goes to `next` (a path on this site) or home.
+#[server(prefix = "/api", endpoint = "session/login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::domain::next_path::safe_next_path;
+    use crate::ssr::{auth::{cookie::session_cookie, sign_in::sign_in}, request::{app_state, client_addr, respond, set_cookie}};
+    respond(
+        async {
+            let state = app_state()?;
+            let client = client_addr(state.auth.trust_forwarded_for);
+            let token = sign_in(&state.db, &state.auth, &email, password, &client, chrono::Utc::now()).await?;
+            set_cookie(session_cookie(token, state.auth.cookie_secure, state.auth.tokens.ttl()))?;
+            leptos_axum::redirect(safe_next_path(next.as_deref()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Signs out on this device: the session token is revoked and the cookie removed.
+#[server(prefix = "/api", endpoint = "session/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::ssr::{auth::{cookie::clearing_cookie, current_user::revoke_presented_token}, request::{app_state, respond, set_cookie}};
+    respond(
+        async {
+            let state = app_state()?;
+            revoke_presented_token(&state).await?;
+            set_cookie(clearing_cookie(state.auth.cookie_secure))?;
+            leptos_axum::redirect("/login?signed_out=1");
+            Ok(())
+        }
+        .await,
+    )
+}

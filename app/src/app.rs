@@ -1,0 +1,65 @@
+//! The document shell and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::components::{layout::Layout, session::SessionProvider};
+use crate::pages::{
+    account::AccountPage, compliance::CompliancePage, content::ContentPage, home::HomePage, login::LoginPage,
+    not_found::NotFound, people::PeoplePage, team::TeamPage, training::TrainingPage,
+};
+
+/// The HTML document around the app. On the server, the hydration script gets this response's
+/// CSP nonce, so the policy never needs `'unsafe-inline'`.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::csp::provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: every page renders fully on the server (`SsrMode::Async`), so redirects
+/// and status codes are set before the first byte and pages work without JavaScript.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="vigil-style" href="/pkg/vigil.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Title formatter=|title: String| if title.is_empty() { "Vigil".to_owned() } else { format!("{title} · Vigil") } />
+        <Router>
+            <SessionProvider>
+                <Layout>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/training") view=TrainingPage ssr=SsrMode::Async />
+                        <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
+                        <Route path=path!("/compliance") view=CompliancePage ssr=SsrMode::Async />
+                        <Route path=path!("/content") view=ContentPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/people") view=PeoplePage ssr=SsrMode::Async />
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    </Routes>
+                </Layout>
+            </SessionProvider>
+        </Router>
+    }
+}

@@ -1,0 +1,7 @@
+//! Building blocks shared by pages.
+
+pub mod alerts;
+pub mod guard;
+pub mod layout;
+pub mod session;
+pub mod status;

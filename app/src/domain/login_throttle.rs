@@ -1,0 +1,117 @@
+//! When repeated failed sign-ins stop further attempts, per account and per client address.
+//!
+//! Counting happens in the database so the limit holds across instances; this module only
+//! decides. Unknown accounts are throttled exactly like real ones, so the limit reveals nothing.
+
+use chrono::{DateTime, Duration, Utc};
+
+/// Limits on failed sign-ins within a sliding window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoginThrottle {
+    /// Failures for one email address before it is locked for the rest of the window.
+    pub max_per_account: usize,
+    /// Failures from one client address, across all accounts, before it is locked.
+    pub max_per_client: usize,
+    /// How far back failures count.
+    pub window: Duration,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self { max_per_account: 5, max_per_client: 20, window: Duration::minutes(15) }
+    }
+}
+
+/// A refusal: sign-in may be tried again once `until` has passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Locked {
+    pub until: DateTime<Utc>,
+}
+
+impl Locked {
+    /// Whole seconds left, never zero, for a `Retry-After` value and the user-facing message.
+    pub fn retry_after_secs(&self, now: DateTime<Utc>) -> u64 {
+        u64::try_from((self.until - now).num_seconds()).unwrap_or(0).max(1)
+    }
+}
+
+impl LoginThrottle {
+    /// The earliest time failures are counted from.
+    pub fn window_start(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now - self.window
+    }
+
+    /// Decides whether another attempt may be made, given the times of recent failures for the
+    /// account and for the client (any order; older ones are ignored).
+    pub fn check(
+        &self,
+        account_failures: &[DateTime<Utc>],
+        client_failures: &[DateTime<Utc>],
+        now: DateTime<Utc>,
+    ) -> Result<(), Locked> {
+        let account = self.lock_from(account_failures, self.max_per_account, now);
+        let client = self.lock_from(client_failures, self.max_per_client, now);
+        match account.into_iter().chain(client).max() {
+            Some(until) => Err(Locked { until }),
+            None => Ok(()),
+        }
+    }
+
+    // Locked until the oldest failure that still keeps the count at the limit leaves the window.
+    fn lock_from(&self, failures: &[DateTime<Utc>], limit: usize, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let start = self.window_start(now);
+        let mut recent: Vec<_> = failures.iter().copied().filter(|at| *at > start && *at <= now).collect();
+        if limit == 0 || recent.len() < limit {
+            return None;
+        }
+        recent.sort_unstable_by(|a, b| b.cmp(a));
+        // The limit-th newest failure is the one whose expiry brings the count below the limit.
+        recent.get(limit - 1).map(|at| *at + self.window)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(minute: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp(1_800_000_000 + minute * 60, 0).unwrap()
+    }
+
+    #[test]
+    fn a_few_failures_do_not_lock() {
+        let throttle = LoginThrottle::default();
+        assert_eq!(throttle.check(&[at(0), at(1), at(2), at(3)], &[], at(4)), Ok(()));
+    }
+
+    #[test]
+    fn the_fifth_failure_locks_the_account_until_the_oldest_counted_one_expires() {
+        let throttle = LoginThrottle::default();
+        let failures = [at(0), at(1), at(2), at(3), at(4)];
+        assert_eq!(throttle.check(&failures, &[], at(5)), Err(Locked { until: at(15) }));
+        assert_eq!(throttle.check(&failures, &[], at(15)), Ok(()));
+    }
+
+    #[test]
+    fn failures_outside_the_window_do_not_count() {
+        let throttle = LoginThrottle::default();
+        let failures = [at(0), at(1), at(20), at(21), at(22)];
+        assert_eq!(throttle.check(&failures, &[], at(23)), Ok(()));
+    }
+
+    #[test]
+    fn a_busy_client_address_is_locked_across_accounts() {
+        let throttle = LoginThrottle::default();
+        let client: Vec<_> = (0..20).map(|i| at(i / 2)).collect();
+        let locked = throttle.check(&[], &client, at(10)).unwrap_err();
+        assert_eq!(locked.until, at(15));
+        assert_eq!(locked.retry_after_secs(at(10)), 300);
+    }
+
+    #[test]
+    fn retry_after_is_never_zero() {
+        let locked = Locked { until: at(1) };
+        assert_eq!(locked.retry_after_secs(at(1)), 1);
+        assert_eq!(locked.retry_after_secs(at(2)), 1);
+    }
+}

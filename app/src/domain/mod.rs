@@ -1,0 +1,12 @@
+//! Vigil's domain: plain Rust with no web, database or UI imports, tested without either.
+//!
+//! Server functions and the command line load data, call into these modules, and save.
+
+pub mod email;
+pub mod job_role;
+pub mod login_throttle;
+pub mod navigation;
+pub mod next_path;
+pub mod password_policy;
+pub mod permissions;
+pub mod person;

@@ -1,0 +1,255 @@
+//! Vigil's one error type, shared by server functions and the pages that show their results.
+//!
+//! Policy:
+//! - Every variant has a user-facing message that says what to do; nothing in it comes from SQL,
+//!   file paths, stack traces or other internals. Internal causes are logged where they happen
+//!   (see `AppError::internal`) and the user sees an opaque reference to quote.
+//! - Messages are a closed set: variants carry only enums and numbers, never free text. Without
+//!   JavaScript, Leptos carries a server function's error back in the page URL, and a URL can be
+//!   crafted by anyone; a closed set means a crafted link can only show Vigil's own wording.
+//! - Each variant maps explicitly to an HTTP status (`AppError::status`).
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+/// Everything a Vigil request can fail with, as the user sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    #[error("{0} was not found. It may have been removed, or the link may be wrong.")]
+    NotFound(Resource),
+    #[error("The email address or password is not right. Check both and try again.")]
+    InvalidCredentials,
+    #[error(
+        "Too many failed sign-in attempts. Wait {} before trying again, or ask an administrator to reset your password.",
+        wait_phrase(*retry_after_secs)
+    )]
+    RateLimited { retry_after_secs: u64 },
+    #[error("{0}")]
+    Invalid(Invalid),
+    #[error("{0}")]
+    Conflict(Conflict),
+    #[error("The request was not understood. Reload the page and try again.")]
+    BadRequest,
+    #[error("Vigil could not be reached. Check your connection and try again.")]
+    Unreachable,
+    #[error(
+        "Something went wrong on our side, and nothing was changed. Try again; if it keeps happening, give your administrator the reference {reference:08x}."
+    )]
+    Internal { reference: u32 },
+}
+
+/// Things that can be missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Resource {
+    #[error("That person")]
+    Person,
+    #[error("That job role")]
+    JobRole,
+    #[error("That department")]
+    Department,
+    #[error("That page")]
+    Page,
+}
+
+/// Input fields that validation messages name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Field {
+    #[error("Email address")]
+    Email,
+    #[error("Password")]
+    Password,
+    #[error("Current password")]
+    CurrentPassword,
+    #[error("Name")]
+    Name,
+    #[error("Job title")]
+    JobTitle,
+    #[error("Department")]
+    Department,
+    #[error("Hire date")]
+    HireDate,
+    #[error("Manager")]
+    Manager,
+    #[error("Job role")]
+    JobRole,
+}
+
+/// Why input was refused. Each says what to change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Invalid {
+    #[error("{0} is required.")]
+    Required(Field),
+    #[error("{0} is too long: use at most {1} characters.")]
+    TooLong(Field, usize),
+    #[error("{0} contains control characters; remove them.")]
+    ControlCharacters(Field),
+    #[error("{0} must be a date written as YYYY-MM-DD.")]
+    DateFormat(Field),
+    #[error("That is not a valid email address. Use the form name@example.com.")]
+    EmailFormat,
+    #[error("Choose a password of at least {0} characters. Three or four unrelated words make a strong one that is easy to remember.")]
+    PasswordTooShort(usize),
+    #[error("Choose a password of at most {0} characters.")]
+    PasswordTooLong(usize),
+    #[error("That password is one of the most common choices and easy to guess. Choose another.")]
+    PasswordTooCommon,
+    #[error("Do not use your email address in your password. Choose another.")]
+    PasswordContainsEmail,
+    #[error("The two new passwords do not match. Type the same password in both fields.")]
+    PasswordsDoNotMatch,
+    #[error("Your current password is not right, so nothing was changed.")]
+    CurrentPasswordWrong,
+    #[error("The new password must differ from the current one.")]
+    PasswordUnchanged,
+    #[error("A person cannot be their own manager, directly or through their reports.")]
+    ManagerCycle,
+    #[error("There is no job role called that. Use one of the roles listed in the form.")]
+    UnknownJobRole,
+}
+
+/// Requests that clash with what is already stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Conflict {
+    #[error("Somebody already uses that email address.")]
+    EmailTaken,
+    #[error("This person is already deactivated.")]
+    AlreadyDeactivated,
+}
+
+fn wait_phrase(seconds: u64) -> String {
+    let minutes = seconds.div_ceil(60);
+    match minutes {
+        0 | 1 => "a minute".to_owned(),
+        n => format!("{n} minutes"),
+    }
+}
+
+impl AppError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::Invalid(_) => 422,
+            Self::RateLimited { .. } => 429,
+            Self::BadRequest => 400,
+            Self::Unreachable => 503,
+            Self::Internal { .. } => 500,
+        }
+    }
+
+    /// The field an `Invalid` error is about, so a form can mark it.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Self::Invalid(Invalid::Required(field) | Invalid::TooLong(field, _))
+            | Self::Invalid(Invalid::ControlCharacters(field) | Invalid::DateFormat(field)) => Some(*field),
+            Self::Invalid(Invalid::EmailFormat) | Self::Conflict(Conflict::EmailTaken) => Some(Field::Email),
+            Self::Invalid(
+                Invalid::PasswordTooShort(_)
+                | Invalid::PasswordTooLong(_)
+                | Invalid::PasswordTooCommon
+                | Invalid::PasswordContainsEmail
+                | Invalid::PasswordsDoNotMatch
+                | Invalid::PasswordUnchanged,
+            ) => Some(Field::Password),
+            Self::Invalid(Invalid::CurrentPasswordWrong) => Some(Field::CurrentPassword),
+            Self::Invalid(Invalid::ManagerCycle) => Some(Field::Manager),
+            Self::Invalid(Invalid::UnknownJobRole) => Some(Field::JobRole),
+            _ => None,
+        }
+    }
+}
+
+impl From<Invalid> for AppError {
+    fn from(invalid: Invalid) -> Self {
+        Self::Invalid(invalid)
+    }
+}
+
+impl From<Conflict> for AppError {
+    fn from(conflict: Conflict) -> Self {
+        Self::Conflict(conflict)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Unreachable,
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function transport failed");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                Self::Internal { reference: 0 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_maps_to_a_client_or_server_status() {
+        let cases = [
+            (AppError::Unauthenticated, 401),
+            (AppError::Forbidden, 403),
+            (AppError::NotFound(Resource::Person), 404),
+            (AppError::InvalidCredentials, 401),
+            (AppError::RateLimited { retry_after_secs: 10 }, 429),
+            (AppError::Invalid(Invalid::EmailFormat), 422),
+            (AppError::Conflict(Conflict::EmailTaken), 409),
+            (AppError::BadRequest, 400),
+            (AppError::Internal { reference: 1 }, 500),
+        ];
+        for (error, status) in cases {
+            assert_eq!(error.status(), status, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn internal_errors_show_only_a_reference() {
+        let message = AppError::Internal { reference: 0xdead_beef }.to_string();
+        assert!(message.contains("deadbeef"), "{message}");
+        assert!(message.contains("nothing was changed"), "{message}");
+    }
+
+    #[test]
+    fn rate_limit_messages_round_up_to_minutes() {
+        let message = AppError::RateLimited { retry_after_secs: 61 }.to_string();
+        assert!(message.contains("Wait 2 minutes"), "{message}");
+        let message = AppError::RateLimited { retry_after_secs: 5 }.to_string();
+        assert!(message.contains("Wait a minute"), "{message}");
+    }
+
+    #[test]
+    fn validation_messages_name_the_field_and_the_fix() {
+        let message = AppError::from(Invalid::TooLong(Field::JobTitle, 200)).to_string();
+        assert_eq!(message, "Job title is too long: use at most 200 characters.");
+        assert_eq!(AppError::from(Invalid::TooLong(Field::JobTitle, 200)).field(), Some(Field::JobTitle));
+    }
+
+    #[test]
+    fn errors_round_trip_through_their_wire_encoding() {
+        let error = AppError::RateLimited { retry_after_secs: 42 };
+        let bytes = error.ser();
+        assert_eq!(AppError::de(bytes), error);
+    }
+}

@@ -1,0 +1,87 @@
+//! Signing in.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos::server_fn::{ServerFn, error::ServerFnUrlError};
+use leptos_meta::Title;
+use leptos_router::{components::Redirect, hooks::use_query_map};
+
+use crate::components::alerts::{ErrorAlert, SuccessAlert};
+use crate::api::session::Login;
+use crate::components::session::use_session;
+use crate::error::AppError;
+
+/// The sign-in form. Posts to the `login` server function, with or without JavaScript.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let notice = Signal::derive(move || {
+        let query = query.read();
+        if query.get("signed_out_everywhere").is_some() {
+            Some("You have been signed out on every device.")
+        } else if query.get("signed_out").is_some() {
+            Some("You have been signed out.")
+        } else {
+            None
+        }
+    });
+    let login = session.map(|session| session.login);
+    // Without JavaScript the error comes back in the URL. Leptos hands URL errors only to actions
+    // created inside <Routes>, and the login action lives above it (the session depends on it),
+    // so read it here.
+    let url_error = Signal::derive(move || {
+        let query = query.read();
+        if query.get("__path").as_deref() != Some(<Login as ServerFn>::PATH) {
+            return None;
+        }
+        query.get("__err").map(|encoded| ServerFnUrlError::<AppError>::decode_err(&encoded))
+    });
+    let error = Signal::derive(move || match login.and_then(|login| login.value().get()) {
+        Some(result) => result.err(),
+        None => url_error.get(),
+    });
+    let pending = Signal::derive(move || login.is_some_and(|login| login.pending().get()));
+
+    view! {
+        <Title text="Sign in" />
+        <AlreadySignedIn />
+        <section class="auth-card" aria-labelledby="sign-in-heading">
+            <h1 id="sign-in-heading">"Sign in to Vigil"</h1>
+            <SuccessAlert message=notice />
+            <ErrorAlert error />
+            {login.map(|login| view! {
+                <ActionForm action=login attr:class="form">
+                    <div class="field">
+                        <label for="email">"Email address"</label>
+                        <input id="email" name="email" type="email" autocomplete="username" required />
+                    </div>
+                    <div class="field">
+                        <label for="password">"Password"</label>
+                        <input id="password" name="password" type="password" autocomplete="current-password" required />
+                    </div>
+                    <input type="hidden" name="next" value=next />
+                    <button type="submit" class="button button-primary" disabled=move || pending.get()>
+                        {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+            })}
+            <p class="hint">"Forgotten your password? Ask your Vigil administrator to set a new one."</p>
+        </section>
+    }
+}
+
+/// Someone already signed in who opens the sign-in page goes home instead.
+#[component]
+fn AlreadySignedIn() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let user = session?.user.await.ok().flatten();
+                user.map(|_| view! { <Redirect path="/" /> })
+            })}
+        </Suspense>
+    }
+}

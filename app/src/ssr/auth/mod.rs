@@ -1,0 +1,10 @@
+//! Sign-in, sessions and who is asking.
+
+pub mod cookie;
+pub mod current_user;
+pub mod jwt;
+pub mod password;
+pub mod password_change;
+pub mod sign_in;
+
+pub use current_user::{CurrentUser, current_user};

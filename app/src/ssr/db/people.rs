@@ -1,0 +1,187 @@
+//! People, their departments and job roles.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
+};
+
+use super::entities::{department, job_role, person, person_role};
+
+/// Truncates to whole milliseconds, the precision session tokens carry.
+pub fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_millis(at.timestamp_millis()).unwrap_or(at)
+}
+
+/// The person with this (normalised) email, active or not.
+pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find().filter(person::Column::Email.eq(email)).one(db).await
+}
+
+/// The person with this public id.
+pub async fn find_by_public_id(db: &impl ConnectionTrait, public_id: &str) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find().filter(person::Column::PublicId.eq(public_id)).one(db).await
+}
+
+/// The person with this database id.
+pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find_by_id(id).one(db).await
+}
+
+/// Whether anyone active reports directly to this person.
+pub async fn has_active_reports(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let reports = person::Entity::find()
+        .filter(person::Column::ManagerId.eq(id))
+        .filter(person::Column::Active.eq(true))
+        .count(db)
+        .await?;
+    Ok(reports > 0)
+}
+
+/// How many people there are, active or not.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    person::Entity::find().count(db).await
+}
+
+/// The slugs of a person's job roles.
+pub async fn role_slugs(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<String>, DbErr> {
+    let links = person_role::Entity::find().filter(person_role::Column::PersonId.eq(person_id)).all(db).await?;
+    let ids: Vec<i64> = links.iter().map(|link| link.role_id).collect();
+    let roles = job_role::Entity::find()
+        .filter(job_role::Column::Id.is_in(ids))
+        .order_by_asc(job_role::Column::Name)
+        .all(db)
+        .await?;
+    Ok(roles.into_iter().map(|role| role.slug).collect())
+}
+
+/// A department's name.
+pub async fn department_name(db: &impl ConnectionTrait, id: Option<i64>) -> Result<Option<String>, DbErr> {
+    match id {
+        Some(id) => Ok(department::Entity::find_by_id(id).one(db).await?.map(|d| d.name)),
+        None => Ok(None),
+    }
+}
+
+/// The department with this name (ignoring case), created if missing.
+pub async fn department_named(db: &impl ConnectionTrait, name: &str, now: DateTime<Utc>) -> Result<department::Model, DbErr> {
+    let all = department::Entity::find().all(db).await?;
+    if let Some(existing) = all.into_iter().find(|d| d.name.eq_ignore_ascii_case(name)) {
+        return Ok(existing);
+    }
+    department::ActiveModel { name: Set(name.to_owned()), created_at: Set(now), ..Default::default() }
+        .insert(db)
+        .await
+}
+
+/// The fields of a new person row.
+pub struct NewPersonRow {
+    pub public_id: String,
+    pub email: String,
+    pub name: String,
+    pub department_id: Option<i64>,
+    pub job_title: String,
+    pub hire_date: NaiveDate,
+    pub manager_id: Option<i64>,
+    pub is_compliance_admin: bool,
+    pub is_platform_admin: bool,
+    pub password_hash: Option<String>,
+}
+
+/// Inserts a person.
+pub async fn insert(db: &impl ConnectionTrait, row: NewPersonRow, now: DateTime<Utc>) -> Result<person::Model, DbErr> {
+    let now = to_millis(now);
+    person::ActiveModel {
+        public_id: Set(row.public_id),
+        email: Set(row.email),
+        name: Set(row.name),
+        department_id: Set(row.department_id),
+        job_title: Set(row.job_title),
+        hire_date: Set(row.hire_date),
+        manager_id: Set(row.manager_id),
+        active: Set(true),
+        is_compliance_admin: Set(row.is_compliance_admin),
+        is_platform_admin: Set(row.is_platform_admin),
+        password_hash: Set(row.password_hash),
+        sessions_valid_after: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        deactivated_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Replaces a person's job roles.
+pub async fn replace_roles(db: &impl ConnectionTrait, person_id: i64, role_ids: &[i64]) -> Result<(), DbErr> {
+    person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(person_id)).exec(db).await?;
+    let rows = role_ids.iter().map(|role_id| person_role::ActiveModel { person_id: Set(person_id), role_id: Set(*role_id) });
+    person_role::Entity::insert_many(rows).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// Stores a new password hash and ends every existing session.
+pub async fn set_password_hash(db: &impl ConnectionTrait, id: i64, hash: String, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let now = to_millis(now);
+    person::ActiveModel {
+        id: Set(id),
+        password_hash: Set(Some(hash)),
+        sessions_valid_after: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
+/// Ends every session issued before `now`.
+pub async fn revoke_sessions(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let now = to_millis(now);
+    person::ActiveModel { id: Set(id), sessions_valid_after: Set(now), updated_at: Set(now), ..Default::default() }
+        .update(db)
+        .await
+        .map(|_| ())
+}
+
+/// Marks a person as having left: no sign-in, no sessions, no obligations. History stays.
+pub async fn deactivate(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let now = to_millis(now);
+    person::ActiveModel {
+        id: Set(id),
+        active: Set(false),
+        deactivated_at: Set(Some(now)),
+        sessions_valid_after: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
+/// Sets the admin flags.
+pub async fn set_admin_flags(
+    db: &impl ConnectionTrait,
+    id: i64,
+    compliance_admin: bool,
+    platform_admin: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    person::ActiveModel {
+        id: Set(id),
+        is_compliance_admin: Set(compliance_admin),
+        is_platform_admin: Set(platform_admin),
+        updated_at: Set(to_millis(now)),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
+/// Everyone, ordered by name.
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<person::Model>, DbErr> {
+    person::Entity::find().order_by_asc(person::Column::Name).order_by_asc(person::Column::Id).all(db).await
+}

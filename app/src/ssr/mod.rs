@@ -1,0 +1,14 @@
+//! Server-only code: database, authentication and request plumbing. Compiled with the `ssr`
+//! feature only, so none of it (nor sea-orm, argon2 or jsonwebtoken) reaches the wasm bundle.
+
+pub mod auth;
+pub mod csp;
+pub mod db;
+pub mod demo;
+pub mod failure;
+pub mod people_admin;
+pub mod request;
+pub mod state;
+
+pub use failure::internal;
+pub use state::{AppState, AuthSettings};

@@ -1,0 +1,33 @@
+//! The state every request handler and server function receives, passed explicitly through
+//! axum state and Leptos context: no globals.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+use super::auth::jwt::SessionTokens;
+use crate::domain::login_throttle::LoginThrottle;
+
+/// Shared, cheaply cloned application state.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub auth: Arc<AuthSettings>,
+}
+
+/// How sessions are issued and checked.
+pub struct AuthSettings {
+    pub tokens: SessionTokens,
+    /// Adds `Secure` (and the `__Host-` name prefix) to the session cookie; off only in
+    /// development mode over plain HTTP.
+    pub cookie_secure: bool,
+    /// An argon2id hash of a random string, verified against when an email is unknown so that
+    /// unknown accounts take as long to refuse as wrong passwords.
+    pub dummy_password_hash: String,
+    pub throttle: LoginThrottle,
+    /// Take the client address from the last `X-Forwarded-For` hop (behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}

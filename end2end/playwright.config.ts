@@ -1,0 +1,56 @@
+import { defineConfig } from "@playwright/test";
+
+// The server under test: the debug build, a fresh SQLite database with the demo organisation,
+// on its own port so it never collides with `make run`.
+export const PORT = 3100;
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
+const DATA_DIR = ".vigil-e2e";
+
+const chromium = {
+  executablePath: "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  // One worker: the tests share one server and one organisation, and the machine has 2 cores.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL: BASE_URL,
+    trace: "retain-on-failure",
+    launchOptions: chromium,
+  },
+  projects: [
+    { name: "with-js", use: { javaScriptEnabled: true } },
+    { name: "no-js", use: { javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: `rm -rf ${DATA_DIR} && mkdir -p ${DATA_DIR} && ../target/debug/vigil serve`,
+    url: `${BASE_URL}/login`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: `sqlite://${DATA_DIR}/vigil.db`,
+      VIGIL_LISTEN: `127.0.0.1:${PORT}`,
+      VIGIL_SITE_ROOT: "../target/site",
+      VIGIL_CONTENT_DIR: "../content",
+      VIGIL_DEMO: "true",
+      RUST_LOG: "warn",
+    },
+  },
+});

@@ -1,0 +1,21 @@
+//! Vigil's database schema as reversible, date-stamped migrations.
+//!
+//! Every migration uses sea-orm's backend-neutral schema builder so that SQLite (the embedded
+//! default) and PostgreSQL share one migration set. Each `down` undoes exactly its `up`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_organisation;
+mod m20261121_000002_create_sign_in_tables;
+
+/// The ordered list of Vigil's migrations.
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_create_organisation::Migration),
+            Box::new(m20261121_000002_create_sign_in_tables::Migration),
+        ]
+    }
+}

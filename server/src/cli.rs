@@ -1,0 +1,110 @@
+//! The `vigil` command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Vigil: security awareness training you can prove to an auditor.
+#[derive(Debug, Parser)]
+#[command(name = "vigil", version, about, long_about = None)]
+pub struct Cli {
+    /// A TOML configuration file (see docs/configuration.md). Environment variables win over it.
+    #[arg(long, global = true, env = "VIGIL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The database to use, overriding DATABASE_URL: sqlite://path.db or postgres://…
+    #[arg(long, global = true, value_name = "URL")]
+    pub database: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (migrates the database and imports content first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage people and their access.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Load the demo organisation (40 people in four departments) into the database.
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on, overriding VIGIL_LISTEN (default 127.0.0.1:3000).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a person. Prints a generated password unless --password-stdin is given.
+    Add(UserAddArgs),
+    /// Replace a person's job roles and, optionally, their admin permissions.
+    SetRole(SetRoleArgs),
+    /// Deactivate a person: sessions end at once and they owe no more training.
+    Deactivate {
+        /// The person's email address.
+        email: String,
+    },
+    /// List everybody with department, manager, roles and status.
+    List,
+    /// Set a new password for a person (read from standard input) and end their sessions.
+    SetPassword {
+        /// The person's email address.
+        email: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Email address; also the sign-in name.
+    #[arg(long)]
+    pub email: String,
+    /// Full name.
+    #[arg(long)]
+    pub name: String,
+    /// Department; created if it does not exist yet.
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Job title.
+    #[arg(long, default_value = "")]
+    pub job_title: String,
+    /// Hire date as YYYY-MM-DD (default today).
+    #[arg(long)]
+    pub hire_date: Option<String>,
+    /// The manager's email address.
+    #[arg(long)]
+    pub manager: Option<String>,
+    /// A job role slug (repeat for several), e.g. secure-development-engineer. Everyone is also an employee.
+    #[arg(long = "role", value_name = "SLUG")]
+    pub roles: Vec<String>,
+    /// Make the person a compliance administrator.
+    #[arg(long)]
+    pub compliance_admin: bool,
+    /// Make the person a platform administrator.
+    #[arg(long)]
+    pub platform_admin: bool,
+    /// Read the password from standard input instead of generating one.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SetRoleArgs {
+    /// The person's email address.
+    pub email: String,
+    /// A job role slug (repeat for several). Replaces the current roles; employee is always kept.
+    #[arg(long = "role", value_name = "SLUG")]
+    pub roles: Vec<String>,
+    /// Grant or remove compliance administration.
+    #[arg(long, value_name = "true|false")]
+    pub compliance_admin: Option<bool>,
+    /// Grant or remove platform administration.
+    #[arg(long, value_name = "true|false")]
+    pub platform_admin: Option<bool>,
+}

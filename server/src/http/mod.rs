@@ -1,0 +1,4 @@
+//! HTTP plumbing around the Leptos app: security headers and cross-site request refusal.
+
+pub mod csrf;
+pub mod security_headers;
