@@ -10,8 +10,9 @@ use leptos_router::{
 
 use crate::components::{layout::Layout, session::SessionProvider};
 use crate::pages::{
-    account::AccountPage, compliance::CompliancePage, content::ContentPage, home::HomePage, login::LoginPage,
-    not_found::NotFound, people::PeoplePage, team::TeamPage, training::TrainingPage,
+    account::AccountPage, compliance::CompliancePage, content::ContentPage, home::HomePage,
+    login::LoginPage, not_found::NotFound, people::PeoplePage, team::TeamPage,
+    training::TrainingPage,
 };
 
 /// The HTML document around the app. On the server, the hydration script gets this response's

@@ -9,11 +9,11 @@
 //!   crafted by anyone; a closed set means a crafted link can only show Vigil's own wording.
 //! - Each variant maps explicitly to an HTTP status (`AppError::status`).
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 
 /// Everything a Vigil request can fail with, as the user sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -94,7 +94,9 @@ pub enum Invalid {
     DateFormat(Field),
     #[error("That is not a valid email address. Use the form name@example.com.")]
     EmailFormat,
-    #[error("Choose a password of at least {0} characters. Three or four unrelated words make a strong one that is easy to remember.")]
+    #[error(
+        "Choose a password of at least {0} characters. Three or four unrelated words make a strong one that is easy to remember."
+    )]
     PasswordTooShort(usize),
     #[error("Choose a password of at most {0} characters.")]
     PasswordTooLong(usize),
@@ -151,8 +153,12 @@ impl AppError {
     pub fn field(&self) -> Option<Field> {
         match self {
             Self::Invalid(Invalid::Required(field) | Invalid::TooLong(field, _))
-            | Self::Invalid(Invalid::ControlCharacters(field) | Invalid::DateFormat(field)) => Some(*field),
-            Self::Invalid(Invalid::EmailFormat) | Self::Conflict(Conflict::EmailTaken) => Some(Field::Email),
+            | Self::Invalid(Invalid::ControlCharacters(field) | Invalid::DateFormat(field)) => {
+                Some(*field)
+            }
+            Self::Invalid(Invalid::EmailFormat) | Self::Conflict(Conflict::EmailTaken) => {
+                Some(Field::Email)
+            }
             Self::Invalid(
                 Invalid::PasswordTooShort(_)
                 | Invalid::PasswordTooLong(_)
@@ -213,7 +219,12 @@ mod tests {
             (AppError::Forbidden, 403),
             (AppError::NotFound(Resource::Person), 404),
             (AppError::InvalidCredentials, 401),
-            (AppError::RateLimited { retry_after_secs: 10 }, 429),
+            (
+                AppError::RateLimited {
+                    retry_after_secs: 10,
+                },
+                429,
+            ),
             (AppError::Invalid(Invalid::EmailFormat), 422),
             (AppError::Conflict(Conflict::EmailTaken), 409),
             (AppError::BadRequest, 400),
@@ -226,29 +237,46 @@ mod tests {
 
     #[test]
     fn internal_errors_show_only_a_reference() {
-        let message = AppError::Internal { reference: 0xdead_beef }.to_string();
+        let message = AppError::Internal {
+            reference: 0xdead_beef,
+        }
+        .to_string();
         assert!(message.contains("deadbeef"), "{message}");
         assert!(message.contains("nothing was changed"), "{message}");
     }
 
     #[test]
     fn rate_limit_messages_round_up_to_minutes() {
-        let message = AppError::RateLimited { retry_after_secs: 61 }.to_string();
+        let message = AppError::RateLimited {
+            retry_after_secs: 61,
+        }
+        .to_string();
         assert!(message.contains("Wait 2 minutes"), "{message}");
-        let message = AppError::RateLimited { retry_after_secs: 5 }.to_string();
+        let message = AppError::RateLimited {
+            retry_after_secs: 5,
+        }
+        .to_string();
         assert!(message.contains("Wait a minute"), "{message}");
     }
 
     #[test]
     fn validation_messages_name_the_field_and_the_fix() {
         let message = AppError::from(Invalid::TooLong(Field::JobTitle, 200)).to_string();
-        assert_eq!(message, "Job title is too long: use at most 200 characters.");
-        assert_eq!(AppError::from(Invalid::TooLong(Field::JobTitle, 200)).field(), Some(Field::JobTitle));
+        assert_eq!(
+            message,
+            "Job title is too long: use at most 200 characters."
+        );
+        assert_eq!(
+            AppError::from(Invalid::TooLong(Field::JobTitle, 200)).field(),
+            Some(Field::JobTitle)
+        );
     }
 
     #[test]
     fn errors_round_trip_through_their_wire_encoding() {
-        let error = AppError::RateLimited { retry_after_secs: 42 };
+        let error = AppError::RateLimited {
+            retry_after_secs: 42,
+        };
         let bytes = error.ser();
         assert_eq!(AppError::de(bytes), error);
     }

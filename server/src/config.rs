@@ -93,7 +93,9 @@ pub enum ConfigError {
         "VIGIL_SECRET is not set. Production mode needs a signing secret of at least 32 characters: set VIGIL_SECRET (or VIGIL_SECRET_FILE), for example to the output of `openssl rand -base64 48`."
     )]
     MissingSecret,
-    #[error("VIGIL_SECRET is too short ({0} characters). Use at least 32 random characters, for example `openssl rand -base64 48`.")]
+    #[error(
+        "VIGIL_SECRET is too short ({0} characters). Use at least 32 random characters, for example `openssl rand -base64 48`."
+    )]
     ShortSecret(usize),
     #[error("VIGIL_SECRET_FILE {path}: {reason}")]
     SecretFile { path: PathBuf, reason: String },
@@ -101,7 +103,9 @@ pub enum ConfigError {
         "VIGIL_PUBLIC_URL is not set. Production mode needs the https address people use to reach Vigil, for example https://vigil.example.com."
     )]
     MissingPublicUrl,
-    #[error("VIGIL_PUBLIC_URL must start with https:// in production mode (session cookies are sent over HTTPS only); got {0}.")]
+    #[error(
+        "VIGIL_PUBLIC_URL must start with https:// in production mode (session cookies are sent over HTTPS only); got {0}."
+    )]
     InsecurePublicUrl(String),
     #[error("{name} is not valid: {reason}")]
     Invalid { name: &'static str, reason: String },
@@ -113,7 +117,11 @@ impl Config {
     /// Reads the configuration from the process environment and the optional file.
     pub fn load(config_file: Option<&Path>, overrides: Overrides) -> Result<Self, ConfigError> {
         let file = read_file(config_file)?;
-        Self::from_sources(file, &|name| std::env::var(name).ok().filter(|v| !v.is_empty()), overrides)
+        Self::from_sources(
+            file,
+            &|name| std::env::var(name).ok().filter(|v| !v.is_empty()),
+            overrides,
+        )
     }
 
     /// Builds the configuration from a parsed file, an environment lookup and overrides.
@@ -127,43 +135,71 @@ impl Config {
             Some(raw) => parse_mode(&raw)?,
             None => file.mode.unwrap_or(Mode::Development),
         };
-        let listen_raw = overrides.listen.or_else(|| env("VIGIL_LISTEN")).or(file.listen).unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let listen_raw = overrides
+            .listen
+            .or_else(|| env("VIGIL_LISTEN"))
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
         let listen: SocketAddr = listen_raw.parse().map_err(|err| ConfigError::Invalid {
             name: "VIGIL_LISTEN",
-            reason: format!("{listen_raw:?} is not an address and port such as 127.0.0.1:3000 ({err})"),
+            reason: format!(
+                "{listen_raw:?} is not an address and port such as 127.0.0.1:3000 ({err})"
+            ),
         })?;
         let database_url = overrides
             .database_url
             .or_else(|| env("DATABASE_URL"))
             .or(file.database_url)
             .unwrap_or_else(|| "sqlite://data/vigil.db".to_owned());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
             return Err(ConfigError::Invalid {
                 name: "DATABASE_URL",
-                reason: "use sqlite://path/to/file.db or postgres://user:password@host/database".to_owned(),
+                reason: "use sqlite://path/to/file.db or postgres://user:password@host/database"
+                    .to_owned(),
             });
         }
 
         let public_url = match env("VIGIL_PUBLIC_URL").or(file.public_url) {
-            Some(raw) => Url::parse(&raw).map_err(|err| ConfigError::Invalid { name: "VIGIL_PUBLIC_URL", reason: err.to_string() })?,
+            Some(raw) => Url::parse(&raw).map_err(|err| ConfigError::Invalid {
+                name: "VIGIL_PUBLIC_URL",
+                reason: err.to_string(),
+            })?,
             None if mode == Mode::Production => return Err(ConfigError::MissingPublicUrl),
-            None => Url::parse(&format!("http://{listen}")).map_err(|err| ConfigError::Invalid { name: "VIGIL_LISTEN", reason: err.to_string() })?,
+            None => {
+                Url::parse(&format!("http://{listen}")).map_err(|err| ConfigError::Invalid {
+                    name: "VIGIL_LISTEN",
+                    reason: err.to_string(),
+                })?
+            }
         };
         if mode == Mode::Production && public_url.scheme() != "https" {
             return Err(ConfigError::InsecurePublicUrl(public_url.to_string()));
         }
 
-        let secret_file = env("VIGIL_SECRET_FILE").map(PathBuf::from).or(file.secret_file);
+        let secret_file = env("VIGIL_SECRET_FILE")
+            .map(PathBuf::from)
+            .or(file.secret_file);
         let configured_secret = match (env("VIGIL_SECRET"), secret_file) {
             (Some(secret), _) => Some(secret),
             (None, Some(path)) => Some(read_secret_file(&path)?),
             (None, None) => None,
         };
         let (secret, secret_source) = match configured_secret {
-            Some(secret) if secret.trim().chars().count() < 32 => return Err(ConfigError::ShortSecret(secret.trim().chars().count())),
-            Some(secret) => (Secret(secret.trim().as_bytes().to_vec()), SecretSource::Configured),
+            Some(secret) if secret.trim().chars().count() < 32 => {
+                return Err(ConfigError::ShortSecret(secret.trim().chars().count()));
+            }
+            Some(secret) => (
+                Secret(secret.trim().as_bytes().to_vec()),
+                SecretSource::Configured,
+            ),
             None if mode == Mode::Production => return Err(ConfigError::MissingSecret),
-            None => (Secret(rand::random::<[u8; 32]>().to_vec()), SecretSource::GeneratedForDevelopment),
+            None => (
+                Secret(rand::random::<[u8; 32]>().to_vec()),
+                SecretSource::GeneratedForDevelopment,
+            ),
         };
 
         let trust_forwarded_for = match env("VIGIL_TRUST_FORWARDED_FOR") {
@@ -171,11 +207,17 @@ impl Config {
             None => file.trust_forwarded_for.unwrap_or(false),
         };
         let session_hours = match env("VIGIL_SESSION_HOURS") {
-            Some(raw) => raw.parse().map_err(|_| ConfigError::Invalid { name: "VIGIL_SESSION_HOURS", reason: format!("{raw:?} is not a whole number of hours") })?,
+            Some(raw) => raw.parse().map_err(|_| ConfigError::Invalid {
+                name: "VIGIL_SESSION_HOURS",
+                reason: format!("{raw:?} is not a whole number of hours"),
+            })?,
             None => file.session_hours.unwrap_or(8),
         };
         if !(1..=720).contains(&session_hours) {
-            return Err(ConfigError::Invalid { name: "VIGIL_SESSION_HOURS", reason: "use between 1 and 720 hours".to_owned() });
+            return Err(ConfigError::Invalid {
+                name: "VIGIL_SESSION_HOURS",
+                reason: "use between 1 and 720 hours".to_owned(),
+            });
         }
         let demo_on_empty = match env("VIGIL_DEMO") {
             Some(raw) => parse_bool("VIGIL_DEMO", &raw)?,
@@ -189,8 +231,14 @@ impl Config {
             public_url,
             secret,
             secret_source,
-            site_root: env("VIGIL_SITE_ROOT").map(PathBuf::from).or(file.site_root).unwrap_or_else(discover_site_root),
-            content_dir: env("VIGIL_CONTENT_DIR").map(PathBuf::from).or(file.content_dir).unwrap_or_else(|| PathBuf::from("content")),
+            site_root: env("VIGIL_SITE_ROOT")
+                .map(PathBuf::from)
+                .or(file.site_root)
+                .unwrap_or_else(discover_site_root),
+            content_dir: env("VIGIL_CONTENT_DIR")
+                .map(PathBuf::from)
+                .or(file.content_dir)
+                .unwrap_or_else(|| PathBuf::from("content")),
             trust_forwarded_for,
             session_hours,
             demo_on_empty,
@@ -200,7 +248,10 @@ impl Config {
     /// The settings the command-line tools need: the database and the public address. Unlike
     /// `load`, it does not need a signing secret, so `vigil user …` works on a production host
     /// without one in the shell's environment.
-    pub fn load_for_tools(config_file: Option<&Path>, overrides: Overrides) -> Result<ToolConfig, ConfigError> {
+    pub fn load_for_tools(
+        config_file: Option<&Path>,
+        overrides: Overrides,
+    ) -> Result<ToolConfig, ConfigError> {
         let file = read_file(config_file)?;
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let database_url = overrides
@@ -210,8 +261,18 @@ impl Config {
             .unwrap_or_else(|| "sqlite://data/vigil.db".to_owned());
         let public_url = env("VIGIL_PUBLIC_URL")
             .or(file.public_url)
-            .unwrap_or_else(|| format!("http://{}", env("VIGIL_LISTEN").or(file.listen).unwrap_or_else(|| "127.0.0.1:3000".to_owned())));
-        Ok(ToolConfig { database_url, public_url })
+            .unwrap_or_else(|| {
+                format!(
+                    "http://{}",
+                    env("VIGIL_LISTEN")
+                        .or(file.listen)
+                        .unwrap_or_else(|| "127.0.0.1:3000".to_owned())
+                )
+            });
+        Ok(ToolConfig {
+            database_url,
+            public_url,
+        })
     }
 
     /// The public URL without a trailing slash, for messages and token issuer.
@@ -224,19 +285,31 @@ fn read_file(path: Option<&Path>) -> Result<FileConfig, ConfigError> {
     let Some(path) = path else {
         return Ok(FileConfig::default());
     };
-    let text = std::fs::read_to_string(path).map_err(|err| ConfigError::File { path: path.to_owned(), reason: err.to_string() })?;
-    toml::from_str(&text).map_err(|err| ConfigError::File { path: path.to_owned(), reason: err.to_string() })
+    let text = std::fs::read_to_string(path).map_err(|err| ConfigError::File {
+        path: path.to_owned(),
+        reason: err.to_string(),
+    })?;
+    toml::from_str(&text).map_err(|err| ConfigError::File {
+        path: path.to_owned(),
+        reason: err.to_string(),
+    })
 }
 
 fn read_secret_file(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|err| ConfigError::SecretFile { path: path.to_owned(), reason: err.to_string() })
+    std::fs::read_to_string(path).map_err(|err| ConfigError::SecretFile {
+        path: path.to_owned(),
+        reason: err.to_string(),
+    })
 }
 
 fn parse_mode(raw: &str) -> Result<Mode, ConfigError> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "development" | "dev" => Ok(Mode::Development),
         "production" | "prod" => Ok(Mode::Production),
-        other => Err(ConfigError::Invalid { name: "VIGIL_MODE", reason: format!("{other:?}: use development or production") }),
+        other => Err(ConfigError::Invalid {
+            name: "VIGIL_MODE",
+            reason: format!("{other:?}: use development or production"),
+        }),
     }
 }
 
@@ -244,7 +317,10 @@ fn parse_bool(name: &'static str, raw: &str) -> Result<bool, ConfigError> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" => Ok(false),
-        other => Err(ConfigError::Invalid { name, reason: format!("{other:?}: use true or false") }),
+        other => Err(ConfigError::Invalid {
+            name,
+            reason: format!("{other:?}: use true or false"),
+        }),
     }
 }
 
@@ -272,8 +348,15 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        Config::from_sources(FileConfig::default(), &|name| vars.get(name).cloned(), Overrides::default())
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_sources(
+            FileConfig::default(),
+            &|name| vars.get(name).cloned(),
+            Overrides::default(),
+        )
     }
 
     #[test]
@@ -290,7 +373,12 @@ mod tests {
 
     #[test]
     fn production_without_a_secret_refuses_and_names_the_variable() {
-        let err = config(&[("VIGIL_MODE", "production"), ("VIGIL_PUBLIC_URL", "https://vigil.example.com")]).err().unwrap();
+        let err = config(&[
+            ("VIGIL_MODE", "production"),
+            ("VIGIL_PUBLIC_URL", "https://vigil.example.com"),
+        ])
+        .err()
+        .unwrap();
         assert!(matches!(err, ConfigError::MissingSecret));
         assert!(err.to_string().contains("VIGIL_SECRET"));
     }
@@ -298,51 +386,87 @@ mod tests {
     #[test]
     fn production_needs_an_https_public_url() {
         let secret = "s".repeat(40);
-        let missing = config(&[("VIGIL_MODE", "production"), ("VIGIL_SECRET", &secret)]).err().unwrap();
-        assert!(missing.to_string().contains("VIGIL_PUBLIC_URL"));
-        let http = config(&[("VIGIL_MODE", "production"), ("VIGIL_SECRET", &secret), ("VIGIL_PUBLIC_URL", "http://vigil.example.com")])
+        let missing = config(&[("VIGIL_MODE", "production"), ("VIGIL_SECRET", &secret)])
             .err()
             .unwrap();
+        assert!(missing.to_string().contains("VIGIL_PUBLIC_URL"));
+        let http = config(&[
+            ("VIGIL_MODE", "production"),
+            ("VIGIL_SECRET", &secret),
+            ("VIGIL_PUBLIC_URL", "http://vigil.example.com"),
+        ])
+        .err()
+        .unwrap();
         assert!(matches!(http, ConfigError::InsecurePublicUrl(_)));
     }
 
     #[test]
     fn production_with_everything_set_starts_without_demo_data() {
         let secret = "s".repeat(40);
-        let config = config(&[("VIGIL_MODE", "production"), ("VIGIL_SECRET", &secret), ("VIGIL_PUBLIC_URL", "https://vigil.example.com")]).unwrap();
+        let config = config(&[
+            ("VIGIL_MODE", "production"),
+            ("VIGIL_SECRET", &secret),
+            ("VIGIL_PUBLIC_URL", "https://vigil.example.com"),
+        ])
+        .unwrap();
         assert_eq!(config.secret_source, SecretSource::Configured);
         assert!(!config.demo_on_empty);
     }
 
     #[test]
     fn short_secrets_are_refused() {
-        assert!(matches!(config(&[("VIGIL_SECRET", "tooshort")]), Err(ConfigError::ShortSecret(8))));
+        assert!(matches!(
+            config(&[("VIGIL_SECRET", "tooshort")]),
+            Err(ConfigError::ShortSecret(8))
+        ));
     }
 
     #[test]
     fn bad_values_name_their_variable() {
         let err = config(&[("VIGIL_LISTEN", "localhost")]).err().unwrap();
-        assert!(err.to_string().starts_with("VIGIL_LISTEN is not valid"), "{err}");
+        assert!(
+            err.to_string().starts_with("VIGIL_LISTEN is not valid"),
+            "{err}"
+        );
         let err = config(&[("DATABASE_URL", "mysql://x")]).err().unwrap();
-        assert!(err.to_string().starts_with("DATABASE_URL is not valid"), "{err}");
+        assert!(
+            err.to_string().starts_with("DATABASE_URL is not valid"),
+            "{err}"
+        );
         let err = config(&[("VIGIL_MODE", "staging")]).err().unwrap();
-        assert!(err.to_string().starts_with("VIGIL_MODE is not valid"), "{err}");
+        assert!(
+            err.to_string().starts_with("VIGIL_MODE is not valid"),
+            "{err}"
+        );
     }
 
     #[test]
     fn command_line_overrides_win_over_the_environment() {
-        let vars: HashMap<String, String> = [("DATABASE_URL".to_owned(), "sqlite://env.db".to_owned())].into();
-        let overrides = Overrides { listen: Some("127.0.0.1:0".to_owned()), database_url: Some("sqlite://flag.db".to_owned()) };
-        let config = Config::from_sources(FileConfig::default(), &|name| vars.get(name).cloned(), overrides).unwrap();
+        let vars: HashMap<String, String> =
+            [("DATABASE_URL".to_owned(), "sqlite://env.db".to_owned())].into();
+        let overrides = Overrides {
+            listen: Some("127.0.0.1:0".to_owned()),
+            database_url: Some("sqlite://flag.db".to_owned()),
+        };
+        let config = Config::from_sources(
+            FileConfig::default(),
+            &|name| vars.get(name).cloned(),
+            overrides,
+        )
+        .unwrap();
         assert_eq!(config.database_url, "sqlite://flag.db");
         assert_eq!(config.listen.port(), 0);
     }
 
     #[test]
     fn the_file_is_used_and_the_environment_wins_over_it() {
-        let file: FileConfig = toml::from_str("listen = \"127.0.0.1:4000\"\nsession_hours = 4\n").unwrap();
-        let vars: HashMap<String, String> = [("VIGIL_SESSION_HOURS".to_owned(), "2".to_owned())].into();
-        let config = Config::from_sources(file, &|name| vars.get(name).cloned(), Overrides::default()).unwrap();
+        let file: FileConfig =
+            toml::from_str("listen = \"127.0.0.1:4000\"\nsession_hours = 4\n").unwrap();
+        let vars: HashMap<String, String> =
+            [("VIGIL_SESSION_HOURS".to_owned(), "2".to_owned())].into();
+        let config =
+            Config::from_sources(file, &|name| vars.get(name).cloned(), Overrides::default())
+                .unwrap();
         assert_eq!(config.listen.port(), 4000);
         assert_eq!(config.session_hours, 2);
     }

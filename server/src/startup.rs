@@ -24,7 +24,10 @@ pub enum StartupError {
     #[error("could not migrate the database: {0}")]
     Migration(sea_orm::DbErr),
     #[error("could not listen on {addr}: {cause}")]
-    Listen { addr: SocketAddr, cause: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        cause: std::io::Error,
+    },
     #[error("{0}")]
     Setup(String),
 }
@@ -41,15 +44,36 @@ impl Application {
     /// empty database when configured, and binds the listener.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let db = open_database(&config.database_url).await?;
-        app::ssr::db::job_roles::seed(&db).await.map_err(StartupError::Migration)?;
-        if config.demo_on_empty && app::ssr::db::people::count(&db).await.map_err(StartupError::Migration)? == 0 {
-            app::ssr::demo::load(&db, chrono::Utc::now()).await.map_err(|err| StartupError::Setup(format!("loading the demo organisation failed: {err}")))?;
+        app::ssr::db::job_roles::seed(&db)
+            .await
+            .map_err(StartupError::Migration)?;
+        if config.demo_on_empty
+            && app::ssr::db::people::count(&db)
+                .await
+                .map_err(StartupError::Migration)?
+                == 0
+        {
+            app::ssr::demo::load(&db, chrono::Utc::now())
+                .await
+                .map_err(|err| {
+                    StartupError::Setup(format!("loading the demo organisation failed: {err}"))
+                })?;
             tracing::info!("loaded the demo organisation into the empty database");
         }
         let state = app_state(config, db).await?;
         let router = router(state.clone(), config);
-        let listener = TcpListener::bind(config.listen).await.map_err(|cause| StartupError::Listen { addr: config.listen, cause })?;
-        Ok(Self { listener, router, state })
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|cause| StartupError::Listen {
+                    addr: config.listen,
+                    cause,
+                })?;
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
     }
 
     /// The address actually bound (useful with port 0).
@@ -60,15 +84,24 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
     pub async fn run_until_stopped(self) -> Result<(), std::io::Error> {
         spawn_maintenance(self.state.db.clone());
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     }
 }
 
 /// Connects to and migrates the database.
 pub async fn open_database(url: &str) -> Result<DatabaseConnection, StartupError> {
-    let db = db::connect(url).await.map_err(|cause| StartupError::Database { url: redact(url), cause })?;
+    let db = db::connect(url)
+        .await
+        .map_err(|cause| StartupError::Database {
+            url: redact(url),
+            cause,
+        })?;
     db::migrate(&db).await.map_err(StartupError::Migration)?;
     Ok(db)
 }
@@ -79,20 +112,32 @@ async fn app_state(config: &Config, db: DatabaseConnection) -> Result<AppState, 
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
-        .env(if config.mode == Mode::Production { leptos::config::Env::PROD } else { leptos::config::Env::DEV })
+        .env(if config.mode == Mode::Production {
+            leptos::config::Env::PROD
+        } else {
+            leptos::config::Env::DEV
+        })
         .build();
     let dummy_password_hash = tokio::task::spawn_blocking(password::dummy_hash)
         .await
         .map_err(|err| StartupError::Setup(err.to_string()))?
         .map_err(|err| StartupError::Setup(err.to_string()))?;
     let auth = AuthSettings {
-        tokens: SessionTokens::new(config.secret.expose(), config.public_base(), chrono::Duration::hours(i64::from(config.session_hours))),
+        tokens: SessionTokens::new(
+            config.secret.expose(),
+            config.public_base(),
+            chrono::Duration::hours(i64::from(config.session_hours)),
+        ),
         cookie_secure: config.mode == Mode::Production,
         dummy_password_hash,
         throttle: LoginThrottle::default(),
         trust_forwarded_for: config.trust_forwarded_for,
     };
-    Ok(AppState { leptos_options, db, auth: Arc::new(auth) })
+    Ok(AppState {
+        leptos_options,
+        db,
+        auth: Arc::new(auth),
+    })
 }
 
 /// The full router: Leptos pages and server functions, static files, and the security layers.
@@ -100,16 +145,29 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let provide_state = move || provide_context(context_state.clone());
-    let origin_policy = csrf::OriginPolicy { public_origin: config.public_url.origin().ascii_serialization() };
-    let header_settings = security_headers::HeaderSettings { hsts: config.mode == Mode::Production };
+    let origin_policy = csrf::OriginPolicy {
+        public_origin: config.public_url.origin().ascii_serialization(),
+    };
+    let header_settings = security_headers::HeaderSettings {
+        hsts: config.mode == Mode::Production,
+    };
     Router::new()
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
-        .layer(middleware::from_fn_with_state(origin_policy, csrf::refuse_cross_site))
-        .layer(middleware::from_fn_with_state(header_settings, security_headers::apply))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            provide_state,
+            shell,
+        ))
+        .layer(middleware::from_fn_with_state(
+            origin_policy,
+            csrf::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn_with_state(
+            header_settings,
+            security_headers::apply,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -122,7 +180,8 @@ fn spawn_maintenance(db: DatabaseConnection) {
         loop {
             interval.tick().await;
             let now = chrono::Utc::now();
-            if let Err(err) = db::login_failures::prune(&db, now - chrono::Duration::days(1)).await {
+            if let Err(err) = db::login_failures::prune(&db, now - chrono::Duration::days(1)).await
+            {
                 tracing::warn!(%err, "pruning sign-in failures failed");
             }
             if let Err(err) = db::revoked_sessions::prune(&db, now).await {
@@ -138,7 +197,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -21,8 +21,13 @@ pub async fn change_password(
             let user = current_user().await?;
             let client = client_addr(state.auth.trust_forwarded_for);
             let change = password_change_input(current_password, new_password, confirm_password);
-            let token = change_own_password(&state, &user, change, &client, chrono::Utc::now()).await?;
-            set_cookie(session_cookie(token, state.auth.cookie_secure, state.auth.tokens.ttl()))?;
+            let token =
+                change_own_password(&state, &user, change, &client, chrono::Utc::now()).await?;
+            set_cookie(session_cookie(
+                token,
+                state.auth.cookie_secure,
+                state.auth.tokens.ttl(),
+            ))?;
             leptos_axum::redirect("/account?password_changed=1");
             Ok(())
         }
@@ -31,14 +36,26 @@ pub async fn change_password(
 }
 
 #[cfg(feature = "ssr")]
-fn password_change_input(current: String, new: String, confirm: String) -> crate::ssr::auth::password_change::PasswordChange {
-    crate::ssr::auth::password_change::PasswordChange { current, new, confirm }
+fn password_change_input(
+    current: String,
+    new: String,
+    confirm: String,
+) -> crate::ssr::auth::password_change::PasswordChange {
+    crate::ssr::auth::password_change::PasswordChange {
+        current,
+        new,
+        confirm,
+    }
 }
 
 /// Ends every session of the signed-in person, on every device, including this one.
 #[server(prefix = "/api", endpoint = "account/sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
-    use crate::ssr::{auth::{cookie::clearing_cookie, current_user}, db::people, request::{app_state, respond, set_cookie}};
+    use crate::ssr::{
+        auth::{cookie::clearing_cookie, current_user},
+        db::people,
+        request::{app_state, respond, set_cookie},
+    };
     respond(
         async {
             let state = app_state()?;

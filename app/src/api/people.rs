@@ -23,7 +23,11 @@ pub struct PersonRow {
 #[server(prefix = "/api", endpoint = "people/list")]
 pub async fn list_people() -> Result<Vec<PersonRow>, AppError> {
     use crate::domain::permissions::Permission;
-    use crate::ssr::{auth::current_user, people_admin, request::{app_state, respond}};
+    use crate::ssr::{
+        auth::current_user,
+        people_admin,
+        request::{app_state, respond},
+    };
     respond(
         async {
             let user = current_user().await?;
@@ -38,7 +42,8 @@ pub async fn list_people() -> Result<Vec<PersonRow>, AppError> {
                         (listing.person.is_compliance_admin, "Compliance admin"),
                     ]
                     .into_iter()
-                    .filter_map(|(held, label)| held.then(|| label.to_owned()))
+                    .filter(|(held, _)| *held)
+                    .map(|(_, label)| label.to_owned())
                     .collect(),
                     public_id: listing.person.public_id,
                     name: listing.person.name,

@@ -20,7 +20,11 @@ pub struct SessionUser {
 /// The signed-in person, or `None` when nobody is (or the session has ended).
 #[server(prefix = "/api", endpoint = "session/current")]
 pub async fn current_session() -> Result<Option<SessionUser>, AppError> {
-    use crate::ssr::{auth::current_user, db::people, request::{app_state, respond}};
+    use crate::ssr::{
+        auth::current_user,
+        db::people,
+        request::{app_state, respond},
+    };
     respond(
         async {
             let user = match current_user().await {
@@ -47,13 +51,28 @@ pub async fn current_session() -> Result<Option<SessionUser>, AppError> {
 #[server(prefix = "/api", endpoint = "session/login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::next_path::safe_next_path;
-    use crate::ssr::{auth::{cookie::session_cookie, sign_in::sign_in}, request::{app_state, client_addr, respond, set_cookie}};
+    use crate::ssr::{
+        auth::{cookie::session_cookie, sign_in::sign_in},
+        request::{app_state, client_addr, respond, set_cookie},
+    };
     respond(
         async {
             let state = app_state()?;
             let client = client_addr(state.auth.trust_forwarded_for);
-            let token = sign_in(&state.db, &state.auth, &email, password, &client, chrono::Utc::now()).await?;
-            set_cookie(session_cookie(token, state.auth.cookie_secure, state.auth.tokens.ttl()))?;
+            let token = sign_in(
+                &state.db,
+                &state.auth,
+                &email,
+                password,
+                &client,
+                chrono::Utc::now(),
+            )
+            .await?;
+            set_cookie(session_cookie(
+                token,
+                state.auth.cookie_secure,
+                state.auth.tokens.ttl(),
+            ))?;
             leptos_axum::redirect(safe_next_path(next.as_deref()));
             Ok(())
         }
@@ -64,7 +83,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 /// Signs out on this device: the session token is revoked and the cookie removed.
 #[server(prefix = "/api", endpoint = "session/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::ssr::{auth::{cookie::clearing_cookie, current_user::revoke_presented_token}, request::{app_state, respond, set_cookie}};
+    use crate::ssr::{
+        auth::{cookie::clearing_cookie, current_user::revoke_presented_token},
+        request::{app_state, respond, set_cookie},
+    };
     respond(
         async {
             let state = app_state()?;

@@ -24,10 +24,21 @@ pub fn SessionProvider(children: Children) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let sign_out_everywhere = ServerAction::<SignOutEverywhere>::new();
     let user = Resource::new(
-        move || (login.version().get(), logout.version().get(), sign_out_everywhere.version().get()),
+        move || {
+            (
+                login.version().get(),
+                logout.version().get(),
+                sign_out_everywhere.version().get(),
+            )
+        },
         |_| current_session(),
     );
-    provide_context(SessionContext { user, login, logout, sign_out_everywhere });
+    provide_context(SessionContext {
+        user,
+        login,
+        logout,
+        sign_out_everywhere,
+    });
     children()
 }
 

@@ -59,12 +59,22 @@ mod tests {
 
     #[test]
     fn empty_input_is_reported_as_missing() {
-        assert_eq!(EmailAddress::parse("   "), Err(Invalid::Required(Field::Email)));
+        assert_eq!(
+            EmailAddress::parse("   "),
+            Err(Invalid::Required(Field::Email))
+        );
     }
 
     #[test]
     fn malformed_addresses_are_rejected() {
-        for bad in ["dana", "dana@", "@example.com", "dana@localhost", "da na@example.com", "dana@example."] {
+        for bad in [
+            "dana",
+            "dana@",
+            "@example.com",
+            "dana@localhost",
+            "da na@example.com",
+            "dana@example.",
+        ] {
             assert_eq!(EmailAddress::parse(bad), Err(Invalid::EmailFormat), "{bad}");
         }
     }
@@ -72,6 +82,9 @@ mod tests {
     #[test]
     fn overlong_addresses_are_rejected() {
         let long = format!("{}@example.com", "a".repeat(250));
-        assert_eq!(EmailAddress::parse(&long), Err(Invalid::TooLong(Field::Email, 254)));
+        assert_eq!(
+            EmailAddress::parse(&long),
+            Err(Invalid::TooLong(Field::Email, 254))
+        );
     }
 }

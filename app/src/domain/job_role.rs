@@ -71,7 +71,10 @@ mod tests {
         slugs.sort_unstable();
         slugs.dedup();
         assert_eq!(slugs.len(), 8);
-        assert_eq!(seeded("penetration-tester").map(|r| r.name), Some("Penetration tester / code auditor"));
+        assert_eq!(
+            seeded("penetration-tester").map(|r| r.name),
+            Some("Penetration tester / code auditor")
+        );
         assert!(seeded("chief-vibes-officer").is_none());
     }
 }

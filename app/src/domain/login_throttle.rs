@@ -18,7 +18,11 @@ pub struct LoginThrottle {
 
 impl Default for LoginThrottle {
     fn default() -> Self {
-        Self { max_per_account: 5, max_per_client: 20, window: Duration::minutes(15) }
+        Self {
+            max_per_account: 5,
+            max_per_client: 20,
+            window: Duration::minutes(15),
+        }
     }
 }
 
@@ -31,7 +35,9 @@ pub struct Locked {
 impl Locked {
     /// Whole seconds left, never zero, for a `Retry-After` value and the user-facing message.
     pub fn retry_after_secs(&self, now: DateTime<Utc>) -> u64 {
-        u64::try_from((self.until - now).num_seconds()).unwrap_or(0).max(1)
+        u64::try_from((self.until - now).num_seconds())
+            .unwrap_or(0)
+            .max(1)
     }
 }
 
@@ -58,9 +64,18 @@ impl LoginThrottle {
     }
 
     // Locked until the oldest failure that still keeps the count at the limit leaves the window.
-    fn lock_from(&self, failures: &[DateTime<Utc>], limit: usize, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    fn lock_from(
+        &self,
+        failures: &[DateTime<Utc>],
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
         let start = self.window_start(now);
-        let mut recent: Vec<_> = failures.iter().copied().filter(|at| *at > start && *at <= now).collect();
+        let mut recent: Vec<_> = failures
+            .iter()
+            .copied()
+            .filter(|at| *at > start && *at <= now)
+            .collect();
         if limit == 0 || recent.len() < limit {
             return None;
         }
@@ -81,14 +96,20 @@ mod tests {
     #[test]
     fn a_few_failures_do_not_lock() {
         let throttle = LoginThrottle::default();
-        assert_eq!(throttle.check(&[at(0), at(1), at(2), at(3)], &[], at(4)), Ok(()));
+        assert_eq!(
+            throttle.check(&[at(0), at(1), at(2), at(3)], &[], at(4)),
+            Ok(())
+        );
     }
 
     #[test]
     fn the_fifth_failure_locks_the_account_until_the_oldest_counted_one_expires() {
         let throttle = LoginThrottle::default();
         let failures = [at(0), at(1), at(2), at(3), at(4)];
-        assert_eq!(throttle.check(&failures, &[], at(5)), Err(Locked { until: at(15) }));
+        assert_eq!(
+            throttle.check(&failures, &[], at(5)),
+            Err(Locked { until: at(15) })
+        );
         assert_eq!(throttle.check(&failures, &[], at(15)), Ok(()));
     }
 

@@ -13,18 +13,50 @@ pub struct NavItem {
 
 /// Every entry, in display order.
 pub const NAV_ITEMS: &[NavItem] = &[
-    NavItem { href: "/", label: "Home", requires: Permission::Employee },
-    NavItem { href: "/training", label: "My training", requires: Permission::Employee },
-    NavItem { href: "/team", label: "My team", requires: Permission::Manager },
-    NavItem { href: "/compliance", label: "Compliance", requires: Permission::ComplianceAdmin },
-    NavItem { href: "/content", label: "Content", requires: Permission::ComplianceAdmin },
-    NavItem { href: "/admin/people", label: "People", requires: Permission::PlatformAdmin },
-    NavItem { href: "/account", label: "Account", requires: Permission::Employee },
+    NavItem {
+        href: "/",
+        label: "Home",
+        requires: Permission::Employee,
+    },
+    NavItem {
+        href: "/training",
+        label: "My training",
+        requires: Permission::Employee,
+    },
+    NavItem {
+        href: "/team",
+        label: "My team",
+        requires: Permission::Manager,
+    },
+    NavItem {
+        href: "/compliance",
+        label: "Compliance",
+        requires: Permission::ComplianceAdmin,
+    },
+    NavItem {
+        href: "/content",
+        label: "Content",
+        requires: Permission::ComplianceAdmin,
+    },
+    NavItem {
+        href: "/admin/people",
+        label: "People",
+        requires: Permission::PlatformAdmin,
+    },
+    NavItem {
+        href: "/account",
+        label: "Account",
+        requires: Permission::Employee,
+    },
 ];
 
 /// The entries this person sees.
 pub fn navigation_for(permissions: &Permissions) -> Vec<NavItem> {
-    NAV_ITEMS.iter().copied().filter(|item| permissions.allows(item.requires)).collect()
+    NAV_ITEMS
+        .iter()
+        .copied()
+        .filter(|item| permissions.allows(item.requires))
+        .collect()
 }
 
 #[cfg(test)]
@@ -33,12 +65,18 @@ mod tests {
     use crate::domain::permissions::PermissionFacts;
 
     fn labels(facts: PermissionFacts) -> Vec<&'static str> {
-        navigation_for(&Permissions::of(facts)).iter().map(|item| item.label).collect()
+        navigation_for(&Permissions::of(facts))
+            .iter()
+            .map(|item| item.label)
+            .collect()
     }
 
     #[test]
     fn an_employee_sees_only_their_own_pages() {
-        let facts = PermissionFacts { active: true, ..Default::default() };
+        let facts = PermissionFacts {
+            active: true,
+            ..Default::default()
+        };
         assert_eq!(labels(facts), ["Home", "My training", "Account"]);
     }
 
@@ -50,7 +88,18 @@ mod tests {
             is_compliance_admin: true,
             is_platform_admin: true,
         };
-        assert_eq!(labels(facts), ["Home", "My training", "My team", "Compliance", "Content", "People", "Account"]);
+        assert_eq!(
+            labels(facts),
+            [
+                "Home",
+                "My training",
+                "My team",
+                "Compliance",
+                "Content",
+                "People",
+                "Account"
+            ]
+        );
     }
 
     #[test]

@@ -31,7 +31,14 @@ mod tests {
 
     #[test]
     fn anything_that_could_leave_the_site_goes_home() {
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "evil", "/a\nb", "/api/logout"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "evil",
+            "/a\nb",
+            "/api/logout",
+        ] {
             assert_eq!(safe_next_path(Some(bad)), "/", "{bad:?}");
         }
         assert_eq!(safe_next_path(None), "/");

@@ -12,11 +12,26 @@ pub const MAX_LENGTH: usize = 128;
 // Common choices from public breach corpora that meet the length rule. A full breached-password
 // list is a deployment concern; these are the long ones people actually pick.
 const COMMON: &[&str] = &[
-    "123456789012345", "1234567890123456", "12345678901234567890", "passwordpassword",
-    "password12345678", "password123456789", "qwertyuiopasdfgh", "qwertyuiopasdfghjkl",
-    "1q2w3e4r5t6y7u8i", "1qaz2wsx3edc4rfv", "iloveyouiloveyou", "administrator123",
-    "welcome123456789", "changemechangeme", "letmeinletmein12", "abcdefghijklmnop",
-    "trustno1trustno1", "qazwsxedcrfvtgbyhn", "zaq12wsxcde34rfv", "passw0rdpassw0rd",
+    "123456789012345",
+    "1234567890123456",
+    "12345678901234567890",
+    "passwordpassword",
+    "password12345678",
+    "password123456789",
+    "qwertyuiopasdfgh",
+    "qwertyuiopasdfghjkl",
+    "1q2w3e4r5t6y7u8i",
+    "1qaz2wsx3edc4rfv",
+    "iloveyouiloveyou",
+    "administrator123",
+    "welcome123456789",
+    "changemechangeme",
+    "letmeinletmein12",
+    "abcdefghijklmnop",
+    "trustno1trustno1",
+    "qazwsxedcrfvtgbyhn",
+    "zaq12wsxcde34rfv",
+    "passw0rdpassw0rd",
 ];
 
 /// A password that meets the policy. Deliberately neither `Debug` nor `Serialize`.
@@ -33,11 +48,15 @@ impl NewPassword {
             return Err(Invalid::PasswordTooLong(MAX_LENGTH));
         }
         let lowered = candidate.to_lowercase();
-        if COMMON.iter().any(|common| common.to_lowercase() == lowered) || is_one_repeated_char(candidate) {
+        if COMMON.iter().any(|common| common.to_lowercase() == lowered)
+            || is_one_repeated_char(candidate)
+        {
             return Err(Invalid::PasswordTooCommon);
         }
         let local_part = email.split('@').next().unwrap_or_default();
-        if lowered == email || (!local_part.is_empty() && lowered.contains(local_part) && local_part.len() >= 4) {
+        if lowered == email
+            || (!local_part.is_empty() && lowered.contains(local_part) && local_part.len() >= 4)
+        {
             return Err(Invalid::PasswordContainsEmail);
         }
         Ok(Self(candidate.to_owned()))
@@ -67,29 +86,47 @@ mod tests {
 
     #[test]
     fn short_passwords_are_rejected_with_the_minimum() {
-        assert_eq!(NewPassword::parse("Sh0rt!password", EMAIL).err(), Some(Invalid::PasswordTooShort(15)));
+        assert_eq!(
+            NewPassword::parse("Sh0rt!password", EMAIL).err(),
+            Some(Invalid::PasswordTooShort(15))
+        );
     }
 
     #[test]
     fn length_counts_characters_not_bytes() {
         // 14 characters, 28 bytes.
-        assert_eq!(NewPassword::parse("éàéàéàéàéàéàéà", EMAIL).err(), Some(Invalid::PasswordTooShort(15)));
+        assert_eq!(
+            NewPassword::parse("éàéàéàéàéàéàéà", EMAIL).err(),
+            Some(Invalid::PasswordTooShort(15))
+        );
         assert!(NewPassword::parse("éàéàéàéàéàéàéàé", EMAIL).is_ok());
     }
 
     #[test]
     fn overlong_passwords_are_rejected() {
-        assert_eq!(NewPassword::parse(&"x1".repeat(65), EMAIL).err(), Some(Invalid::PasswordTooLong(128)));
+        assert_eq!(
+            NewPassword::parse(&"x1".repeat(65), EMAIL).err(),
+            Some(Invalid::PasswordTooLong(128))
+        );
     }
 
     #[test]
     fn common_and_trivial_passwords_are_rejected() {
-        assert_eq!(NewPassword::parse("PASSWORDPASSWORD", EMAIL).err(), Some(Invalid::PasswordTooCommon));
-        assert_eq!(NewPassword::parse("zzzzzzzzzzzzzzzz", EMAIL).err(), Some(Invalid::PasswordTooCommon));
+        assert_eq!(
+            NewPassword::parse("PASSWORDPASSWORD", EMAIL).err(),
+            Some(Invalid::PasswordTooCommon)
+        );
+        assert_eq!(
+            NewPassword::parse("zzzzzzzzzzzzzzzz", EMAIL).err(),
+            Some(Invalid::PasswordTooCommon)
+        );
     }
 
     #[test]
     fn passwords_built_from_the_account_name_are_rejected() {
-        assert_eq!(NewPassword::parse("dana.okafor2026!", EMAIL).err(), Some(Invalid::PasswordContainsEmail));
+        assert_eq!(
+            NewPassword::parse("dana.okafor2026!", EMAIL).err(),
+            Some(Invalid::PasswordContainsEmail)
+        );
     }
 }

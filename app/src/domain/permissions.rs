@@ -78,11 +78,17 @@ mod tests {
 
     #[test]
     fn an_active_person_is_an_employee_and_a_manager_only_with_reports() {
-        let facts = PermissionFacts { active: true, ..Default::default() };
+        let facts = PermissionFacts {
+            active: true,
+            ..Default::default()
+        };
         let plain = Permissions::of(facts);
         assert!(plain.allows(Permission::Employee));
         assert!(!plain.allows(Permission::Manager));
-        let manager = Permissions::of(PermissionFacts { has_active_reports: true, ..facts });
+        let manager = Permissions::of(PermissionFacts {
+            has_active_reports: true,
+            ..facts
+        });
         assert!(manager.allows(Permission::Manager));
     }
 
@@ -99,7 +105,14 @@ mod tests {
 
     #[test]
     fn labels_list_held_permissions_most_powerful_first() {
-        let facts = PermissionFacts { active: true, is_compliance_admin: true, ..Default::default() };
-        assert_eq!(Permissions::of(facts).labels(), vec!["Compliance admin", "Employee"]);
+        let facts = PermissionFacts {
+            active: true,
+            is_compliance_admin: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            Permissions::of(facts).labels(),
+            vec!["Compliance admin", "Employee"]
+        );
     }
 }

@@ -43,25 +43,46 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_required() {
-        assert_eq!(required_text("  Dana Okafor ", Field::Name), Ok("Dana Okafor".to_owned()));
-        assert_eq!(required_text(" ", Field::Name), Err(Invalid::Required(Field::Name)));
+        assert_eq!(
+            required_text("  Dana Okafor ", Field::Name),
+            Ok("Dana Okafor".to_owned())
+        );
+        assert_eq!(
+            required_text(" ", Field::Name),
+            Err(Invalid::Required(Field::Name))
+        );
     }
 
     #[test]
     fn text_longer_than_the_limit_is_rejected() {
         let long = "x".repeat(MAX_TEXT + 1);
-        assert_eq!(optional_text(&long, Field::JobTitle), Err(Invalid::TooLong(Field::JobTitle, MAX_TEXT)));
+        assert_eq!(
+            optional_text(&long, Field::JobTitle),
+            Err(Invalid::TooLong(Field::JobTitle, MAX_TEXT))
+        );
     }
 
     #[test]
     fn control_characters_are_rejected() {
-        assert_eq!(required_text("Dana\u{7}", Field::Name), Err(Invalid::ControlCharacters(Field::Name)));
+        assert_eq!(
+            required_text("Dana\u{7}", Field::Name),
+            Err(Invalid::ControlCharacters(Field::Name))
+        );
     }
 
     #[test]
     fn dates_must_be_iso_formatted() {
-        assert_eq!(parse_date("2024-02-29", Field::HireDate), Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()));
-        assert_eq!(parse_date("29/02/2024", Field::HireDate), Err(Invalid::DateFormat(Field::HireDate)));
-        assert_eq!(parse_date("2023-02-29", Field::HireDate), Err(Invalid::DateFormat(Field::HireDate)));
+        assert_eq!(
+            parse_date("2024-02-29", Field::HireDate),
+            Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())
+        );
+        assert_eq!(
+            parse_date("29/02/2024", Field::HireDate),
+            Err(Invalid::DateFormat(Field::HireDate))
+        );
+        assert_eq!(
+            parse_date("2023-02-29", Field::HireDate),
+            Err(Invalid::DateFormat(Field::HireDate))
+        );
     }
 }

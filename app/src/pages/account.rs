@@ -28,7 +28,10 @@ pub fn AccountPage() -> impl IntoView {
 fn AccountDetails(user: SessionUser) -> impl IntoView {
     let query = use_query_map();
     let changed = Signal::derive(move || {
-        query.read().get("password_changed").map(|_| "Your password was changed. Every other session has been signed out.")
+        query
+            .read()
+            .get("password_changed")
+            .map(|_| "Your password was changed. Every other session has been signed out.")
     });
     let change = ServerAction::<ChangePassword>::new();
     let change_error = Signal::derive(move || change.value().get().and_then(Result::err));

@@ -22,7 +22,12 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn HomeSections(user: SessionUser) -> impl IntoView {
     let permissions = user.permissions;
-    let first_name = user.name.split_whitespace().next().unwrap_or_default().to_owned();
+    let first_name = user
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     view! {
         <section class="page">
             <h1>{format!("Welcome, {first_name}")}</h1>

@@ -6,8 +6,8 @@ use leptos::server_fn::{ServerFn, error::ServerFnUrlError};
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
-use crate::components::alerts::{ErrorAlert, SuccessAlert};
 use crate::api::session::Login;
+use crate::components::alerts::{ErrorAlert, SuccessAlert};
 use crate::components::session::use_session;
 use crate::error::AppError;
 
@@ -36,7 +36,9 @@ pub fn LoginPage() -> impl IntoView {
         if query.get("__path").as_deref() != Some(<Login as ServerFn>::PATH) {
             return None;
         }
-        query.get("__err").map(|encoded| ServerFnUrlError::<AppError>::decode_err(&encoded))
+        query
+            .get("__err")
+            .map(|encoded| ServerFnUrlError::<AppError>::decode_err(&encoded))
     });
     let error = Signal::derive(move || match login.and_then(|login| login.value().get()) {
         Some(result) => result.err(),

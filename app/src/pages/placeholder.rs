@@ -8,7 +8,11 @@ use crate::domain::permissions::Permission;
 
 /// A protected page that describes what it will show.
 #[component]
-pub fn Placeholder(title: &'static str, require: Permission, description: &'static str) -> impl IntoView {
+pub fn Placeholder(
+    title: &'static str,
+    require: Permission,
+    description: &'static str,
+) -> impl IntoView {
     view! {
         <Title text=title />
         <Protected require let:_user>

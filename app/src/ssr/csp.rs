@@ -23,7 +23,8 @@ impl CspNonce {
 
 /// Makes this request's nonce available to Leptos' script tags.
 pub fn provide_request_nonce() {
-    let nonce = use_context::<Parts>().and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    let nonce =
+        use_context::<Parts>().and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
     if let Some(CspNonce(value)) = nonce {
         provide_context(Nonce::from_value(value));
     }

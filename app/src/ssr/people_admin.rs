@@ -32,11 +32,20 @@ pub struct NewPerson {
 }
 
 /// Validates and stores a new person with their roles. Every person holds the `employee` role.
-pub async fn add_person(db: &DatabaseConnection, input: NewPerson, now: DateTime<Utc>) -> Result<person::Model, AppError> {
+pub async fn add_person(
+    db: &DatabaseConnection,
+    input: NewPerson,
+    now: DateTime<Utc>,
+) -> Result<person::Model, AppError> {
     let email = EmailAddress::parse(&input.email)?;
     let name = required_text(&input.name, Field::Name)?;
     let job_title = optional_text(&input.job_title, Field::JobTitle)?.unwrap_or_default();
-    let department = input.department.as_deref().map(|d| optional_text(d, Field::Department)).transpose()?.flatten();
+    let department = input
+        .department
+        .as_deref()
+        .map(|d| optional_text(d, Field::Department))
+        .transpose()?
+        .flatten();
     let password_hash = match input.password {
         Some(candidate) => Some(hash_new_password(&candidate, email.as_str()).await?),
         None => None,
@@ -44,7 +53,11 @@ pub async fn add_person(db: &DatabaseConnection, input: NewPerson, now: DateTime
     if people::find_by_email(db, email.as_str()).await?.is_some() {
         return Err(Conflict::EmailTaken.into());
     }
-    let manager_id = match input.manager_email.as_deref().filter(|m| !m.trim().is_empty()) {
+    let manager_id = match input
+        .manager_email
+        .as_deref()
+        .filter(|m| !m.trim().is_empty())
+    {
         Some(manager) => Some(active_person_by_email(db, manager).await?.id),
         None => None,
     };
@@ -67,7 +80,9 @@ pub async fn add_person(db: &DatabaseConnection, input: NewPerson, now: DateTime
         is_platform_admin: input.platform_admin,
         password_hash,
     };
-    let person = people::insert(&txn, row, now).await.map_err(email_conflict)?;
+    let person = people::insert(&txn, row, now)
+        .await
+        .map_err(email_conflict)?;
     people::replace_roles(&txn, person.id, &role_ids).await?;
     txn.commit().await?;
     Ok(person)
@@ -101,7 +116,11 @@ pub async fn set_roles(
 }
 
 /// Deactivates a person: their sessions end at once and they owe no more training.
-pub async fn deactivate(db: &DatabaseConnection, email: &str, now: DateTime<Utc>) -> Result<person::Model, AppError> {
+pub async fn deactivate(
+    db: &DatabaseConnection,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<person::Model, AppError> {
     let person = person_by_email(db, email).await?;
     if !person.active {
         return Err(Conflict::AlreadyDeactivated.into());
@@ -111,7 +130,12 @@ pub async fn deactivate(db: &DatabaseConnection, email: &str, now: DateTime<Utc>
 }
 
 /// Sets a new password (for the command line and administrators) and ends existing sessions.
-pub async fn set_password(db: &DatabaseConnection, email: &str, candidate: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+pub async fn set_password(
+    db: &DatabaseConnection,
+    email: &str,
+    candidate: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let person = person_by_email(db, email).await?;
     let hash = hash_new_password(candidate, &person.email).await?;
     people::set_password_hash(db, person.id, hash, now).await?;
@@ -156,15 +180,26 @@ pub async fn hash_new_password(candidate: &str, email: &str) -> Result<String, A
 
 async fn person_by_email(db: &DatabaseConnection, email: &str) -> Result<person::Model, AppError> {
     let email = EmailAddress::parse(email)?;
-    people::find_by_email(db, email.as_str()).await?.ok_or(AppError::NotFound(Resource::Person))
+    people::find_by_email(db, email.as_str())
+        .await?
+        .ok_or(AppError::NotFound(Resource::Person))
 }
 
-async fn active_person_by_email(db: &DatabaseConnection, email: &str) -> Result<person::Model, AppError> {
-    Some(person_by_email(db, email).await?).filter(|p| p.active).ok_or(AppError::NotFound(Resource::Person))
+async fn active_person_by_email(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<person::Model, AppError> {
+    Some(person_by_email(db, email).await?)
+        .filter(|p| p.active)
+        .ok_or(AppError::NotFound(Resource::Person))
 }
 
 async fn role_ids_for(db: &DatabaseConnection, slugs: &[String]) -> Result<Vec<i64>, AppError> {
-    let mut wanted: Vec<String> = slugs.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+    let mut wanted: Vec<String> = slugs
+        .iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
     wanted.push(EMPLOYEE.to_owned());
     wanted.sort_unstable();
     wanted.dedup();

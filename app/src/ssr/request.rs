@@ -13,11 +13,13 @@ use crate::error::AppError;
 
 /// The application state, provided to every server function by the router.
 pub fn app_state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| internal("request context", "AppState missing from context"))
+    use_context::<AppState>()
+        .ok_or_else(|| internal("request context", "AppState missing from context"))
 }
 
 fn request_parts() -> Result<Parts, AppError> {
-    use_context::<Parts>().ok_or_else(|| internal("request context", "request parts missing from context"))
+    use_context::<Parts>()
+        .ok_or_else(|| internal("request context", "request parts missing from context"))
 }
 
 /// The cookies sent with this request.
@@ -39,8 +41,7 @@ pub fn client_addr(trust_forwarded_for: bool) -> String {
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(','))
             .map(str::trim)
-            .filter(|hop| !hop.is_empty())
-            .last();
+            .rfind(|hop| !hop.is_empty());
         if let Some(hop) = forwarded {
             return hop.to_owned();
         }
@@ -56,7 +57,8 @@ pub fn client_addr(trust_forwarded_for: bool) -> String {
 pub fn set_cookie(cookie: Cookie<'static>) -> Result<(), AppError> {
     let response = use_context::<ResponseOptions>()
         .ok_or_else(|| internal("request context", "response options missing from context"))?;
-    let value = HeaderValue::from_str(&cookie.to_string()).map_err(|err| internal("session cookie", err))?;
+    let value = HeaderValue::from_str(&cookie.to_string())
+        .map_err(|err| internal("session cookie", err))?;
     response.append_header(header::SET_COOKIE, value);
     Ok(())
 }
@@ -73,7 +75,9 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
                 .is_some_and(|accept| accept.contains("text/html"))
         });
         if !is_form_post && let Some(response) = use_context::<ResponseOptions>() {
-            response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+            response.set_status(
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
             if let AppError::RateLimited { retry_after_secs } = error {
                 response.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }

@@ -24,7 +24,10 @@ pub enum CommandError {
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CommandError> {
-    let overrides = |listen: Option<String>| Overrides { listen, database_url: cli.database.clone() };
+    let overrides = |listen: Option<String>| Overrides {
+        listen,
+        database_url: cli.database.clone(),
+    };
     match cli.command {
         Command::Serve(args) => {
             let config = Config::load(cli.config.as_deref(), overrides(args.listen))?;
@@ -33,13 +36,18 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Migrate => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
             open_database(&config.database_url).await?;
-            println!("The database at {} is up to date.", crate::startup::redact(&config.database_url));
+            println!(
+                "The database at {} is up to date.",
+                crate::startup::redact(&config.database_url)
+            );
             Ok(())
         }
         Command::User(command) => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
             let db = open_database(&config.database_url).await?;
-            app::ssr::db::job_roles::seed(&db).await.map_err(StartupError::Migration)?;
+            app::ssr::db::job_roles::seed(&db)
+                .await
+                .map_err(StartupError::Migration)?;
             user::run(&db, command).await
         }
         Command::Demo => {

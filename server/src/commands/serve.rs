@@ -15,10 +15,14 @@ pub async fn serve(config: Config) -> Result<(), CommandError> {
     }
     let application = Application::build(&config).await?;
     let addr = application.local_addr()?;
-    println!("Vigil is running at {} (listening on {addr}, {} mode).", config.public_base(), match config.mode {
-        Mode::Development => "development",
-        Mode::Production => "production",
-    });
+    println!(
+        "Vigil is running at {} (listening on {addr}, {} mode).",
+        config.public_base(),
+        match config.mode {
+            Mode::Development => "development",
+            Mode::Production => "production",
+        }
+    );
     if app::ssr::demo::is_loaded(&application.state.db).await? {
         for line in app::ssr::demo::sign_in_details(&config.public_base()) {
             println!("{line}");

@@ -13,10 +13,15 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
     match command {
         UserCommand::Add(args) => {
             let hire_date = match args.hire_date.as_deref() {
-                Some(raw) => app::domain::person::parse_date(raw, app::error::Field::HireDate).map_err(app::error::AppError::from)?,
+                Some(raw) => app::domain::person::parse_date(raw, app::error::Field::HireDate)
+                    .map_err(app::error::AppError::from)?,
                 None => now.date_naive(),
             };
-            let (password, generated) = if args.password_stdin { (read_password()?, false) } else { (generate_password(), true) };
+            let (password, generated) = if args.password_stdin {
+                (read_password()?, false)
+            } else {
+                (generate_password(), true)
+            };
             let person = people_admin::add_person(
                 db,
                 NewPerson {
@@ -37,19 +42,38 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
             println!("Added {} <{}>.", person.name, person.email);
             if generated {
                 println!("Temporary password: {password}");
-                println!("Give it to them privately; they can change it under Account after signing in.");
+                println!(
+                    "Give it to them privately; they can change it under Account after signing in."
+                );
             }
             Ok(())
         }
         UserCommand::SetRole(args) => {
-            let person = people_admin::set_roles(db, &args.email, &args.roles, args.compliance_admin, args.platform_admin, now).await?;
-            let roles = app::ssr::db::people::role_slugs(db, person.id).await.map_err(app::error::AppError::from)?;
-            println!("{} now has the job roles: {}.", person.email, roles.join(", "));
+            let person = people_admin::set_roles(
+                db,
+                &args.email,
+                &args.roles,
+                args.compliance_admin,
+                args.platform_admin,
+                now,
+            )
+            .await?;
+            let roles = app::ssr::db::people::role_slugs(db, person.id)
+                .await
+                .map_err(app::error::AppError::from)?;
+            println!(
+                "{} now has the job roles: {}.",
+                person.email,
+                roles.join(", ")
+            );
             Ok(())
         }
         UserCommand::Deactivate { email } => {
             let person = people_admin::deactivate(db, &email, now).await?;
-            println!("Deactivated {}. Their sessions have ended and they owe no more training; their history is kept.", person.email);
+            println!(
+                "Deactivated {}. Their sessions have ended and they owe no more training; their history is kept.",
+                person.email
+            );
             Ok(())
         }
         UserCommand::SetPassword { email } => {
@@ -61,10 +85,15 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
         UserCommand::List => {
             let listings = people_admin::list(db).await?;
             if listings.is_empty() {
-                println!("Nobody has been added yet. Add someone with `vigil user add --email … --name …`.");
+                println!(
+                    "Nobody has been added yet. Add someone with `vigil user add --email … --name …`."
+                );
                 return Ok(());
             }
-            println!("{:<32} {:<36} {:<14} {:<10} ROLES", "NAME", "EMAIL", "DEPARTMENT", "STATUS");
+            println!(
+                "{:<32} {:<36} {:<14} {:<10} ROLES",
+                "NAME", "EMAIL", "DEPARTMENT", "STATUS"
+            );
             for listing in listings {
                 let mut roles = listing.roles.join(",");
                 if listing.person.is_compliance_admin {
@@ -78,7 +107,11 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
                     listing.person.name,
                     listing.person.email,
                     listing.department.unwrap_or_default(),
-                    if listing.person.active { "active" } else { "inactive" },
+                    if listing.person.active {
+                        "active"
+                    } else {
+                        "inactive"
+                    },
                     roles
                 );
             }
@@ -92,7 +125,9 @@ fn read_password() -> Result<String, CommandError> {
     std::io::stdin().lock().read_line(&mut line)?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     if password.is_empty() {
-        return Err(CommandError::Usage("no password was given on standard input".to_owned()));
+        return Err(CommandError::Usage(
+            "no password was given on standard input".to_owned(),
+        ));
     }
     Ok(password)
 }
@@ -100,5 +135,7 @@ fn read_password() -> Result<String, CommandError> {
 /// 20 random characters from an unambiguous alphabet: about 115 bits.
 fn generate_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    (0..20).map(|_| ALPHABET[usize::from(rand::random::<u8>()) % ALPHABET.len()] as char).collect()
+    (0..20)
+        .map(|_| ALPHABET[usize::from(rand::random::<u8>()) % ALPHABET.len()] as char)
+        .collect()
 }

@@ -27,7 +27,11 @@ pub enum Refusal {
 /// on every POST; a request with neither did not come from a browser page of ours.
 pub fn check_provenance(headers: &HeaderMap, policy: &OriginPolicy) -> Result<(), Refusal> {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return if site.eq_ignore_ascii_case("same-origin") { Ok(()) } else { Err(Refusal::CrossSite(site.to_owned())) };
+        return if site.eq_ignore_ascii_case("same-origin") {
+            Ok(())
+        } else {
+            Err(Refusal::CrossSite(site.to_owned()))
+        };
     }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return Err(Refusal::NoProvenance);
@@ -35,7 +39,9 @@ pub fn check_provenance(headers: &HeaderMap, policy: &OriginPolicy) -> Result<()
     let origin = origin.trim_end_matches('/');
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let authority = origin.split_once("://").map(|(_, rest)| rest);
-    if origin.eq_ignore_ascii_case(&policy.public_origin) || (authority.is_some() && authority == host) {
+    if origin.eq_ignore_ascii_case(&policy.public_origin)
+        || (authority.is_some() && authority == host)
+    {
         Ok(())
     } else {
         Err(Refusal::ForeignOrigin(origin.to_owned()))
@@ -43,8 +49,15 @@ pub fn check_provenance(headers: &HeaderMap, policy: &OriginPolicy) -> Result<()
 }
 
 /// Middleware applying `check_provenance` to state-changing methods.
-pub async fn refuse_cross_site(State(policy): State<OriginPolicy>, request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+pub async fn refuse_cross_site(
+    State(policy): State<OriginPolicy>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return next.run(request).await;
     }
     match check_provenance(request.headers(), &policy) {
@@ -65,43 +78,97 @@ mod tests {
     use super::*;
 
     fn policy() -> OriginPolicy {
-        OriginPolicy { public_origin: "https://vigil.example.com".to_owned() }
+        OriginPolicy {
+            public_origin: "https://vigil.example.com".to_owned(),
+        }
     }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        pairs.iter().map(|(k, v)| (http::HeaderName::from_static(k), http::HeaderValue::from_static(v))).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| {
+                (
+                    http::HeaderName::from_static(k),
+                    http::HeaderValue::from_static(v),
+                )
+            })
+            .collect()
     }
 
     #[test]
     fn same_origin_fetch_metadata_is_accepted() {
-        assert_eq!(check_provenance(&headers(&[("sec-fetch-site", "same-origin")]), &policy()), Ok(()));
+        assert_eq!(
+            check_provenance(&headers(&[("sec-fetch-site", "same-origin")]), &policy()),
+            Ok(())
+        );
     }
 
     #[test]
     fn cross_site_and_same_site_fetch_metadata_are_refused() {
         for site in ["cross-site", "same-site", "none"] {
-            let map: HeaderMap = [(http::HeaderName::from_static("sec-fetch-site"), http::HeaderValue::from_str(site).unwrap())].into_iter().collect();
-            assert!(matches!(check_provenance(&map, &policy()), Err(Refusal::CrossSite(_))), "{site}");
+            let map: HeaderMap = [(
+                http::HeaderName::from_static("sec-fetch-site"),
+                http::HeaderValue::from_str(site).unwrap(),
+            )]
+            .into_iter()
+            .collect();
+            assert!(
+                matches!(
+                    check_provenance(&map, &policy()),
+                    Err(Refusal::CrossSite(_))
+                ),
+                "{site}"
+            );
         }
     }
 
     #[test]
     fn the_public_origin_or_the_requested_host_is_accepted() {
-        assert_eq!(check_provenance(&headers(&[("origin", "https://vigil.example.com")]), &policy()), Ok(()));
-        assert_eq!(check_provenance(&headers(&[("origin", "http://127.0.0.1:4000"), ("host", "127.0.0.1:4000")]), &policy()), Ok(()));
+        assert_eq!(
+            check_provenance(
+                &headers(&[("origin", "https://vigil.example.com")]),
+                &policy()
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check_provenance(
+                &headers(&[
+                    ("origin", "http://127.0.0.1:4000"),
+                    ("host", "127.0.0.1:4000")
+                ]),
+                &policy()
+            ),
+            Ok(())
+        );
     }
 
     #[test]
     fn a_foreign_or_null_origin_is_refused() {
         assert!(matches!(
-            check_provenance(&headers(&[("origin", "https://evil.example"), ("host", "vigil.example.com")]), &policy()),
+            check_provenance(
+                &headers(&[
+                    ("origin", "https://evil.example"),
+                    ("host", "vigil.example.com")
+                ]),
+                &policy()
+            ),
             Err(Refusal::ForeignOrigin(_))
         ));
-        assert!(check_provenance(&headers(&[("origin", "null"), ("host", "vigil.example.com")]), &policy()).is_err());
+        assert!(
+            check_provenance(
+                &headers(&[("origin", "null"), ("host", "vigil.example.com")]),
+                &policy()
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn a_request_with_no_provenance_is_refused() {
-        assert_eq!(check_provenance(&HeaderMap::new(), &policy()), Err(Refusal::NoProvenance));
+        assert_eq!(
+            check_provenance(&HeaderMap::new(), &policy()),
+            Err(Refusal::NoProvenance)
+        );
     }
 }

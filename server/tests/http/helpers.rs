@@ -35,7 +35,9 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts Vigil on PostgreSQL if `TEST_POSTGRES_URL` is set.
 pub async fn spawn_app_on_postgres() -> Option<TestApp> {
-    let (url, db) = app::ssr::db::test_support::postgres_fresh().await.expect("postgres")?;
+    let (url, db) = app::ssr::db::test_support::postgres_fresh()
+        .await
+        .expect("postgres")?;
     db.close().await.expect("close");
     Some(spawn_with_database(url, tempfile::tempdir().expect("temporary directory")).await)
 }
@@ -48,22 +50,41 @@ async fn spawn_with_database(database_url: String, dir: tempfile::TempDir) -> Te
         ("VIGIL_SECRET", SECRET.to_owned()),
         ("VIGIL_DEMO", "false".to_owned()),
         ("VIGIL_SITE_ROOT", dir.path().display().to_string()),
-        ("VIGIL_CONTENT_DIR", dir.path().join("no-content").display().to_string()),
+        (
+            "VIGIL_CONTENT_DIR",
+            dir.path().join("no-content").display().to_string(),
+        ),
     ]
     .into_iter()
     .collect();
-    let config = Config::from_sources(FileConfig::default(), &|name| vars.get(name).cloned(), Overrides::default()).expect("config");
-    let application = Application::build(&config).await.expect("application starts");
+    let config = Config::from_sources(
+        FileConfig::default(),
+        &|name| vars.get(name).cloned(),
+        Overrides::default(),
+    )
+    .expect("config");
+    let application = Application::build(&config)
+        .await
+        .expect("application starts");
     let port = application.local_addr().expect("bound").port();
     let db = application.state.db.clone();
     tokio::spawn(application.run_until_stopped());
     seed_people(&db).await;
-    TestApp { address: format!("http://127.0.0.1:{port}"), client: new_client(), db, _dir: dir }
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client: new_client(),
+        db,
+        _dir: dir,
+    }
 }
 
 /// A client with an empty cookie jar that does not follow redirects.
 pub fn new_client() -> Client {
-    Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 async fn seed_people(db: &DatabaseConnection) {
@@ -79,14 +100,32 @@ async fn seed_people(db: &DatabaseConnection) {
         ..Default::default()
     };
     let now = chrono::Utc::now();
-    people_admin::add_person(db, person(MANAGER, "Mona Manager", None), now).await.expect("manager");
-    people_admin::add_person(db, person(EMPLOYEE, "Erin Employee", Some(MANAGER)), now).await.expect("employee");
-    people_admin::add_person(db, NewPerson { compliance_admin: true, ..person(COMPLIANCE, "Carl Compliance", None) }, now)
+    people_admin::add_person(db, person(MANAGER, "Mona Manager", None), now)
         .await
-        .expect("compliance admin");
-    people_admin::add_person(db, NewPerson { platform_admin: true, ..person(PLATFORM, "Pat Platform", None) }, now)
+        .expect("manager");
+    people_admin::add_person(db, person(EMPLOYEE, "Erin Employee", Some(MANAGER)), now)
         .await
-        .expect("platform admin");
+        .expect("employee");
+    people_admin::add_person(
+        db,
+        NewPerson {
+            compliance_admin: true,
+            ..person(COMPLIANCE, "Carl Compliance", None)
+        },
+        now,
+    )
+    .await
+    .expect("compliance admin");
+    people_admin::add_person(
+        db,
+        NewPerson {
+            platform_admin: true,
+            ..person(PLATFORM, "Pat Platform", None)
+        },
+        now,
+    )
+    .await
+    .expect("platform admin");
 }
 
 impl TestApp {
@@ -96,7 +135,12 @@ impl TestApp {
     }
 
     /// As `post_form`, with another client (another "device").
-    pub async fn post_form_with(&self, client: &Client, path: &str, form: &[(&str, &str)]) -> Response {
+    pub async fn post_form_with(
+        &self,
+        client: &Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
         client
             .post(format!("{}{path}", self.address))
             .header(header::ORIGIN, &self.address)
@@ -109,12 +153,21 @@ impl TestApp {
 
     /// Signs in with this app's client.
     pub async fn login(&self, email: &str, password: &str) -> Response {
-        self.post_form("/api/session/login", &[("email", email), ("password", password), ("next", "")]).await
+        self.post_form(
+            "/api/session/login",
+            &[("email", email), ("password", password), ("next", "")],
+        )
+        .await
     }
 
     /// Signs in with another client.
     pub async fn login_with(&self, client: &Client, email: &str) -> Response {
-        self.post_form_with(client, "/api/session/login", &[("email", email), ("password", PASSWORD), ("next", "")]).await
+        self.post_form_with(
+            client,
+            "/api/session/login",
+            &[("email", email), ("password", PASSWORD), ("next", "")],
+        )
+        .await
     }
 
     /// GETs a page the way a browser navigates to it.
@@ -129,10 +182,18 @@ impl TestApp {
 
     /// The signed-in person's email according to the server, or `None`.
     pub async fn whoami_with(&self, client: &Client) -> Option<String> {
-        let response = self.post_form_with(client, "/api/session/current", &[]).await;
-        assert_eq!(response.status(), 200, "session/current should always answer 200");
+        let response = self
+            .post_form_with(client, "/api/session/current", &[])
+            .await;
+        assert_eq!(
+            response.status(),
+            200,
+            "session/current should always answer 200"
+        );
         let body: serde_json::Value = response.json().await.expect("json");
-        body.get("email").and_then(|email| email.as_str()).map(str::to_owned)
+        body.get("email")
+            .and_then(|email| email.as_str())
+            .map(str::to_owned)
     }
 
     /// Calls the people list (platform admins only) with a raw Cookie header.

@@ -1,6 +1,9 @@
 //! HTTP tests: the real application on 127.0.0.1 port 0, a fresh database per test, driven by a
 //! plain HTTP client the way a browser without JavaScript would.
 
+// Test helpers panic on setup failures: that is how a test reports them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod helpers;
 
 mod headers;

@@ -5,11 +5,22 @@ use crate::helpers::{COMPLIANCE, EMPLOYEE, MANAGER, PASSWORD, PLATFORM, spawn_ap
 /// The main-navigation links on a page (Leptos puts `<!>` hydration markers inside elements).
 fn nav_labels(html: &str) -> Vec<&'static str> {
     let html = html.replace("<!>", "");
-    let nav = html.split("<nav aria-label=\"Main\"").nth(1).and_then(|rest| rest.split("</nav>").next()).unwrap_or_default();
-    ["My training", "My team", "Compliance", "Content", "People", "Account"]
-        .into_iter()
-        .filter(|label| nav.contains(&format!(">{label}</a>")))
-        .collect()
+    let nav = html
+        .split("<nav aria-label=\"Main\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .unwrap_or_default();
+    [
+        "My training",
+        "My team",
+        "Compliance",
+        "Content",
+        "People",
+        "Account",
+    ]
+    .into_iter()
+    .filter(|label| nav.contains(&format!(">{label}</a>")))
+    .collect()
 }
 
 #[tokio::test]
@@ -17,7 +28,10 @@ async fn an_anonymous_visitor_is_sent_to_sign_in_with_the_page_to_come_back_to()
     let app = spawn_app().await;
     let response = app.get("/account").await;
     assert_eq!(response.status(), 302);
-    assert_eq!(response.headers().get("location").unwrap(), "/login?next=%2Faccount");
+    assert_eq!(
+        response.headers().get("location").unwrap(),
+        "/login?next=%2Faccount"
+    );
 }
 
 #[tokio::test]
@@ -25,7 +39,10 @@ async fn each_person_sees_the_navigation_for_their_permissions() {
     let cases = [
         (EMPLOYEE, vec!["My training", "Account"]),
         (MANAGER, vec!["My training", "My team", "Account"]),
-        (COMPLIANCE, vec!["My training", "Compliance", "Content", "Account"]),
+        (
+            COMPLIANCE,
+            vec!["My training", "Compliance", "Content", "Account"],
+        ),
         (PLATFORM, vec!["My training", "People", "Account"]),
     ];
     for (email, expected) in cases {
@@ -45,7 +62,13 @@ async fn a_page_outside_someones_permissions_is_forbidden() {
     for path in ["/team", "/compliance", "/content", "/admin/people"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 403, "{path}");
-        assert!(response.text().await.unwrap().contains("You do not have access to this page"));
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("You do not have access to this page")
+        );
     }
 }
 
@@ -54,7 +77,10 @@ async fn the_platform_admin_sees_the_people_directory() {
     let app = spawn_app().await;
     app.login(PLATFORM, PASSWORD).await;
     let html = app.get("/admin/people").await.text().await.unwrap();
-    assert!(html.contains("Erin Employee") && html.contains("mona.manager@example.com"), "directory lists people");
+    assert!(
+        html.contains("Erin Employee") && html.contains("mona.manager@example.com"),
+        "directory lists people"
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,11 @@ use chrono::Duration;
 
 /// The cookie's name for the given security setting.
 pub fn cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-vigil_session" } else { "vigil_session" }
+    if secure {
+        "__Host-vigil_session"
+    } else {
+        "vigil_session"
+    }
 }
 
 /// A cookie carrying `token` for `ttl`.
@@ -39,7 +43,11 @@ mod tests {
     fn the_development_cookie_is_http_only_and_same_site_lax() {
         let header = session_cookie("t".to_owned(), false, Duration::hours(8)).to_string();
         assert!(header.starts_with("vigil_session=t;"), "{header}");
-        assert!(header.contains("HttpOnly") && header.contains("SameSite=Lax") && header.contains("Path=/"));
+        assert!(
+            header.contains("HttpOnly")
+                && header.contains("SameSite=Lax")
+                && header.contains("Path=/")
+        );
         assert!(!header.contains("Secure"), "{header}");
     }
 

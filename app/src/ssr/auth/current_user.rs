@@ -21,7 +21,11 @@ pub struct CurrentUser {
 impl CurrentUser {
     /// Refuses unless the person holds `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
-        if self.permissions.allows(permission) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.permissions.allows(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }
 
@@ -29,7 +33,9 @@ impl CurrentUser {
 pub async fn current_user() -> Result<CurrentUser, AppError> {
     let state: AppState = app_state()?;
     let jar = cookies()?;
-    let token = jar.get(cookie_name(state.auth.cookie_secure)).map(|cookie| cookie.value().to_owned());
+    let token = jar
+        .get(cookie_name(state.auth.cookie_secure))
+        .map(|cookie| cookie.value().to_owned());
     authenticate(&state.db, &state.auth, token.as_deref(), Utc::now()).await
 }
 
@@ -58,7 +64,9 @@ pub async fn authenticate(
     token: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<CurrentUser, AppError> {
-    let token = token.filter(|token| !token.is_empty()).ok_or(AppError::Unauthenticated)?;
+    let token = token
+        .filter(|token| !token.is_empty())
+        .ok_or(AppError::Unauthenticated)?;
     let claims = auth.tokens.verify(token, now).map_err(|rejected| {
         tracing::info!(%rejected, "session token refused");
         AppError::Unauthenticated
@@ -66,7 +74,9 @@ pub async fn authenticate(
     if revoked_sessions::is_revoked(db, &claims.jti).await? {
         return Err(AppError::Unauthenticated);
     }
-    let person = people::find_by_public_id(db, &claims.sub).await?.ok_or(AppError::Unauthenticated)?;
+    let person = people::find_by_public_id(db, &claims.sub)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     let issued_at = claims.issued_at().ok_or(AppError::Unauthenticated)?;
     if !person.active || issued_at < person.sessions_valid_after {
         return Err(AppError::Unauthenticated);
@@ -77,5 +87,8 @@ pub async fn authenticate(
         is_compliance_admin: person.is_compliance_admin,
         is_platform_admin: person.is_platform_admin,
     };
-    Ok(CurrentUser { permissions: Permissions::of(facts), person })
+    Ok(CurrentUser {
+        permissions: Permissions::of(facts),
+        person,
+    })
 }

@@ -25,7 +25,8 @@ pub struct SessionClaims {
 impl SessionClaims {
     /// When the token stops being valid.
     pub fn expires_at(&self) -> DateTime<Utc> {
-        DateTime::<Utc>::from_timestamp(i64::try_from(self.exp).unwrap_or(i64::MAX), 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+        DateTime::<Utc>::from_timestamp(i64::try_from(self.exp).unwrap_or(i64::MAX), 0)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// When the token was issued, to the millisecond.
@@ -60,7 +61,9 @@ pub struct SessionTokens {
 
 impl std::fmt::Debug for SessionTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionTokens").field("issuer", &self.issuer).finish_non_exhaustive()
+        f.debug_struct("SessionTokens")
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
     }
 }
 
@@ -85,7 +88,11 @@ impl SessionTokens {
     }
 
     /// A token for `subject` issued at `now`.
-    pub fn issue(&self, subject: &str, now: DateTime<Utc>) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(
+        &self,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = SessionClaims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -126,7 +133,11 @@ mod tests {
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 
     fn tokens() -> SessionTokens {
-        SessionTokens::new(SECRET, "https://vigil.example".to_owned(), Duration::hours(8))
+        SessionTokens::new(
+            SECRET,
+            "https://vigil.example".to_owned(),
+            Duration::hours(8),
+        )
     }
 
     fn b64(json: &str) -> String {
@@ -139,14 +150,20 @@ mod tests {
         let token = tokens().issue("person-1", now).unwrap();
         let claims = tokens().verify(&token, now).unwrap();
         assert_eq!(claims.sub, "person-1");
-        assert_eq!(claims.issued_at().unwrap().timestamp_millis(), now.timestamp_millis());
+        assert_eq!(
+            claims.issued_at().unwrap().timestamp_millis(),
+            now.timestamp_millis()
+        );
     }
 
     #[test]
     fn an_expired_token_is_refused_with_zero_leeway() {
         let issued = Utc::now() - Duration::hours(8) - Duration::seconds(1);
         let token = tokens().issue("person-1", issued).unwrap();
-        assert!(matches!(tokens().verify(&token, Utc::now()), Err(TokenRejected::Invalid(_))));
+        assert!(matches!(
+            tokens().verify(&token, Utc::now()),
+            Err(TokenRejected::Invalid(_))
+        ));
     }
 
     #[test]
@@ -189,14 +206,22 @@ mod tests {
             exp: (now.timestamp() + 3600) as u64,
             jti: "t".to_owned(),
         };
-        let hs512 = encode(&Header::new(Algorithm::HS512), &claims, &EncodingKey::from_secret(SECRET)).unwrap();
+        let hs512 = encode(
+            &Header::new(Algorithm::HS512),
+            &claims,
+            &EncodingKey::from_secret(SECRET),
+        )
+        .unwrap();
         assert!(tokens().verify(&hs512, now).is_err());
     }
 
     #[test]
     fn wrong_audience_or_issuer_is_refused() {
         let now = Utc::now();
-        for (iss, aud) in [("https://vigil.example", "vigil-api"), ("https://other.example", "vigil-web")] {
+        for (iss, aud) in [
+            ("https://vigil.example", "vigil-api"),
+            ("https://other.example", "vigil-web"),
+        ] {
             let claims = SessionClaims {
                 iss: iss.to_owned(),
                 aud: aud.to_owned(),
@@ -205,7 +230,12 @@ mod tests {
                 exp: (now.timestamp() + 3600) as u64,
                 jti: "t".to_owned(),
             };
-            let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET)).unwrap();
+            let token = encode(
+                &Header::new(Algorithm::HS256),
+                &claims,
+                &EncodingKey::from_secret(SECRET),
+            )
+            .unwrap();
             assert!(tokens().verify(&token, now).is_err(), "{iss} {aud}");
         }
     }
@@ -220,7 +250,12 @@ mod tests {
             "iss": "https://vigil.example", "sub": "person-1", "iat": now.timestamp(), "exp": now.timestamp() + 3600
         });
         for claims in [without_iat, without_aud] {
-            let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET)).unwrap();
+            let token = encode(
+                &Header::new(Algorithm::HS256),
+                &claims,
+                &EncodingKey::from_secret(SECRET),
+            )
+            .unwrap();
             assert!(tokens().verify(&token, now).is_err(), "{claims}");
         }
     }
@@ -228,14 +263,23 @@ mod tests {
     #[test]
     fn a_token_issued_in_the_future_is_refused() {
         let now = Utc::now();
-        let token = tokens().issue("person-1", now + Duration::seconds(30)).unwrap();
-        assert_eq!(tokens().verify(&token, now).err(), Some(TokenRejected::IssuedInFuture));
+        let token = tokens()
+            .issue("person-1", now + Duration::seconds(30))
+            .unwrap();
+        assert_eq!(
+            tokens().verify(&token, now).err(),
+            Some(TokenRejected::IssuedInFuture)
+        );
     }
 
     #[test]
     fn a_token_signed_with_another_secret_is_refused() {
         let now = Utc::now();
-        let other = SessionTokens::new(b"another-secret-another-secret-xx", "https://vigil.example".to_owned(), Duration::hours(8));
+        let other = SessionTokens::new(
+            b"another-secret-another-secret-xx",
+            "https://vigil.example".to_owned(),
+            Duration::hours(8),
+        );
         let token = other.issue("person-1", now).unwrap();
         assert!(tokens().verify(&token, now).is_err());
     }

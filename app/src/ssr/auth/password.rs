@@ -15,7 +15,9 @@ pub fn hash(password: &NewPassword) -> Result<String, argon2::password_hash::Err
 /// Hashes any string; used for the dummy hash and by `hash`.
 pub fn hash_str(secret: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default().hash_password(secret.as_bytes(), &salt)?.to_string())
+    Ok(Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// Verifies `candidate` against `stored`, or against `dummy` when there is no stored hash, so
@@ -24,7 +26,11 @@ pub fn hash_str(secret: &str) -> Result<String, argon2::password_hash::Error> {
 pub fn verify(candidate: &str, stored: Option<&str>, dummy: &str) -> bool {
     let target = stored.unwrap_or(dummy);
     let matches = PasswordHash::new(target)
-        .map(|parsed| Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(candidate.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false);
     matches && stored.is_some()
 }
@@ -45,8 +51,16 @@ mod tests {
         let stored = hash(&password).unwrap();
         let dummy = dummy_hash().unwrap();
         assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery staple", Some(&stored), &dummy));
-        assert!(!verify("correct horse battery stapler", Some(&stored), &dummy));
+        assert!(verify(
+            "correct horse battery staple",
+            Some(&stored),
+            &dummy
+        ));
+        assert!(!verify(
+            "correct horse battery stapler",
+            Some(&stored),
+            &dummy
+        ));
     }
 
     #[test]

@@ -26,10 +26,17 @@ pub async fn change_own_password(
 ) -> Result<String, AppError> {
     let account_key = user.person.email.clone();
     let since = state.auth.throttle.window_start(now);
-    let account_failures = login_failures::since_for_account(&state.db, &account_key, since).await?;
+    let account_failures =
+        login_failures::since_for_account(&state.db, &account_key, since).await?;
     let client_failures = login_failures::since_for_client(&state.db, client_addr, since).await?;
-    if let Err(locked) = state.auth.throttle.check(&account_failures, &client_failures, now) {
-        return Err(AppError::RateLimited { retry_after_secs: locked.retry_after_secs(now) });
+    if let Err(locked) = state
+        .auth
+        .throttle
+        .check(&account_failures, &client_failures, now)
+    {
+        return Err(AppError::RateLimited {
+            retry_after_secs: locked.retry_after_secs(now),
+        });
     }
     if change.new != change.confirm {
         return Err(Invalid::PasswordsDoNotMatch.into());
@@ -38,9 +45,10 @@ pub async fn change_own_password(
     let stored = user.person.password_hash.clone();
     let dummy = state.auth.dummy_password_hash.clone();
     let current = change.current.clone();
-    let verified = tokio::task::spawn_blocking(move || password::verify(&current, stored.as_deref(), &dummy))
-        .await
-        .map_err(|err| internal("password verification task", err))?;
+    let verified =
+        tokio::task::spawn_blocking(move || password::verify(&current, stored.as_deref(), &dummy))
+            .await
+            .map_err(|err| internal("password verification task", err))?;
     if !verified {
         login_failures::record(&state.db, &account_key, client_addr, now).await?;
         return Err(Invalid::CurrentPasswordWrong.into());
@@ -52,5 +60,9 @@ pub async fn change_own_password(
     let hash = hash_new_password(&change.new, &user.person.email).await?;
     people::set_password_hash(&state.db, user.person.id, hash, now).await?;
     login_failures::clear_account(&state.db, &account_key).await?;
-    state.auth.tokens.issue(&user.person.public_id, now).map_err(|err| internal("issuing session token", err))
+    state
+        .auth
+        .tokens
+        .issue(&user.person.public_id, now)
+        .map_err(|err| internal("issuing session token", err))
 }

@@ -27,22 +27,34 @@ pub async fn sign_in(
     let since = auth.throttle.window_start(now);
     let account_failures = login_failures::since_for_account(db, &account_key, since).await?;
     let client_failures = login_failures::since_for_client(db, client_addr, since).await?;
-    if let Err(locked) = auth.throttle.check(&account_failures, &client_failures, now) {
-        return Err(AppError::RateLimited { retry_after_secs: locked.retry_after_secs(now) });
+    if let Err(locked) = auth
+        .throttle
+        .check(&account_failures, &client_failures, now)
+    {
+        return Err(AppError::RateLimited {
+            retry_after_secs: locked.retry_after_secs(now),
+        });
     }
 
     let person = people::find_by_email(db, &account_key).await?;
-    let stored_hash = person.as_ref().filter(|p| p.active).and_then(|p| p.password_hash.clone());
+    let stored_hash = person
+        .as_ref()
+        .filter(|p| p.active)
+        .and_then(|p| p.password_hash.clone());
     let dummy = auth.dummy_password_hash.clone();
     // Hashing is deliberately slow; keep it off the async worker threads.
-    let verified = tokio::task::spawn_blocking(move || password::verify(&password_input, stored_hash.as_deref(), &dummy))
-        .await
-        .map_err(|err| internal("password verification task", err))?;
+    let verified = tokio::task::spawn_blocking(move || {
+        password::verify(&password_input, stored_hash.as_deref(), &dummy)
+    })
+    .await
+    .map_err(|err| internal("password verification task", err))?;
 
     match person.filter(|_| verified) {
         Some(person) => {
             login_failures::clear_account(db, &account_key).await?;
-            auth.tokens.issue(&person.public_id, now).map_err(|err| internal("issuing session token", err))
+            auth.tokens
+                .issue(&person.public_id, now)
+                .map_err(|err| internal("issuing session token", err))
         }
         None => {
             login_failures::record(db, &account_key, client_addr, now).await?;

@@ -1,12 +1,19 @@
 //! Failed sign-in attempts.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QuerySelect,
+};
 
 use super::entities::login_failure::{self, Column, Entity};
 
 /// Times of failures for an account since `since`.
-pub async fn since_for_account(db: &DatabaseConnection, account_key: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, DbErr> {
+pub async fn since_for_account(
+    db: &DatabaseConnection,
+    account_key: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, DbErr> {
     Entity::find()
         .select_only()
         .column(Column::FailedAt)
@@ -18,7 +25,11 @@ pub async fn since_for_account(db: &DatabaseConnection, account_key: &str, since
 }
 
 /// Times of failures from a client address since `since`.
-pub async fn since_for_client(db: &DatabaseConnection, client_addr: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, DbErr> {
+pub async fn since_for_client(
+    db: &DatabaseConnection,
+    client_addr: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, DbErr> {
     Entity::find()
         .select_only()
         .column(Column::FailedAt)
@@ -30,7 +41,12 @@ pub async fn since_for_client(db: &DatabaseConnection, client_addr: &str, since:
 }
 
 /// Records one failure.
-pub async fn record(db: &DatabaseConnection, account_key: &str, client_addr: &str, at: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn record(
+    db: &DatabaseConnection,
+    account_key: &str,
+    client_addr: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
     login_failure::ActiveModel {
         account_key: Set(account_key.to_owned()),
         client_addr: Set(client_addr.to_owned()),
@@ -44,10 +60,18 @@ pub async fn record(db: &DatabaseConnection, account_key: &str, client_addr: &st
 
 /// Forgets an account's failures after a successful sign-in or a password reset.
 pub async fn clear_account(db: &DatabaseConnection, account_key: &str) -> Result<(), DbErr> {
-    Entity::delete_many().filter(Column::AccountKey.eq(account_key)).exec(db).await.map(|_| ())
+    Entity::delete_many()
+        .filter(Column::AccountKey.eq(account_key))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 /// Deletes failures older than `before`; run periodically so the table stays small.
 pub async fn prune(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<u64, DbErr> {
-    Entity::delete_many().filter(Column::FailedAt.lt(before)).exec(db).await.map(|result| result.rows_affected)
+    Entity::delete_many()
+        .filter(Column::FailedAt.lt(before))
+        .exec(db)
+        .await
+        .map(|result| result.rows_affected)
 }

@@ -39,16 +39,26 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 /// Adds `mode=rwc` to SQLite file URLs so the file is created, and creates its folder.
 fn prepare_sqlite_url(url: &str) -> Result<String, DbErr> {
-    let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
         return Ok(url.to_owned());
     };
     let path = rest.split('?').next().unwrap_or_default();
     if path.is_empty() || path.contains(":memory:") {
         return Ok(url.to_owned());
     }
-    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|err| DbErr::Custom(format!("cannot create the database folder {}: {err}", parent.display())))?;
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(|err| {
+            DbErr::Custom(format!(
+                "cannot create the database folder {}: {err}",
+                parent.display()
+            ))
+        })?;
     }
     if url.contains("mode=") {
         Ok(url.to_owned())
@@ -74,7 +84,11 @@ mod tests {
 
     #[test]
     fn other_urls_are_left_alone() {
-        for url in ["sqlite::memory:", "postgres://vigil@localhost/vigil", "sqlite://x.db?mode=ro"] {
+        for url in [
+            "sqlite::memory:",
+            "postgres://vigil@localhost/vigil",
+            "sqlite://x.db?mode=ro",
+        ] {
             assert_eq!(prepare_sqlite_url(url).unwrap(), url);
         }
     }

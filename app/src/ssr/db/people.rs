@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::entities::{department, job_role, person, person_role};
@@ -14,17 +14,32 @@ pub fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// The person with this (normalised) email, active or not.
-pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<person::Model>, DbErr> {
-    person::Entity::find().filter(person::Column::Email.eq(email)).one(db).await
+pub async fn find_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find()
+        .filter(person::Column::Email.eq(email))
+        .one(db)
+        .await
 }
 
 /// The person with this public id.
-pub async fn find_by_public_id(db: &impl ConnectionTrait, public_id: &str) -> Result<Option<person::Model>, DbErr> {
-    person::Entity::find().filter(person::Column::PublicId.eq(public_id)).one(db).await
+pub async fn find_by_public_id(
+    db: &impl ConnectionTrait,
+    public_id: &str,
+) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find()
+        .filter(person::Column::PublicId.eq(public_id))
+        .one(db)
+        .await
 }
 
 /// The person with this database id.
-pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<person::Model>, DbErr> {
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<person::Model>, DbErr> {
     person::Entity::find_by_id(id).one(db).await
 }
 
@@ -45,7 +60,10 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 
 /// The slugs of a person's job roles.
 pub async fn role_slugs(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<String>, DbErr> {
-    let links = person_role::Entity::find().filter(person_role::Column::PersonId.eq(person_id)).all(db).await?;
+    let links = person_role::Entity::find()
+        .filter(person_role::Column::PersonId.eq(person_id))
+        .all(db)
+        .await?;
     let ids: Vec<i64> = links.iter().map(|link| link.role_id).collect();
     let roles = job_role::Entity::find()
         .filter(job_role::Column::Id.is_in(ids))
@@ -56,22 +74,36 @@ pub async fn role_slugs(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec
 }
 
 /// A department's name.
-pub async fn department_name(db: &impl ConnectionTrait, id: Option<i64>) -> Result<Option<String>, DbErr> {
+pub async fn department_name(
+    db: &impl ConnectionTrait,
+    id: Option<i64>,
+) -> Result<Option<String>, DbErr> {
     match id {
-        Some(id) => Ok(department::Entity::find_by_id(id).one(db).await?.map(|d| d.name)),
+        Some(id) => Ok(department::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|d| d.name)),
         None => Ok(None),
     }
 }
 
 /// The department with this name (ignoring case), created if missing.
-pub async fn department_named(db: &impl ConnectionTrait, name: &str, now: DateTime<Utc>) -> Result<department::Model, DbErr> {
+pub async fn department_named(
+    db: &impl ConnectionTrait,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<department::Model, DbErr> {
     let all = department::Entity::find().all(db).await?;
     if let Some(existing) = all.into_iter().find(|d| d.name.eq_ignore_ascii_case(name)) {
         return Ok(existing);
     }
-    department::ActiveModel { name: Set(name.to_owned()), created_at: Set(now), ..Default::default() }
-        .insert(db)
-        .await
+    department::ActiveModel {
+        name: Set(name.to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
 }
 
 /// The fields of a new person row.
@@ -89,7 +121,11 @@ pub struct NewPersonRow {
 }
 
 /// Inserts a person.
-pub async fn insert(db: &impl ConnectionTrait, row: NewPersonRow, now: DateTime<Utc>) -> Result<person::Model, DbErr> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    row: NewPersonRow,
+    now: DateTime<Utc>,
+) -> Result<person::Model, DbErr> {
     let now = to_millis(now);
     person::ActiveModel {
         public_id: Set(row.public_id),
@@ -114,15 +150,32 @@ pub async fn insert(db: &impl ConnectionTrait, row: NewPersonRow, now: DateTime<
 }
 
 /// Replaces a person's job roles.
-pub async fn replace_roles(db: &impl ConnectionTrait, person_id: i64, role_ids: &[i64]) -> Result<(), DbErr> {
-    person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(person_id)).exec(db).await?;
-    let rows = role_ids.iter().map(|role_id| person_role::ActiveModel { person_id: Set(person_id), role_id: Set(*role_id) });
-    person_role::Entity::insert_many(rows).exec_without_returning(db).await?;
+pub async fn replace_roles(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    role_ids: &[i64],
+) -> Result<(), DbErr> {
+    person_role::Entity::delete_many()
+        .filter(person_role::Column::PersonId.eq(person_id))
+        .exec(db)
+        .await?;
+    let rows = role_ids.iter().map(|role_id| person_role::ActiveModel {
+        person_id: Set(person_id),
+        role_id: Set(*role_id),
+    });
+    person_role::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
 /// Stores a new password hash and ends every existing session.
-pub async fn set_password_hash(db: &impl ConnectionTrait, id: i64, hash: String, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn set_password_hash(
+    db: &impl ConnectionTrait,
+    id: i64,
+    hash: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let now = to_millis(now);
     person::ActiveModel {
         id: Set(id),
@@ -137,16 +190,29 @@ pub async fn set_password_hash(db: &impl ConnectionTrait, id: i64, hash: String,
 }
 
 /// Ends every session issued before `now`.
-pub async fn revoke_sessions(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn revoke_sessions(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let now = to_millis(now);
-    person::ActiveModel { id: Set(id), sessions_valid_after: Set(now), updated_at: Set(now), ..Default::default() }
-        .update(db)
-        .await
-        .map(|_| ())
+    person::ActiveModel {
+        id: Set(id),
+        sessions_valid_after: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
 }
 
 /// Marks a person as having left: no sign-in, no sessions, no obligations. History stays.
-pub async fn deactivate(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn deactivate(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let now = to_millis(now);
     person::ActiveModel {
         id: Set(id),
@@ -183,5 +249,9 @@ pub async fn set_admin_flags(
 
 /// Everyone, ordered by name.
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<person::Model>, DbErr> {
-    person::Entity::find().order_by_asc(person::Column::Name).order_by_asc(person::Column::Id).all(db).await
+    person::Entity::find()
+        .order_by_asc(person::Column::Name)
+        .order_by_asc(person::Column::Id)
+        .all(db)
+        .await
 }

@@ -27,11 +27,15 @@ pub async fn postgres_fresh() -> Result<Option<(String, DatabaseConnection)>, Db
         None => (server_url.clone(), String::new()),
     };
     let Some((server, _)) = base.rsplit_once('/') else {
-        return Err(DbErr::Custom(format!("TEST_POSTGRES_URL has no database path: {server_url}")));
+        return Err(DbErr::Custom(format!(
+            "TEST_POSTGRES_URL has no database path: {server_url}"
+        )));
     };
     let name = format!("vigil_test_{}", uuid::Uuid::new_v4().simple());
     let admin = connect(&server_url).await?;
-    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await?;
     admin.close().await?;
     let url = format!("{server}/{name}{query}");
     Ok(Some((url.clone(), prepared(connect(&url).await?).await?)))
