@@ -10,9 +10,10 @@ use leptos_router::{
 
 use crate::components::{layout::Layout, session::SessionProvider};
 use crate::pages::{
-    account::AccountPage, compliance::CompliancePage, content::ContentPage, home::HomePage,
-    login::LoginPage, not_found::NotFound, people::PeoplePage, team::TeamPage,
-    training::TrainingPage,
+    account::AccountPage, compliance::CompliancePage, content::ContentPage,
+    content_course::CourseDetailPage, content_draft::DraftPage, content_retire::RetirePage,
+    content_version::VersionPage, home::HomePage, login::LoginPage, not_found::NotFound,
+    people::PeoplePage, team::TeamPage, training::TrainingPage,
 };
 
 /// The HTML document around the app. On the server, the hydration script gets this response's
@@ -56,6 +57,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                         <Route path=path!("/compliance") view=CompliancePage ssr=SsrMode::Async />
                         <Route path=path!("/content") view=ContentPage ssr=SsrMode::Async />
+                        <Route path=path!("/content/course/:slug") view=CourseDetailPage ssr=SsrMode::Async />
+                        <Route path=path!("/content/course/:slug/v/:version") view=VersionPage ssr=SsrMode::Async />
+                        <Route path=path!("/content/course/:slug/retire") view=RetirePage ssr=SsrMode::Async />
+                        <Route path=path!("/content/draft/:id") view=DraftPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/people") view=PeoplePage ssr=SsrMode::Async />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     </Routes>

@@ -35,6 +35,8 @@ pub enum AppError {
     Invalid(Invalid),
     #[error("{0}")]
     Conflict(Conflict),
+    #[error("{0}")]
+    Content(ContentInvalid),
     #[error("The request was not understood. Reload the page and try again.")]
     BadRequest,
     #[error("Vigil could not be reached. Check your connection and try again.")]
@@ -56,6 +58,12 @@ pub enum Resource {
     Department,
     #[error("That page")]
     Page,
+    #[error("That course")]
+    Course,
+    #[error("That course version")]
+    CourseVersion,
+    #[error("That draft")]
+    Draft,
 }
 
 /// Input fields that validation messages name.
@@ -79,6 +87,8 @@ pub enum Field {
     Manager,
     #[error("Job role")]
     JobRole,
+    #[error("Reason")]
+    Reason,
 }
 
 /// Why input was refused. Each says what to change.
@@ -123,6 +133,54 @@ pub enum Conflict {
     EmailTaken,
     #[error("This person is already deactivated.")]
     AlreadyDeactivated,
+    #[error(
+        "A course with that id already exists. Open it from the content list and edit it instead."
+    )]
+    CourseExists,
+    #[error("A file with that name already exists in this draft.")]
+    FileExists,
+    #[error("The course is already retired.")]
+    AlreadyRetired,
+    #[error("The course is not retired.")]
+    NotRetired,
+}
+
+/// Why content could not be saved or published. Detailed per-file problems are shown in the
+/// editor from the stored draft; these say what to do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ContentInvalid {
+    #[error(
+        "A course id is 2 to 80 lower-case letters, digits and hyphens, such as phishing-basics."
+    )]
+    CourseId,
+    #[error(
+        "The upload has no course.toml with a valid id. Zip the course folder itself (course.toml at its top) and upload that."
+    )]
+    UploadWithoutId,
+    #[error(
+        "The upload could not be read as a course. It must be a zip of one course folder: at most 10 MiB in all, 512 KiB per Markdown file, 2 MiB per image, and no paths outside the folder."
+    )]
+    UploadUnreadable,
+    #[error("Choose a zip file to upload.")]
+    UploadMissing,
+    #[error("That file is not part of this draft. Reload the page and try again.")]
+    UnknownFile,
+    #[error("A file is larger than 512 KiB; split it into shorter lessons.")]
+    FileTooLarge,
+    #[error(
+        "Lesson file names are two digits, a hyphen and lower-case words, such as 03-reporting.md."
+    )]
+    LessonName,
+    #[error("course.toml cannot be removed: every course needs one.")]
+    KeepMetadata,
+    #[error(
+        "The course has problems, so it was not published. Fix the problems listed below and publish again."
+    )]
+    HasProblems,
+    #[error("Say what changed in the version notes before publishing.")]
+    VersionNotes,
+    #[error("Tick the box to confirm that you want to retire the course.")]
+    RetireNotConfirmed,
 }
 
 fn wait_phrase(seconds: u64) -> String {
@@ -141,7 +199,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
-            Self::Invalid(_) => 422,
+            Self::Invalid(_) | Self::Content(_) => 422,
             Self::RateLimited { .. } => 429,
             Self::BadRequest => 400,
             Self::Unreachable => 503,
@@ -178,6 +236,12 @@ impl AppError {
 impl From<Invalid> for AppError {
     fn from(invalid: Invalid) -> Self {
         Self::Invalid(invalid)
+    }
+}
+
+impl From<ContentInvalid> for AppError {
+    fn from(invalid: ContentInvalid) -> Self {
+        Self::Content(invalid)
     }
 }
 

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_create_organisation;
 mod m20261121_000002_create_sign_in_tables;
+mod m20261121_000003_create_content;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_create_organisation::Migration),
             Box::new(m20261121_000002_create_sign_in_tables::Migration),
+            Box::new(m20261121_000003_create_content::Migration),
         ]
     }
 }

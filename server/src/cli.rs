@@ -31,6 +31,25 @@ pub enum Command {
     User(UserCommand),
     /// Load the demo organisation (40 people in four departments) into the database.
     Demo,
+    /// Check and publish course content.
+    #[command(subcommand)]
+    Content(ContentCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContentCommand {
+    /// Validate a content tree and print every problem; exits non-zero if there is any.
+    Check {
+        /// The folder holding one folder per course.
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+    },
+    /// Publish new versions of changed courses; unchanged courses are left alone.
+    Import {
+        /// The folder holding one folder per course.
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 use crate::config::{Config, Mode};
-use crate::http::{csrf, security_headers};
+use crate::http::{assets, csrf, security_headers};
 
 /// What can stop Vigil from starting.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +60,7 @@ impl Application {
                 })?;
             tracing::info!("loaded the demo organisation into the empty database");
         }
+        import_content(&db, &config.content_dir).await;
         let state = app_state(config, db).await?;
         let router = router(state.clone(), config);
         let listener =
@@ -91,6 +92,36 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown_signal())
         .await
+    }
+}
+
+/// Publishes changed courses from the content folder. Problems are logged, not fatal: a typo
+/// in one course must not keep Vigil from starting.
+async fn import_content(db: &DatabaseConnection, dir: &std::path::Path) {
+    use app::ssr::content::tree::{ImportResult, import_tree};
+    if !dir.is_dir() {
+        tracing::info!(dir = %dir.display(), "no content folder to import");
+        return;
+    }
+    let actor = app::ssr::db::audit::Actor::system("content import at start-up");
+    match import_tree(db, dir, &actor, chrono::Utc::now()).await {
+        Ok(results) => {
+            for (folder, result) in results {
+                match result {
+                    ImportResult::Published { id, version } => {
+                        tracing::info!(%id, version, "published course")
+                    }
+                    ImportResult::Unchanged { .. } => {}
+                    ImportResult::Retired { id } => {
+                        tracing::info!(%id, "course is retired; not republished")
+                    }
+                    ImportResult::Invalid { problems } => {
+                        tracing::warn!(%folder, problems = %problems.join("; "), "course not published: fix it and restart, or run `vigil content check`")
+                    }
+                }
+            }
+        }
+        Err(err) => tracing::error!(%err, "importing content failed"),
     }
 }
 
@@ -152,6 +183,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         hsts: config.mode == Mode::Production,
     };
     Router::new()
+        .route(
+            "/course-assets/{hash}/{*path}",
+            axum::routing::get(assets::course_asset),
+        )
+        .route(
+            "/draft-assets/{id}/{*path}",
+            axum::routing::get(assets::draft_asset),
+        )
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

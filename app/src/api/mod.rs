@@ -2,5 +2,6 @@
 //! authorizes itself, then calls the domain and repositories. DTOs here are the wire format.
 
 pub mod account;
+pub mod content;
 pub mod people;
 pub mod session;

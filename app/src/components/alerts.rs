@@ -2,7 +2,26 @@
 
 use leptos::prelude::*;
 
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos_router::hooks::use_query_map;
+
 use crate::error::AppError;
+
+/// The error a form post without JavaScript carried back in the URL for the server function at
+/// `path`. Leptos does this itself for actions created inside the routes; forms without an
+/// action (multipart uploads) and actions above the routes (sign-in) read it here.
+pub fn url_error(path: &'static str) -> Signal<Option<AppError>> {
+    let query = use_query_map();
+    Signal::derive(move || {
+        let query = query.read();
+        if query.get("__path").as_deref() != Some(path) {
+            return None;
+        }
+        query
+            .get("__err")
+            .map(|encoded| ServerFnUrlError::<AppError>::decode_err(&encoded))
+    })
+}
 
 /// An error from a server function, announced to screen readers.
 #[component]

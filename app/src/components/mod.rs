@@ -3,5 +3,7 @@
 pub mod alerts;
 pub mod guard;
 pub mod layout;
+pub mod preview;
 pub mod session;
 pub mod status;
+pub mod time;

@@ -2,11 +2,16 @@
 //!
 //! Server functions and the command line load data, call into these modules, and save.
 
+pub mod audience;
+#[cfg(feature = "ssr")]
+pub mod content;
+pub mod course_kind;
 pub mod email;
 pub mod job_role;
 pub mod login_throttle;
 pub mod navigation;
 pub mod next_path;
 pub mod password_policy;
+pub mod period;
 pub mod permissions;
 pub mod person;

@@ -2,14 +2,13 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos::server_fn::{ServerFn, error::ServerFnUrlError};
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use crate::api::session::Login;
-use crate::components::alerts::{ErrorAlert, SuccessAlert};
+use crate::components::alerts::{ErrorAlert, SuccessAlert, url_error};
 use crate::components::session::use_session;
-use crate::error::AppError;
 
 /// The sign-in form. Posts to the `login` server function, with or without JavaScript.
 #[component]
@@ -28,18 +27,9 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
     let login = session.map(|session| session.login);
-    // Without JavaScript the error comes back in the URL. Leptos hands URL errors only to actions
-    // created inside <Routes>, and the login action lives above it (the session depends on it),
-    // so read it here.
-    let url_error = Signal::derive(move || {
-        let query = query.read();
-        if query.get("__path").as_deref() != Some(<Login as ServerFn>::PATH) {
-            return None;
-        }
-        query
-            .get("__err")
-            .map(|encoded| ServerFnUrlError::<AppError>::decode_err(&encoded))
-    });
+    // The login action lives above the routes (the session depends on it), so Leptos does not
+    // hand it the error a form post without JavaScript brings back in the URL.
+    let url_error = url_error(<Login as ServerFn>::PATH);
     let error = Signal::derive(move || match login.and_then(|login| login.value().get()) {
         Some(result) => result.err(),
         None => url_error.get(),

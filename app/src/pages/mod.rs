@@ -3,6 +3,10 @@
 pub mod account;
 pub mod compliance;
 pub mod content;
+pub mod content_course;
+pub mod content_draft;
+pub mod content_retire;
+pub mod content_version;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -2,6 +2,7 @@
 //! feature only, so none of it (nor sea-orm, argon2 or jsonwebtoken) reaches the wasm bundle.
 
 pub mod auth;
+pub mod content;
 pub mod csp;
 pub mod db;
 pub mod demo;

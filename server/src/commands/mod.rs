@@ -1,9 +1,10 @@
 //! What each `vigil` subcommand does.
 
+mod content;
 mod serve;
 mod user;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ContentCommand};
 use crate::config::{Config, Overrides};
 use crate::startup::{StartupError, open_database};
 
@@ -20,6 +21,9 @@ pub enum CommandError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Usage(String),
+    /// The command ran and found problems it has already printed.
+    #[error("{0}")]
+    Failed(String),
 }
 
 /// Runs the parsed command line.
@@ -49,6 +53,12 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
                 .await
                 .map_err(StartupError::Migration)?;
             user::run(&db, command).await
+        }
+        Command::Content(ContentCommand::Check { dir }) => content::check(&dir),
+        Command::Content(ContentCommand::Import { dir }) => {
+            let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
+            let db = open_database(&config.database_url).await?;
+            content::import(&db, &dir).await
         }
         Command::Demo => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;

@@ -1,4 +1,5 @@
 //! HTTP plumbing around the Leptos app: security headers and cross-site request refusal.
 
+pub mod assets;
 pub mod csrf;
 pub mod security_headers;

@@ -2,6 +2,9 @@
 //!
 //! Repositories hold the queries; business rules stay in `crate::domain`.
 
+pub mod audit;
+pub mod courses;
+pub mod drafts;
 pub mod entities;
 pub mod job_roles;
 pub mod login_failures;

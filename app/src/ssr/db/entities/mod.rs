@@ -1,7 +1,13 @@
 //! sea-orm entities, one per table, mirroring `migrations/`. Written by hand to match the
-//! migrations; a repository test round-trips every table on SQLite and PostgreSQL.
+//! migrations; the repository tests round-trip every table on SQLite and PostgreSQL.
 
+pub mod audit_event;
+pub mod content_draft;
+pub mod course;
+pub mod course_asset;
+pub mod course_version;
 pub mod department;
+pub mod draft_file;
 pub mod job_role;
 pub mod login_failure;
 pub mod person;

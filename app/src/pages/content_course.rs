@@ -1,0 +1,161 @@
+//! One course: its settings, status and full version history.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::content::{CourseDetail, EditCourse, RestoreCourse, get_course};
+use crate::components::alerts::{ErrorAlert, SuccessAlert};
+use crate::components::guard::Protected;
+use crate::components::time::date_time;
+use crate::domain::permissions::Permission;
+
+/// `/content/course/:slug`
+#[component]
+pub fn CourseDetailPage() -> impl IntoView {
+    view! {
+        <Title text="Course" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <CourseDetailView />
+        </Protected>
+    }
+}
+
+#[component]
+fn CourseDetailView() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let restore = ServerAction::<RestoreCourse>::new();
+    let course = Resource::new(
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                query.read().get("published"),
+                restore.version().get(),
+            )
+        },
+        |(slug, _, _)| get_course(slug),
+    );
+    let notice = Signal::derive(move || {
+        let query = query.read();
+        if query.get("published").is_some() {
+            Some("Published. The new version is now what people are assigned.")
+        } else if query.get("unchanged").is_some() {
+            Some("Nothing changed since the current version, so no new version was made.")
+        } else if query.get("retired").is_some() {
+            Some("The course is retired. Nobody is assigned it any more; its history is kept.")
+        } else if query.get("restored").is_some() {
+            Some("The course is active again.")
+        } else {
+            None
+        }
+    });
+    view! {
+        <section class="page">
+            <p class="breadcrumb"><a href="/content">"Content"</a></p>
+            <SuccessAlert message=notice />
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match course.await {
+                        Ok(detail) => view! { <Detail detail restore /> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Detail(detail: CourseDetail, restore: ServerAction<RestoreCourse>) -> impl IntoView {
+    let edit = ServerAction::<EditCourse>::new();
+    let edit_error = Signal::derive(move || edit.value().get().and_then(Result::err));
+    let restore_error = Signal::derive(move || restore.value().get().and_then(Result::err));
+    let slug = detail.course.slug.clone();
+    let retired = detail.course.retired;
+    view! {
+        <Title text=detail.course.title.clone() />
+        <div class="page-heading">
+            <h1>{detail.course.title.clone()}</h1>
+            {(!retired).then(|| {
+                let slug = slug.clone();
+                view! {
+                    <ActionForm action=edit attr:class="inline-form">
+                        <input type="hidden" name="slug" value=slug />
+                        <button type="submit" class="button button-primary">
+                            {if detail.draft_id.is_some() { "Continue editing" } else { "Edit in the browser" }}
+                        </button>
+                    </ActionForm>
+                }
+            })}
+        </div>
+        <ErrorAlert error=edit_error />
+        <ErrorAlert error=restore_error />
+        <p class="lead">{detail.course.summary.clone()}</p>
+        {retired.then(|| {
+            let slug = slug.clone();
+            view! {
+                <div class="alert alert-warning" role="status">
+                    <p>
+                        {format!(
+                            "Retired {}{}.",
+                            detail.retired_at.map(date_time).unwrap_or_default(),
+                            detail.retired_by.clone().map(|who| format!(" by {who}")).unwrap_or_default()
+                        )}
+                        {detail.retired_reason.clone().map(|reason| format!(" Reason: {reason}"))}
+                    </p>
+                    <ActionForm action=restore attr:class="inline-form">
+                        <input type="hidden" name="slug" value=slug />
+                        <button type="submit" class="button">"Restore the course"</button>
+                    </ActionForm>
+                </div>
+            }
+        })}
+        <dl class="details">
+            <dt>"Id"</dt><dd><code>{slug.clone()}</code></dd>
+            <dt>"Kind"</dt><dd>{detail.course.kind.label()}</dd>
+            <dt>"Assigned to"</dt><dd>{detail.audience.clone()}</dd>
+            <dt>"Recurrence"</dt><dd>{detail.recurrence.clone()}</dd>
+            <dt>"Due within"</dt><dd>{detail.due_within.clone()}</dd>
+            {detail.pass_mark.map(|mark| view! {
+                <dt>"Quiz"</dt><dd>{format!("{} questions per attempt, pass mark {mark}%", detail.asked_per_attempt)}</dd>
+            })}
+            <dt>"Language"</dt><dd>{detail.language.clone()}</dd>
+            <dt>"Estimated time"</dt><dd>{format!("{} minutes", detail.estimated_minutes)}</dd>
+        </dl>
+
+        <h2 id="history">"Version history"</h2>
+        <div class="table-wrap">
+            <table aria-labelledby="history">
+                <thead>
+                    <tr>
+                        <th scope="col">"Version"</th>
+                        <th scope="col">"Published"</th>
+                        <th scope="col">"By"</th>
+                        <th scope="col">"Change"</th>
+                        <th scope="col">"Notes"</th>
+                        <th scope="col">"Content hash (SHA-256)"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {detail.versions.into_iter().map(|version| view! {
+                        <tr>
+                            <th scope="row"><a href=format!("/content/course/{}/v/{}", slug, version.version)>{format!("v{}", version.version)}</a></th>
+                            <td>{date_time(version.published_at)}</td>
+                            <td>{version.published_by}<br /><span class="muted">{if version.via == "git" { "from git" } else { "in the browser" }}</span></td>
+                            <td>{if version.material { "Material: retake required" } else { "Minor" }}</td>
+                            <td>{version.notes}</td>
+                            <td><code class="hash" title=version.content_hash.clone()>{version.content_hash.chars().take(12).collect::<String>()}</code></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {(!retired).then(|| view! {
+            <h2>"Retire"</h2>
+            <p>"Retiring stops the course being assigned. Completions and versions are kept for evidence."</p>
+            <a class="button button-danger" href=format!("/content/course/{slug}/retire")>"Retire this course…"</a>
+        })}
+    }
+}

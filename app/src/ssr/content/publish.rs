@@ -1,0 +1,227 @@
+//! Publishing a checked course as a new immutable version, unless its content is unchanged.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, SqlErr, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::domain::content::course::{ParsedCourse, render_course};
+use crate::domain::content::source::{FileRole, file_role};
+use crate::error::AppError;
+use crate::ssr::db::audit::{self, Actor, AuditEntry};
+use crate::ssr::db::courses;
+use crate::ssr::db::entities::course_version;
+use crate::ssr::internal;
+
+/// Where a version came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// `vigil content import` or the start-up import of `content/`.
+    Git,
+    /// The browser editor or a zip upload.
+    Web,
+}
+
+impl Via {
+    /// The stored spelling.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Git => "git",
+            Self::Web => "web",
+        }
+    }
+}
+
+/// What publishing did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PublishOutcome {
+    /// A new version was stored.
+    Published { version: i32 },
+    /// The newest version already has exactly this content.
+    Unchanged { version: i32 },
+    /// The course is retired in Vigil; restore it before publishing again.
+    Retired,
+}
+
+/// A stored source file: text as text, anything else as base64, so the source is kept exactly.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceFile {
+    Text(String),
+    Base64(String),
+}
+
+/// The URL prefix of a version's images.
+pub fn asset_base(hash: &str) -> String {
+    format!("/course-assets/{hash}")
+}
+
+/// Stores `course` as the next version of its course (creating the course the first time).
+/// Publishing the same content twice stores nothing the second time.
+pub async fn publish(
+    db: &DatabaseConnection,
+    course: &ParsedCourse,
+    actor: &Actor,
+    via: Via,
+    now: DateTime<Utc>,
+) -> Result<PublishOutcome, AppError> {
+    match publish_once(db, course, actor, via, now).await {
+        // Another instance published at the same moment; look again.
+        Err(PublishError::Db(err))
+            if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+        {
+            publish_once(db, course, actor, via, now)
+                .await
+                .map_err(PublishError::into_app)
+        }
+        other => other.map_err(PublishError::into_app),
+    }
+}
+
+enum PublishError {
+    Db(DbErr),
+    App(AppError),
+}
+
+impl PublishError {
+    fn into_app(self) -> AppError {
+        match self {
+            Self::Db(err) => err.into(),
+            Self::App(err) => err,
+        }
+    }
+}
+
+impl From<DbErr> for PublishError {
+    fn from(err: DbErr) -> Self {
+        Self::Db(err)
+    }
+}
+
+async fn publish_once(
+    db: &DatabaseConnection,
+    course: &ParsedCourse,
+    actor: &Actor,
+    via: Via,
+    now: DateTime<Utc>,
+) -> Result<PublishOutcome, PublishError> {
+    let meta = &course.meta;
+    let txn = db.begin().await?;
+    let existing = courses::find_by_slug(&txn, &meta.id).await?;
+    let row = match existing {
+        Some(row) if row.retired_at.is_some() => return Ok(PublishOutcome::Retired),
+        Some(row) => row,
+        None => {
+            courses::insert_course(
+                &txn,
+                &meta.id,
+                meta.kind.as_str(),
+                &meta.title,
+                &meta.summary,
+                now,
+            )
+            .await?
+        }
+    };
+    let latest = courses::latest_version(&txn, row.id).await?;
+    if let Some(latest) = latest
+        .as_ref()
+        .filter(|latest| latest.content_hash == course.hash)
+    {
+        return Ok(PublishOutcome::Unchanged {
+            version: latest.version,
+        });
+    }
+    let number = latest.as_ref().map_or(1, |latest| latest.version + 1);
+
+    let rendered = render_course(course, &asset_base(&course.hash));
+    let source: BTreeMap<&str, SourceFile> = course
+        .source
+        .files()
+        .filter(|(path, _)| !matches!(file_role(path), FileRole::Asset(_)))
+        .map(|(path, bytes)| {
+            let file = match std::str::from_utf8(bytes) {
+                Ok(text) => SourceFile::Text(text.to_owned()),
+                Err(_) => SourceFile::Base64(base64_encode(bytes)),
+            };
+            (path, file)
+        })
+        .collect();
+    let version = courses::insert_version(
+        &txn,
+        course_version::ActiveModel {
+            course_id: Set(row.id),
+            version: Set(number),
+            content_hash: Set(course.hash.clone()),
+            title: Set(meta.title.clone()),
+            metadata_json: Set(to_json(meta)?),
+            source_json: Set(to_json(&source)?),
+            rendered_json: Set(to_json(&rendered)?),
+            material: Set(meta.material_change),
+            notes: Set(meta.version_notes.clone()),
+            published_at: Set(now),
+            published_by: Set(actor.id),
+            published_via: Set(via.as_str().to_owned()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    for (path, bytes) in course.source.files() {
+        if let FileRole::Asset(media_type) = file_role(path) {
+            courses::insert_asset(&txn, version.id, path, media_type, bytes.to_vec()).await?;
+        }
+    }
+    courses::set_current(
+        &txn,
+        &row,
+        version.id,
+        meta.kind.as_str(),
+        &meta.title,
+        &meta.summary,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: actor.clone(),
+            action: "content.publish",
+            subject: format!("course:{}", meta.id),
+            before: latest.map(|l| json!({ "version": l.version, "content_hash": l.content_hash })),
+            after: Some(json!({
+                "version": number,
+                "content_hash": course.hash,
+                "material": meta.material_change,
+                "notes": meta.version_notes,
+                "via": via.as_str(),
+            })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(PublishOutcome::Published { version: number })
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Decodes a stored source file.
+pub fn source_bytes(file: &SourceFile) -> Vec<u8> {
+    use base64::Engine as _;
+    match file {
+        SourceFile::Text(text) => text.as_bytes().to_vec(),
+        SourceFile::Base64(encoded) => base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .unwrap_or_default(),
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, PublishError> {
+    serde_json::to_string(value)
+        .map_err(|err| PublishError::App(internal("serialising a course version", err)))
+}

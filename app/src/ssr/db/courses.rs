@@ -1,0 +1,233 @@
+//! Courses and their published versions. Versions are immutable once inserted.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::entities::{course, course_asset, course_version};
+
+/// A course by its stable id.
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<course::Model>, DbErr> {
+    course::Entity::find()
+        .filter(course::Column::Slug.eq(slug))
+        .one(db)
+        .await
+}
+
+/// Every course, by title.
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<course::Model>, DbErr> {
+    course::Entity::find()
+        .order_by_asc(course::Column::Title)
+        .all(db)
+        .await
+}
+
+/// A version's listing fields, without the (large) source and rendered text.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct VersionSummary {
+    pub id: i64,
+    pub course_id: i64,
+    pub version: i32,
+    pub content_hash: String,
+    pub title: String,
+    pub material: bool,
+    pub notes: String,
+    pub published_at: DateTime<Utc>,
+    pub published_by: Option<i64>,
+    pub published_via: String,
+}
+
+fn summaries() -> sea_orm::Select<course_version::Entity> {
+    course_version::Entity::find().select_only().columns([
+        course_version::Column::Id,
+        course_version::Column::CourseId,
+        course_version::Column::Version,
+        course_version::Column::ContentHash,
+        course_version::Column::Title,
+        course_version::Column::Material,
+        course_version::Column::Notes,
+        course_version::Column::PublishedAt,
+        course_version::Column::PublishedBy,
+        course_version::Column::PublishedVia,
+    ])
+}
+
+/// A course's versions, newest first.
+pub async fn versions(
+    db: &impl ConnectionTrait,
+    course_id: i64,
+) -> Result<Vec<VersionSummary>, DbErr> {
+    summaries()
+        .filter(course_version::Column::CourseId.eq(course_id))
+        .order_by_desc(course_version::Column::Version)
+        .into_model::<VersionSummary>()
+        .all(db)
+        .await
+}
+
+/// The newest version's listing fields.
+pub async fn latest_version(
+    db: &impl ConnectionTrait,
+    course_id: i64,
+) -> Result<Option<VersionSummary>, DbErr> {
+    summaries()
+        .filter(course_version::Column::CourseId.eq(course_id))
+        .order_by_desc(course_version::Column::Version)
+        .into_model::<VersionSummary>()
+        .one(db)
+        .await
+}
+
+/// One whole version by number.
+pub async fn version(
+    db: &impl ConnectionTrait,
+    course_id: i64,
+    number: i32,
+) -> Result<Option<course_version::Model>, DbErr> {
+    course_version::Entity::find()
+        .filter(course_version::Column::CourseId.eq(course_id))
+        .filter(course_version::Column::Version.eq(number))
+        .one(db)
+        .await
+}
+
+/// One whole version by id.
+pub async fn version_by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<course_version::Model>, DbErr> {
+    course_version::Entity::find_by_id(id).one(db).await
+}
+
+/// Inserts a new course.
+pub async fn insert_course(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    kind: &str,
+    title: &str,
+    summary: &str,
+    now: DateTime<Utc>,
+) -> Result<course::Model, DbErr> {
+    course::ActiveModel {
+        slug: Set(slug.to_owned()),
+        kind: Set(kind.to_owned()),
+        title: Set(title.to_owned()),
+        summary: Set(summary.to_owned()),
+        current_version_id: Set(None),
+        created_at: Set(now),
+        retired_at: Set(None),
+        retired_by: Set(None),
+        retired_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Inserts a version row.
+pub async fn insert_version(
+    db: &impl ConnectionTrait,
+    row: course_version::ActiveModel,
+) -> Result<course_version::Model, DbErr> {
+    row.insert(db).await
+}
+
+/// Stores one image of a version.
+pub async fn insert_asset(
+    db: &impl ConnectionTrait,
+    version_id: i64,
+    path: &str,
+    media_type: &str,
+    bytes: Vec<u8>,
+) -> Result<(), DbErr> {
+    course_asset::ActiveModel {
+        version_id: Set(version_id),
+        path: Set(path.to_owned()),
+        media_type: Set(media_type.to_owned()),
+        bytes: Set(bytes),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+/// A version's images.
+pub async fn assets_of(
+    db: &impl ConnectionTrait,
+    version_id: i64,
+) -> Result<Vec<course_asset::Model>, DbErr> {
+    course_asset::Entity::find()
+        .filter(course_asset::Column::VersionId.eq(version_id))
+        .all(db)
+        .await
+}
+
+/// An image by the content hash of the version it belongs to.
+pub async fn asset_by_hash(
+    db: &impl ConnectionTrait,
+    hash: &str,
+    path: &str,
+) -> Result<Option<course_asset::Model>, DbErr> {
+    let version_ids: Vec<i64> = course_version::Entity::find()
+        .select_only()
+        .column(course_version::Column::Id)
+        .filter(course_version::Column::ContentHash.eq(hash))
+        .into_tuple()
+        .all(db)
+        .await?;
+    course_asset::Entity::find()
+        .filter(course_asset::Column::VersionId.is_in(version_ids))
+        .filter(course_asset::Column::Path.eq(path))
+        .one(db)
+        .await
+}
+
+/// Points the course at its newest version and refreshes its listing fields.
+pub async fn set_current(
+    db: &impl ConnectionTrait,
+    course: &course::Model,
+    version_id: i64,
+    kind: &str,
+    title: &str,
+    summary: &str,
+) -> Result<(), DbErr> {
+    course::ActiveModel {
+        id: Set(course.id),
+        current_version_id: Set(Some(version_id)),
+        kind: Set(kind.to_owned()),
+        title: Set(title.to_owned()),
+        summary: Set(summary.to_owned()),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
+/// Retires a course (`by` and `reason` recorded) or, with `None`, restores it.
+pub async fn set_retired(
+    db: &impl ConnectionTrait,
+    course_id: i64,
+    retired: Option<(DateTime<Utc>, i64, Option<String>)>,
+) -> Result<(), DbErr> {
+    let (at, by, reason) = match retired {
+        Some((at, by, reason)) => (Some(at), Some(by), reason),
+        None => (None, None, None),
+    };
+    course::ActiveModel {
+        id: Set(course_id),
+        retired_at: Set(at),
+        retired_by: Set(by),
+        retired_reason: Set(reason),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,299 @@
+//! Publishing content: importing a tree, versions and history, retirement, the audit trail.
+//! Each test runs on in-memory SQLite and, when `TEST_POSTGRES_URL` is set, on PostgreSQL.
+
+// Test helpers panic on setup failures: that is how a test reports them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use app::domain::content::course::RenderedCourse;
+use app::ssr::content::drafts::version_files;
+use app::ssr::content::tree::{ImportResult, check_tree, import_tree};
+use app::ssr::db::audit::Actor;
+use app::ssr::db::entities::audit_event;
+use app::ssr::db::{courses, test_support};
+use chrono::Utc;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+fn curriculum() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
+}
+
+fn actor() -> Actor {
+    Actor::system("test import")
+}
+
+const COURSE_TOML: &str = "id = \"tiny\"\ntitle = \"Tiny\"\nsummary = \"A tiny course.\"\nkind = \"course\"\nlanguage = \"en\"\nestimated_minutes = 5\npass_mark = 50\nrecurrence = \"12 months\"\ndue_within = \"30 days\"\n\n[audience]\neveryone = true\n\n[version]\nnotes = \"First version.\"\nmaterial = false\n";
+const QUIZ: &str = "## Is this tiny?\n\n- [x] Yes\n- [ ] No\n\n> It is.\n";
+
+/// A content tree with one small course, in a temporary folder.
+fn tiny_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let course = dir.path().join("tiny");
+    std::fs::create_dir_all(course.join("images")).unwrap();
+    std::fs::write(course.join("course.toml"), COURSE_TOML).unwrap();
+    std::fs::write(
+        course.join("01-only.md"),
+        "# Only lesson\n\n![diagram](images/d.png)\n",
+    )
+    .unwrap();
+    std::fs::write(course.join("images/d.png"), b"\x89PNG\r\n\x1a\nfake").unwrap();
+    std::fs::write(course.join("quiz.md"), QUIZ).unwrap();
+    dir
+}
+
+#[test]
+fn the_starter_curriculum_is_valid_and_complete() {
+    let reports = check_tree(&curriculum()).unwrap();
+    let problems: Vec<String> = reports.iter().flat_map(|r| r.problem_lines()).collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(reports.len() >= 11, "at least 11 courses");
+    for report in &reports {
+        let course = report.result.as_ref().unwrap();
+        if course.meta.kind == app::domain::course_kind::CourseKind::Course {
+            let rendered = app::domain::content::course::render_course(course, "/a");
+            let questions: usize = rendered.pools.iter().map(|p| p.questions.len()).sum();
+            assert!(
+                questions >= 6 && rendered.asked_per_attempt() >= 6,
+                "{}: {questions} questions",
+                course.meta.id
+            );
+        }
+    }
+    let ids: Vec<&str> = reports
+        .iter()
+        .map(|r| r.result.as_ref().unwrap().meta.id.as_str())
+        .collect();
+    for required in [
+        "security-basics",
+        "phishing-and-social-engineering",
+        "passwords-and-mfa",
+        "handling-sensitive-data",
+        "acceptable-use",
+        "reporting-incidents",
+        "secure-development",
+        "hardening-servers-and-network-equipment",
+        "tracking-and-fixing-vulnerabilities",
+        "preparing-for-compliance-inspections",
+        "information-security-policy",
+    ] {
+        assert!(ids.contains(&required), "{required} is in the curriculum");
+    }
+}
+
+#[tokio::test]
+async fn importing_twice_publishes_nothing_the_second_time() {
+    for (backend, db) in test_support::backends().await.unwrap() {
+        let first = import_tree(&db, &curriculum(), &actor(), Utc::now())
+            .await
+            .unwrap();
+        assert!(
+            first
+                .iter()
+                .all(|(_, r)| matches!(r, ImportResult::Published { version: 1, .. })),
+            "{backend}"
+        );
+        let second = import_tree(&db, &curriculum(), &actor(), Utc::now())
+            .await
+            .unwrap();
+        assert!(
+            second
+                .iter()
+                .all(|(_, r)| matches!(r, ImportResult::Unchanged { version: 1, .. })),
+            "{backend}"
+        );
+        let versions = app::ssr::db::entities::course_version::Entity::find()
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            versions as usize,
+            first.len(),
+            "{backend}: one version per course"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_changed_course_gets_a_new_version_and_the_old_one_is_kept_exactly() {
+    for (backend, db) in test_support::backends().await.unwrap() {
+        let tree = tiny_tree();
+        import_tree(&db, tree.path(), &actor(), Utc::now())
+            .await
+            .unwrap();
+        let course = courses::find_by_slug(&db, "tiny").await.unwrap().unwrap();
+        let v1 = courses::latest_version(&db, course.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let original = version_files(&db, v1.id).await.unwrap();
+
+        let toml = COURSE_TOML.replace(
+            "notes = \"First version.\"\nmaterial = false",
+            "notes = \"Corrected the answer.\"\nmaterial = true",
+        );
+        std::fs::write(tree.path().join("tiny/course.toml"), toml).unwrap();
+        std::fs::write(
+            tree.path().join("tiny/01-only.md"),
+            "# Only lesson\n\nNow with more text.\n\n![diagram](images/d.png)\n",
+        )
+        .unwrap();
+        let result = import_tree(&db, tree.path(), &actor(), Utc::now())
+            .await
+            .unwrap();
+        assert!(
+            matches!(result[0].1, ImportResult::Published { version: 2, .. }),
+            "{backend}"
+        );
+
+        let history = courses::versions(&db, course.id).await.unwrap();
+        assert_eq!(
+            history
+                .iter()
+                .map(|v| (v.version, v.material))
+                .collect::<Vec<_>>(),
+            [(2, true), (1, false)],
+            "{backend}"
+        );
+        assert_eq!(history[0].notes, "Corrected the answer.", "{backend}");
+        assert_ne!(
+            history[0].content_hash, history[1].content_hash,
+            "{backend}"
+        );
+        assert_eq!(
+            version_files(&db, v1.id).await.unwrap(),
+            original,
+            "{backend}: version 1 is untouched"
+        );
+
+        let v2 = courses::version_by_id(&db, history[0].id)
+            .await
+            .unwrap()
+            .unwrap();
+        let rendered: RenderedCourse = serde_json::from_str(&v2.rendered_json).unwrap();
+        let image = format!("/course-assets/{}/images/d.png", v2.content_hash);
+        assert!(
+            rendered.lessons[0].html.contains(&image),
+            "{backend}: {}",
+            rendered.lessons[0].html
+        );
+        let asset = courses::asset_by_hash(&db, &v2.content_hash, "images/d.png")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(asset.media_type, "image/png", "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn a_retired_course_is_not_republished_until_restored() {
+    for (backend, db) in test_support::backends().await.unwrap() {
+        let tree = tiny_tree();
+        import_tree(&db, tree.path(), &actor(), Utc::now())
+            .await
+            .unwrap();
+        let course = courses::find_by_slug(&db, "tiny").await.unwrap().unwrap();
+        let admin = app::ssr::people_admin::add_person(
+            &db,
+            app::ssr::people_admin::NewPerson {
+                email: "admin@example.com".into(),
+                name: "Admin".into(),
+                ..Default::default()
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        courses::set_retired(
+            &db,
+            course.id,
+            Some((Utc::now(), admin.id, Some("Replaced".into()))),
+        )
+        .await
+        .unwrap();
+        std::fs::write(
+            tree.path().join("tiny/quiz.md"),
+            QUIZ.replace("It is.", "It really is."),
+        )
+        .unwrap();
+        let result = import_tree(&db, tree.path(), &actor(), Utc::now())
+            .await
+            .unwrap();
+        assert!(
+            matches!(result[0].1, ImportResult::Retired { .. }),
+            "{backend}"
+        );
+        courses::set_retired(&db, course.id, None).await.unwrap();
+        let result = import_tree(&db, tree.path(), &actor(), Utc::now())
+            .await
+            .unwrap();
+        assert!(
+            matches!(result[0].1, ImportResult::Published { version: 2, .. }),
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_publish_is_in_the_audit_log_with_who_and_when() {
+    for (backend, db) in test_support::backends().await.unwrap() {
+        let tree = tiny_tree();
+        let before = Utc::now();
+        import_tree(
+            &db,
+            tree.path(),
+            &Actor::system("vigil content import"),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        import_tree(
+            &db,
+            tree.path(),
+            &Actor::system("vigil content import"),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        let events = audit_event::Entity::find().all(&db).await.unwrap();
+        assert_eq!(
+            events.len(),
+            1,
+            "{backend}: an unchanged import logs nothing"
+        );
+        assert_eq!(events[0].action, "content.publish");
+        assert_eq!(events[0].subject, "course:tiny");
+        assert_eq!(events[0].actor_label, "vigil content import");
+        assert!(
+            events[0].at >= before - chrono::Duration::seconds(1),
+            "{backend}"
+        );
+        assert!(
+            events[0]
+                .after_json
+                .as_deref()
+                .unwrap()
+                .contains("\"version\":1"),
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn publishing_the_same_content_twice_at_once_makes_one_version() {
+    for (backend, db) in test_support::backends().await.unwrap() {
+        let tree = tiny_tree();
+        let (first, second) = (actor(), actor());
+        let (a, b) = tokio::join!(
+            import_tree(&db, tree.path(), &first, Utc::now()),
+            import_tree(&db, tree.path(), &second, Utc::now())
+        );
+        a.unwrap();
+        b.unwrap();
+        let versions = app::ssr::db::entities::course_version::Entity::find()
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(versions, 1, "{backend}");
+    }
+}
