@@ -21,7 +21,7 @@ build: tools ## Build the server and the browser bundle (debug)
 run: build ## Build and run Vigil on http://127.0.0.1:3000 with data in data/vigil.db
 	./target/debug/vigil serve
 
-test: build test-rust test-e2e ## Run every test: unit, database, HTTP, content and browser
+test: build test-rust test-content test-e2e ## Run every test: unit, database, HTTP, content and browser
 	@echo "All tests passed."
 
 test-rust: tools ## Unit, repository (SQLite, and PostgreSQL if TEST_POSTGRES_URL is set) and HTTP tests

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { EMPLOYEE, jsEnabled, open, signIn, watchForViolations } from "./support";
+import { EMPLOYEE, attemptSignIn, jsEnabled, open, signIn, watchForViolations } from "./support";
 
 test("signing in lands on the home page and signing out returns to sign-in", async ({ page }, testInfo) => {
   const problems = watchForViolations(page);
@@ -21,7 +21,7 @@ test("signing in lands on the home page and signing out returns to sign-in", asy
 });
 
 test("a wrong password is refused with a clear message", async ({ page }, testInfo) => {
-  await signIn(page, EMPLOYEE, testInfo, "definitely not the password");
+  await attemptSignIn(page, EMPLOYEE, testInfo, "definitely not the password");
   await expect(page.getByRole("alert")).toContainText("The email address or password is not right");
   await expect(page).toHaveURL(/\/login/);
 });

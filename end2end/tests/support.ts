@@ -29,10 +29,16 @@ export async function open(page: Page, path: string, testInfo: TestInfo) {
   }
 }
 
-/** Signs in through the form, from the sign-in page. */
-export async function signIn(page: Page, email: string, testInfo: TestInfo, password = DEMO_PASSWORD) {
+/** Fills in and submits the sign-in form, from the sign-in page. */
+export async function attemptSignIn(page: Page, email: string, testInfo: TestInfo, password = DEMO_PASSWORD) {
   await open(page, "/login", testInfo);
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Signs in and waits until the home page is shown (so the session cookie is set). */
+export async function signIn(page: Page, email: string, testInfo: TestInfo, password = DEMO_PASSWORD) {
+  await attemptSignIn(page, email, testInfo, password);
+  await expect(page.getByRole("heading", { level: 1, name: /^Welcome, / })).toBeVisible();
 }

@@ -273,3 +273,78 @@ fn production_mode_without_a_secret_refuses_to_start_and_names_the_variable() {
         stderr(&output)
     );
 }
+
+fn curriculum() -> String {
+    format!("{}/../content", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn content_check_passes_the_starter_curriculum() {
+    let cli = Cli::new();
+    let output = cli.run(&["content", "check", &curriculum()]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("no problems"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn content_check_prints_every_problem_with_file_and_line_and_fails() {
+    let cli = Cli::new();
+    let tree = tempfile::tempdir().unwrap();
+    let course = tree.path().join("broken");
+    std::fs::create_dir_all(&course).unwrap();
+    std::fs::write(course.join("course.toml"), "id = \"broken\"\ntitle = \"Broken\"\nsummary = \"S\"\nkind = \"course\"\nlanguage = \"en\"\nestimated_minutes = 5\npass_mark = 80\nrecurrence = \"yearly\"\ndue_within = \"30 days\"\n[audience]\neveryone = true\n[version]\nnotes = \"x\"\n").unwrap();
+    std::fs::write(course.join("01-a.md"), "No heading here\n").unwrap();
+    std::fs::write(
+        course.join("quiz.md"),
+        "## What?\n\n- [ ] A\n- [ ] B\n\n> Why.\n",
+    )
+    .unwrap();
+    let output = cli.run(&["content", "check", &tree.path().display().to_string()]);
+    assert!(!output.status.success());
+    let out = stdout(&output);
+    assert!(
+        out.contains("broken/course.toml:8: recurrence: \"yearly\" is not a period"),
+        "{out}"
+    );
+    assert!(
+        out.contains("broken/01-a.md:1: start with a level-1 heading"),
+        "{out}"
+    );
+    assert!(
+        out.contains("broken/quiz.md:1: question \"What?\" has no correct option"),
+        "{out}"
+    );
+    assert!(
+        stderr(&output).contains("3 problems in 1 of 1 courses"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn content_import_publishes_once_and_then_reports_unchanged() {
+    let cli = Cli::new();
+    let first = cli.run(&["content", "import", &curriculum()]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("published phishing-and-social-engineering version 1"),
+        "{}",
+        stdout(&first)
+    );
+    let second = cli.run(&["content", "import", &curriculum()]);
+    let out = stdout(&second);
+    assert!(!out.contains("published"), "{out}");
+    assert!(
+        out.contains("unchanged security-basics (version 1)"),
+        "{out}"
+    );
+}

@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod content;
 mod headers;
 mod navigation;
 mod sessions;

@@ -430,4 +430,61 @@ mod tests {
         let rendered = render_course(&course, "/a");
         assert_eq!(rendered.document.unwrap().title, "Policy");
     }
+
+    #[test]
+    fn files_that_do_not_belong_to_the_kind_are_reported() {
+        let policy_toml = TOML
+            .replace("kind = \"course\"", "kind = \"policy\"")
+            .replace("pass_mark = 50\n", "")
+            + "[acknowledgement]\nstatement = \"I accept.\"\n";
+        let bulletin_toml = policy_toml.replace("kind = \"policy\"", "kind = \"bulletin\"");
+        type Files<'a> = Vec<(&'a str, &'a [u8])>;
+        let cases: Vec<(Files, &str)> = vec![
+            (
+                vec![
+                    ("course.toml", TOML.as_bytes()),
+                    ("01-a.md", b"# A"),
+                    ("quiz.md", QUIZ.as_bytes()),
+                    ("policy.md", b"# P"),
+                ],
+                "policy.md: a course has lessons, not a policy text; remove policy.md or set kind = \"policy\"",
+            ),
+            (
+                vec![
+                    ("course.toml", TOML.as_bytes()),
+                    ("01-a.md", b"# A"),
+                    ("quiz.md", QUIZ.as_bytes()),
+                    ("bulletin.md", b"# B"),
+                ],
+                "bulletin.md: a course has lessons, not a bulletin; remove bulletin.md or set kind = \"bulletin\"",
+            ),
+            (
+                vec![
+                    ("course.toml", policy_toml.as_bytes()),
+                    ("policy.md", b"# P"),
+                    ("01-a.md", b"# A"),
+                ],
+                ".: a policy has no lessons; put its text in policy.md",
+            ),
+            (
+                vec![
+                    ("course.toml", bulletin_toml.as_bytes()),
+                    ("bulletin.md", b"# B"),
+                    ("policy.md", b"# P"),
+                ],
+                "policy.md: a bulletin keeps its text in bulletin.md; remove policy.md",
+            ),
+            (
+                vec![("course.toml", &[0xff, 0xfe][..])],
+                "course.toml: the file is not valid UTF-8 text",
+            ),
+        ];
+        for (files, expected) in cases {
+            let found = messages(&files);
+            assert!(
+                found.iter().any(|p| p.starts_with(expected)),
+                "expected {expected:?} in {found:#?}"
+            );
+        }
+    }
 }

@@ -242,4 +242,17 @@ mod tests {
                 && !is_lesson_file("01-Intro.md")
         );
     }
+
+    #[test]
+    fn empty_and_overlong_titles_are_reported() {
+        assert_eq!(
+            messages("01-a.md", "#\n\nText.\n"),
+            ["01-a.md:1: the title heading is empty"]
+        );
+        let long = format!("# {}\n", "x".repeat(121));
+        assert_eq!(
+            messages("01-a.md", &long),
+            ["01-a.md:1: the title is longer than 120 characters"]
+        );
+    }
 }

@@ -257,4 +257,22 @@ mod tests {
             "Use ssh -i with a key"
         );
     }
+
+    #[test]
+    fn every_callout_kind_has_its_label() {
+        for (marker, class, label) in [
+            ("NOTE", "note", "Note"),
+            ("TIP", "tip", "Tip"),
+            ("IMPORTANT", "important", "Remember"),
+            ("WARNING", "warning", "Warning"),
+            ("CAUTION", "caution", "Red flag"),
+        ] {
+            let html = render(&format!("> [!{marker}]\n> Text.\n"));
+            assert!(
+                html.contains(&format!(r#"class="callout callout-{class}""#))
+                    && html.contains(&format!(">{label}</p>")),
+                "{html}"
+            );
+        }
+    }
 }

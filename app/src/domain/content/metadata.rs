@@ -624,4 +624,101 @@ cooldown_hours = 12
         assert!(is_language_tag("en") && is_language_tag("en-GB") && is_language_tag("zh-Hant-TW"));
         assert!(!is_language_tag("english") && !is_language_tag("e") && !is_language_tag(""));
     }
+
+    /// Every remaining message, each from one small change to a valid file.
+    #[test]
+    fn each_problem_has_its_own_message() {
+        let policy = COURSE
+            .replace("kind = \"course\"", "kind = \"policy\"")
+            .replace("pass_mark = 80\n", "")
+            .replace(
+                "[quiz]\nshuffle_options = false\nmax_attempts = 2\ncooldown_hours = 12\n",
+                "[acknowledgement]\nstatement = \"I accept.\"\n",
+            );
+        let cases: Vec<(String, &str)> = vec![
+            (
+                COURSE.replace("\"Phishing basics\"", "\"\""),
+                "title must be 1 to 120 characters",
+            ),
+            (
+                COURSE.replace("\"Spot and report phishing.\"", "\"  \""),
+                "summary must be 1 to 400 characters",
+            ),
+            (
+                COURSE.replace("kind = \"course\"", "kind = \"lecture\""),
+                "kind \"lecture\" is not one of",
+            ),
+            (
+                COURSE.replace("estimated_minutes = 20", "estimated_minutes = 0"),
+                "estimated_minutes must be between 1 and 600",
+            ),
+            (
+                COURSE.replace("\"30 days\"", "\"soon\""),
+                "due_within: \"soon\" is not a period",
+            ),
+            (
+                COURSE.replace(
+                    "[audience]\nroles = [\"department-head\"]\nmanagers = true\n",
+                    "",
+                ),
+                "[audience] is missing",
+            ),
+            (
+                COURSE.replace(
+                    "[version]\nnotes = \"First version.\"\nmaterial = true\n",
+                    "",
+                ),
+                "[version] is missing",
+            ),
+            (
+                COURSE.replace("notes = \"First version.\"", "notes = \" \""),
+                "[version] notes must say what changed",
+            ),
+            (
+                COURSE.replace("max_attempts = 2", "max_attempts = 0"),
+                "max_attempts must be between 1 and 20",
+            ),
+            (
+                COURSE.replace("cooldown_hours = 12", "cooldown_hours = 1000"),
+                "cooldown_hours must be between 0 and 720",
+            ),
+            (
+                COURSE.to_owned() + "[acknowledgement]\nstatement = \"x\"\n",
+                "[acknowledgement] applies only to policies and bulletins",
+            ),
+            (
+                policy.replace("statement = \"I accept.\"", "statement = \"\""),
+                "the acknowledgement statement must be 1 to 500 characters",
+            ),
+            (
+                policy.replace(
+                    "statement = \"I accept.\"\n",
+                    "minimum_reading_seconds = 30\n",
+                ),
+                "[acknowledgement] needs a statement people accept",
+            ),
+            (
+                policy.replace(
+                    "statement = \"I accept.\"",
+                    "statement = \"I accept.\"\nminimum_reading_seconds = 7200",
+                ),
+                "minimum_reading_seconds must be between 0 and 3600",
+            ),
+            (
+                COURSE.replace("id = \"phishing-basics\"", "id = 7"),
+                "invalid type: integer `7`, expected a string",
+            ),
+        ];
+        for (text, expected) in cases {
+            let found = problems(&text);
+            assert!(
+                found.iter().any(|p| p.contains(expected)),
+                "expected {expected:?} in {found:#?}"
+            );
+            assert!(
+                found.iter().all(|p| p.starts_with("course.toml:")),
+                "{found:?}"
+            );
+        }
+    }
 }

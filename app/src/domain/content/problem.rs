@@ -62,18 +62,19 @@ impl LineIndex {
     }
 }
 
-/// Shortens a question or title for a message, on a character boundary.
+/// Shortens a question or title for a message, at a word boundary where there is one.
 pub fn excerpt(text: &str) -> String {
     const MAX: usize = 60;
     let trimmed = text.trim();
     if trimmed.chars().count() <= MAX {
-        trimmed.to_owned()
-    } else {
-        format!(
-            "{}…",
-            trimmed.chars().take(MAX).collect::<String>().trim_end()
-        )
+        return trimmed.to_owned();
     }
+    let cut: String = trimmed.chars().take(MAX).collect();
+    let at_word = match cut.rfind(char::is_whitespace) {
+        Some(space) if space > MAX / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", at_word.trim_end())
 }
 
 #[cfg(test)]
@@ -107,5 +108,13 @@ mod tests {
         let short = excerpt(&long);
         assert_eq!(short.chars().count(), 61);
         assert!(short.ends_with('…'));
+    }
+
+    #[test]
+    fn long_text_is_shortened_at_a_word_where_possible() {
+        assert_eq!(
+            excerpt(&"words ".repeat(20)),
+            "words words words words words words words words words words…"
+        );
     }
 }

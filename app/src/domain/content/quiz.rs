@@ -769,4 +769,61 @@ An email asks you to sign in at a link.
                 .contains("## also a comment")
         );
     }
+
+    #[test]
+    fn the_remaining_quiz_problems_have_their_own_messages() {
+        let question = "- [x] A\n- [ ] B\n\n> Why.\n";
+        let eleven: String = (0..11)
+            .map(|i| format!("- [{}] Option {i}\n", if i == 0 { "x" } else { " " }))
+            .collect();
+        let cases: Vec<(String, &str)> = vec![
+            (
+                format!("##\n\n{question}"),
+                "quiz.md:1: a question heading is empty; write the question after ##",
+            ),
+            (
+                format!("# {{ask=1}}\n\n## Q?\n\n{question}"),
+                "quiz.md:1: a pool heading is empty; give the pool a title after #",
+            ),
+            (
+                format!("# Pool {{.random}}\n\n## Q?\n\n{question}"),
+                "quiz.md:1: unknown pool option .random; a pool takes only {ask=N}",
+            ),
+            (
+                format!("## Q? {{weight=2}}\n\n{question}"),
+                "quiz.md:1: question \"Q?\": unknown option weight; use .multiple or .keep-order",
+            ),
+            (
+                format!("## Q?\n\n{eleven}\n> Why.\n"),
+                "quiz.md:1: question \"Q?\" has 11 options; the limit is 10",
+            ),
+            (
+                "## Q?\n\n- [x] A\n- [ ]\n\n> Why.\n".to_owned(),
+                "quiz.md:1: question \"Q?\" has an empty option",
+            ),
+            (
+                (0..201)
+                    .map(|i| format!("## Q{i}?\n\n{question}\n"))
+                    .collect(),
+                "quiz.md:1: the quiz has 201 questions; the limit is 200",
+            ),
+        ];
+        for (quiz, expected) in cases {
+            let found = messages(&quiz);
+            assert!(
+                found.iter().any(|p| p == expected),
+                "expected {expected:?} in {found:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_prompts_are_shortened_in_messages() {
+        let prompt = "Which of these statements about the incident reporting process is most accurate and why";
+        let found = messages(&format!("## {prompt}\n\n- [ ] A\n- [ ] B\n\n> Why.\n"));
+        assert!(
+            found[0].contains("\"Which of these statements about the incident reporting…\""),
+            "{found:?}"
+        );
+    }
 }

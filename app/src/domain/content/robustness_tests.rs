@@ -152,7 +152,7 @@ fn random_file_sets_never_panic() {
         ];
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         for name in names {
-            if rng.next() % 2 == 0 {
+            if rng.next().is_multiple_of(2) {
                 files.push((name.to_owned(), random_text(&mut rng).into_bytes()));
             }
         }
