@@ -10,10 +10,13 @@ use leptos_router::{
 
 use crate::components::{layout::Layout, session::SessionProvider};
 use crate::pages::{
-    account::AccountPage, compliance::CompliancePage, content::ContentPage,
-    content_course::CourseDetailPage, content_draft::DraftPage, content_retire::RetirePage,
-    content_version::VersionPage, home::HomePage, login::LoginPage, not_found::NotFound,
-    people::PeoplePage, team::TeamPage, training::TrainingPage,
+    account::AccountPage, certificate::VerifyPage, compliance::CompliancePage,
+    content::ContentPage, content_course::CourseDetailPage, content_draft::DraftPage,
+    content_retire::RetirePage, content_version::VersionPage, exemptions::ExemptionsPage,
+    home::HomePage, login::LoginPage, not_found::NotFound, people::PeoplePage,
+    records::RecordsPage, team::TeamPage, training::TrainingPage,
+    training_course::TrainingCoursePage, training_lesson::LessonPage, training_quiz::QuizPage,
+    training_result::ResultPage,
 };
 
 /// The HTML document around the app. On the server, the hydration script gets this response's
@@ -54,6 +57,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/training") view=TrainingPage ssr=SsrMode::Async />
+                        <Route path=path!("/training/:slug") view=TrainingCoursePage ssr=SsrMode::Async />
+                        <Route path=path!("/training/:slug/lesson/:number") view=LessonPage ssr=SsrMode::Async />
+                        <Route path=path!("/training/:slug/quiz/:attempt") view=QuizPage ssr=SsrMode::Async />
+                        <Route path=path!("/training/:slug/result/:sequence") view=ResultPage ssr=SsrMode::Async />
+                        <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/exemptions") view=ExemptionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/records") view=RecordsPage ssr=SsrMode::Async />
                         <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                         <Route path=path!("/compliance") view=CompliancePage ssr=SsrMode::Async />
                         <Route path=path!("/content") view=ContentPage ssr=SsrMode::Async />

@@ -37,6 +37,8 @@ pub enum AppError {
     Conflict(Conflict),
     #[error("{0}")]
     Content(ContentInvalid),
+    #[error("{0}")]
+    Training(TrainingInvalid),
     #[error("The request was not understood. Reload the page and try again.")]
     BadRequest,
     #[error("Vigil could not be reached. Check your connection and try again.")]
@@ -64,6 +66,14 @@ pub enum Resource {
     CourseVersion,
     #[error("That draft")]
     Draft,
+    #[error("That quiz attempt")]
+    Attempt,
+    #[error("That record")]
+    Record,
+    #[error("That certificate")]
+    Certificate,
+    #[error("That exemption")]
+    Exemption,
 }
 
 /// Input fields that validation messages name.
@@ -89,6 +99,12 @@ pub enum Field {
     JobRole,
     #[error("Reason")]
     Reason,
+    #[error("Completion date")]
+    CompletedOn,
+    #[error("Start date")]
+    StartsOn,
+    #[error("Expiry date")]
+    ExpiresOn,
 }
 
 /// Why input was refused. Each says what to change.
@@ -124,6 +140,14 @@ pub enum Invalid {
     ManagerCycle,
     #[error("There is no job role called that. Use one of the roles listed in the form.")]
     UnknownJobRole,
+    #[error(
+        "Choose who the course is for: everyone, or at least one job role, department or managers."
+    )]
+    AudienceEmpty,
+    #[error("Give a reason; it is kept with the record for auditors.")]
+    ReasonRequired,
+    #[error("The expiry date must be after the start date.")]
+    ExpiryBeforeStart,
 }
 
 /// Requests that clash with what is already stored.
@@ -143,6 +167,35 @@ pub enum Conflict {
     AlreadyRetired,
     #[error("The course is not retired.")]
     NotRetired,
+}
+
+/// Why a learner's or administrator's training action was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum TrainingInvalid {
+    #[error("This course is not assigned to you, so there is nothing to take.")]
+    NotAssigned,
+    #[error("Tick the box to accept the statement.")]
+    AcceptStatement,
+    #[error("Open and read the text first; your reading time starts when you open it.")]
+    ReadingNotStarted,
+    #[error("Please take the time to read the whole text: you can accept it in {0} seconds.")]
+    ReadingTooShort(u64),
+    #[error("This course has no quiz.")]
+    NoQuiz,
+    #[error("This attempt has already been submitted. Open your result from the course page.")]
+    AttemptSubmitted,
+    #[error("You have used your attempts for now. You can try again in {} (a break to revisit the lessons helps).", minutes_phrase(*.0))]
+    RetakeLater(u64),
+    #[error("That record cannot be voided: it is already voided, or it is itself a correction.")]
+    CannotVoid,
+}
+
+fn minutes_phrase(minutes: u64) -> String {
+    match minutes {
+        0 | 1 => "a minute".to_owned(),
+        m if m < 120 => format!("{m} minutes"),
+        m => format!("about {} hours", m.div_ceil(60)),
+    }
 }
 
 /// Why content could not be saved or published. Detailed per-file problems are shown in the
@@ -200,6 +253,10 @@ impl AppError {
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
             Self::Invalid(_) | Self::Content(_) => 422,
+            Self::Training(TrainingInvalid::NotAssigned) => 403,
+            Self::Training(TrainingInvalid::AttemptSubmitted) => 409,
+            Self::Training(TrainingInvalid::RetakeLater(_)) => 429,
+            Self::Training(_) => 422,
             Self::RateLimited { .. } => 429,
             Self::BadRequest => 400,
             Self::Unreachable => 503,
@@ -228,6 +285,7 @@ impl AppError {
             Self::Invalid(Invalid::CurrentPasswordWrong) => Some(Field::CurrentPassword),
             Self::Invalid(Invalid::ManagerCycle) => Some(Field::Manager),
             Self::Invalid(Invalid::UnknownJobRole) => Some(Field::JobRole),
+            Self::Invalid(Invalid::ReasonRequired) => Some(Field::Reason),
             _ => None,
         }
     }
@@ -236,6 +294,12 @@ impl AppError {
 impl From<Invalid> for AppError {
     fn from(invalid: Invalid) -> Self {
         Self::Invalid(invalid)
+    }
+}
+
+impl From<TrainingInvalid> for AppError {
+    fn from(invalid: TrainingInvalid) -> Self {
+        Self::Training(invalid)
     }
 }
 

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_create_organisation;
 mod m20261121_000002_create_sign_in_tables;
 mod m20261121_000003_create_content;
+mod m20261121_000004_create_training;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_create_organisation::Migration),
             Box::new(m20261121_000002_create_sign_in_tables::Migration),
             Box::new(m20261121_000003_create_content::Migration),
+            Box::new(m20261121_000004_create_training::Migration),
         ]
     }
 }

@@ -29,11 +29,27 @@ pub enum Command {
     /// Manage people and their access.
     #[command(subcommand)]
     User(UserCommand),
-    /// Load the demo organisation (40 people in four departments) into the database.
-    Demo,
+    /// Load the demo organisation (40 people in four departments) and, into a database with no
+    /// courses yet, eighteen months of training history.
+    Demo {
+        /// The course folder the demo history uses.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+    },
     /// Check and publish course content.
     #[command(subcommand)]
     Content(ContentCommand),
+    /// Check the tamper-evident completion ledger.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+    /// Recompute everyone's training obligations now (Vigil also does this daily and after changes).
+    Assign,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Check every record's hash and the chain between them; names the first broken record.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]

@@ -62,6 +62,12 @@ impl Application {
         }
         import_content(&db, &config.content_dir).await;
         let state = app_state(config, db).await?;
+        let now = chrono::Utc::now();
+        app::ssr::training::engine::recompute(&state.db, &state.engine, now.date_naive(), now)
+            .await
+            .map_err(|err| {
+                StartupError::Setup(format!("computing training obligations failed: {err}"))
+            })?;
         let router = router(state.clone(), config);
         let listener =
             TcpListener::bind(config.listen)
@@ -84,7 +90,7 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
     pub async fn run_until_stopped(self) -> Result<(), std::io::Error> {
-        spawn_maintenance(self.state.db.clone());
+        spawn_maintenance(self.state.clone());
         axum::serve(
             self.listener,
             self.router
@@ -93,6 +99,27 @@ impl Application {
         .with_graceful_shutdown(shutdown_signal())
         .await
     }
+}
+
+/// The demo organisation, and (when the content folder is there) its history.
+pub async fn load_demo(
+    db: &DatabaseConnection,
+    content_dir: &std::path::Path,
+) -> Result<(), app::error::AppError> {
+    let now = chrono::Utc::now();
+    app::ssr::demo::load(db, now).await?;
+    if content_dir.is_dir() && app::ssr::db::courses::all(db).await?.is_empty() {
+        let history = app::ssr::demo_history::load(db, content_dir, now).await?;
+        tracing::info!(
+            records = history.records,
+            "loaded the demo organisation with its training history"
+        );
+    } else {
+        tracing::info!(
+            "loaded the demo organisation (no training history: courses were already published)"
+        );
+    }
+    Ok(())
 }
 
 /// Publishes changed courses from the content folder. Problems are logged, not fatal: a typo
@@ -168,6 +195,7 @@ async fn app_state(config: &Config, db: DatabaseConnection) -> Result<AppState, 
         leptos_options,
         db,
         auth: Arc::new(auth),
+        engine: Arc::default(),
     })
 }
 
@@ -212,13 +240,21 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .with_state(state)
 }
 
-/// Hourly housekeeping: forget old sign-in failures and expired revocations.
-fn spawn_maintenance(db: DatabaseConnection) {
+/// Hourly housekeeping: forget old sign-in failures and expired revocations, and recompute
+/// obligations once each day (due dates pass and exemptions expire without anyone acting).
+fn spawn_maintenance(state: AppState) {
     tokio::spawn(async move {
+        let db = state.db.clone();
         let mut interval = tokio::time::interval(std::time::Duration::from_secs(3600));
+        let mut last_run = chrono::Utc::now().date_naive();
         loop {
             interval.tick().await;
             let now = chrono::Utc::now();
+            if now.date_naive() != last_run {
+                last_run = now.date_naive();
+                app::ssr::training::engine::recompute_logged(&state.db, &state.engine, "daily run")
+                    .await;
+            }
             if let Err(err) = db::login_failures::prune(&db, now - chrono::Duration::days(1)).await
             {
                 tracing::warn!(%err, "pruning sign-in failures failed");

@@ -254,6 +254,12 @@ pub async fn save_draft(
                 now,
             )
             .await?;
+            crate::ssr::training::engine::recompute_logged(
+                &state.db,
+                &state.engine,
+                "course published",
+            )
+            .await;
             let slug = urlencoding::encode(&draft.course_slug).into_owned();
             let target = match outcome {
                 PublishOutcome::Published { version } => {
@@ -332,6 +338,12 @@ pub async fn retire_course(
                 return Err(crate::error::ContentInvalid::RetireNotConfirmed.into());
             }
             retire::retire(&state.db, &user, &slug, &reason, Utc::now()).await?;
+            crate::ssr::training::engine::recompute_logged(
+                &state.db,
+                &state.engine,
+                "course retired",
+            )
+            .await;
             leptos_axum::redirect(&format!(
                 "/content/course/{}?retired=1",
                 urlencoding::encode(&slug)
@@ -350,6 +362,12 @@ pub async fn restore_course(slug: String) -> Result<(), AppError> {
         async {
             let (state, user) = views::compliance_admin().await?;
             retire::restore(&state.db, &user, &slug, Utc::now()).await?;
+            crate::ssr::training::engine::recompute_logged(
+                &state.db,
+                &state.engine,
+                "course restored",
+            )
+            .await;
             leptos_axum::redirect(&format!(
                 "/content/course/{}?restored=1",
                 urlencoding::encode(&slug)

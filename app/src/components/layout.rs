@@ -6,6 +6,7 @@ use leptos_router::components::A;
 
 use super::session::use_session;
 use crate::api::session::SessionUser;
+use crate::api::training::outstanding_bulletins;
 use crate::domain::navigation::navigation_for;
 
 /// The page frame. Navigation appears once someone is signed in and follows their permissions.
@@ -31,11 +32,46 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </header>
         <main id="main" tabindex="-1">
+            <BulletinNotices />
             {children()}
         </main>
         <footer class="site-footer">
             <p>"Vigil · security awareness training you can prove"</p>
         </footer>
+    }
+}
+
+/// Threat bulletins the signed-in person has still to acknowledge, on every page until they do.
+#[component]
+fn BulletinNotices() -> impl IntoView {
+    let user = use_session().map(|session| session.user);
+    let bulletins = Resource::new(
+        move || user.map(|u| u.get().and_then(|r| r.ok()).flatten().map(|u| u.public_id)),
+        |signed_in| async move {
+            match signed_in {
+                Some(Some(_)) => outstanding_bulletins().await.unwrap_or_default(),
+                _ => Vec::new(),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let items = bulletins.await;
+                (!items.is_empty()).then(|| view! {
+                    <aside class="bulletins" aria-label="Threat bulletins">
+                        {items.into_iter().map(|item| view! {
+                            <div class="alert alert-warning bulletin">
+                                <p>
+                                    <strong>"Threat bulletin: "</strong>{item.title.clone()}" "
+                                    <a href=format!("/training/{}", item.slug)>"Read and acknowledge"</a>
+                                </p>
+                            </div>
+                        }).collect_view()}
+                    </aside>
+                })
+            })}
+        </Transition>
     }
 }
 

@@ -2,12 +2,16 @@
 //!
 //! Server functions and the command line load data, call into these modules, and save.
 
+pub mod assignment;
 pub mod audience;
+pub mod certificate;
 #[cfg(feature = "ssr")]
 pub mod content;
 pub mod course_kind;
 pub mod email;
 pub mod job_role;
+#[cfg(feature = "ssr")]
+pub mod ledger;
 pub mod login_throttle;
 pub mod navigation;
 pub mod next_path;
@@ -15,3 +19,5 @@ pub mod password_policy;
 pub mod period;
 pub mod permissions;
 pub mod person;
+#[cfg(feature = "ssr")]
+pub mod quiz_attempt;

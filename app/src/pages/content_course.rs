@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::api::administration::{RuleView, SaveRules, get_rules};
 use crate::api::content::{CourseDetail, EditCourse, RestoreCourse, get_course};
 use crate::components::alerts::{ErrorAlert, SuccessAlert};
 use crate::components::guard::Protected;
@@ -152,10 +153,81 @@ fn Detail(detail: CourseDetail, restore: ServerAction<RestoreCourse>) -> impl In
                 </tbody>
             </table>
         </div>
+        <AssignmentRule slug=slug.clone() />
         {(!retired).then(|| view! {
             <h2>"Retire"</h2>
             <p>"Retiring stops the course being assigned. Completions and versions are kept for evidence."</p>
             <a class="button button-danger" href=format!("/content/course/{slug}/retire")>"Retire this course…"</a>
         })}
+    }
+}
+
+/// Who the course is assigned to, editable.
+#[component]
+fn AssignmentRule(slug: String) -> impl IntoView {
+    let save = ServerAction::<SaveRules>::new();
+    let query = use_query_map();
+    let rule = Resource::new(
+        move || (slug.clone(), save.version().get()),
+        |(slug, _)| get_rules(slug),
+    );
+    let saved = Signal::derive(move || {
+        query
+            .read()
+            .get("rules_saved")
+            .map(|_| "Saved. Obligations have been recomputed for everyone.")
+    });
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    view! {
+        <h2 id="assignment">"Assignment"</h2>
+        <SuccessAlert message=saved />
+        <ErrorAlert error />
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match rule.await {
+                    Ok(rule) => view! { <RuleForm rule save /> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RuleForm(rule: RuleView, save: ServerAction<SaveRules>) -> impl IntoView {
+    view! {
+        <p class="muted">
+            {format!("{} people owe this course now. ", rule.assigned_people)}
+            {if rule.customised { "Set by an administrator; new versions keep it." } else { "From the course's metadata; new versions may change it." }}
+        </p>
+        <ActionForm action=save attr:class="form rule-form" attr:aria-labelledby="assignment">
+            <input type="hidden" name="slug" value=rule.slug.clone() />
+            <div class="checkbox">
+                <input id="rule-everyone" name="everyone" type="checkbox" value="yes" checked=rule.everyone />
+                <label for="rule-everyone">"Everyone"</label>
+            </div>
+            <div class="checkbox">
+                <input id="rule-managers" name="managers" type="checkbox" value="yes" checked=rule.managers />
+                <label for="rule-managers">"Managers (everyone with at least one report)"</label>
+            </div>
+            <fieldset>
+                <legend>"Job roles"</legend>
+                {rule.role_choices.iter().map(|(slug, name)| {
+                    let id = format!("rule-role-{slug}");
+                    view! {
+                        <div class="checkbox">
+                            <input id=id.clone() name=format!("roles[{slug}]") type="checkbox" value="yes" checked=rule.roles.contains(slug) />
+                            <label for=id>{name.clone()}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <div class="field">
+                <label for="rule-departments">"Departments"</label>
+                <input id="rule-departments" name="departments" type="text" value=rule.departments.join(", ") aria-describedby="rule-departments-hint" />
+                <p class="hint" id="rule-departments-hint">{format!("Separate names with commas. Departments: {}.", rule.department_choices.join(", "))}</p>
+            </div>
+            <button type="submit" class="button button-primary">"Save assignment"</button>
+        </ActionForm>
     }
 }

@@ -1,16 +1,23 @@
 //! One module per page.
 
 pub mod account;
+pub mod certificate;
 pub mod compliance;
 pub mod content;
 pub mod content_course;
 pub mod content_draft;
 pub mod content_retire;
 pub mod content_version;
+pub mod exemptions;
 pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod people;
 pub mod placeholder;
+pub mod records;
 pub mod team;
 pub mod training;
+pub mod training_course;
+pub mod training_lesson;
+pub mod training_quiz;
+pub mod training_result;

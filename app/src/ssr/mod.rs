@@ -6,10 +6,12 @@ pub mod content;
 pub mod csp;
 pub mod db;
 pub mod demo;
+pub mod demo_history;
 pub mod failure;
 pub mod people_admin;
 pub mod request;
 pub mod state;
+pub mod training;
 
 pub use failure::internal;
 pub use state::{AppState, AuthSettings};

@@ -16,6 +16,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub auth: Arc<AuthSettings>,
+    /// Serialises assignment-engine runs in this process.
+    pub engine: Arc<super::training::engine::EngineLock>,
 }
 
 /// How sessions are issued and checked.

@@ -4,7 +4,7 @@ mod content;
 mod serve;
 mod user;
 
-use crate::cli::{Cli, Command, ContentCommand};
+use crate::cli::{Cli, Command, ContentCommand, LedgerCommand, UserCommand};
 use crate::config::{Config, Overrides};
 use crate::startup::{StartupError, open_database};
 
@@ -24,6 +24,28 @@ pub enum CommandError {
     /// The command ran and found problems it has already printed.
     #[error("{0}")]
     Failed(String),
+}
+
+/// Recomputes obligations and prints a one-line summary.
+async fn assign(db: &sea_orm::DatabaseConnection) -> Result<(), CommandError> {
+    let now = chrono::Utc::now();
+    let lock = app::ssr::training::engine::EngineLock::default();
+    let summary = app::ssr::training::engine::recompute(db, &lock, now.date_naive(), now).await?;
+    let counts: Vec<String> = summary
+        .by_status
+        .iter()
+        .map(|(status, n)| format!("{n} {}", status.label().to_lowercase()))
+        .collect();
+    println!(
+        "Training obligations: {} ({}).",
+        summary.obligations,
+        if counts.is_empty() {
+            "none".to_owned()
+        } else {
+            counts.join(", ")
+        }
+    );
+    Ok(())
 }
 
 /// Runs the parsed command line.
@@ -52,21 +74,57 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
             app::ssr::db::job_roles::seed(&db)
                 .await
                 .map_err(StartupError::Migration)?;
-            user::run(&db, command).await
+            // Listing and passwords change nobody's obligations; the rest can.
+            let changes_obligations = matches!(
+                command,
+                UserCommand::Add(_) | UserCommand::SetRole(_) | UserCommand::Deactivate { .. }
+            );
+            user::run(&db, command).await?;
+            if changes_obligations {
+                assign(&db).await
+            } else {
+                Ok(())
+            }
         }
         Command::Content(ContentCommand::Check { dir }) => content::check(&dir),
         Command::Content(ContentCommand::Import { dir }) => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
             let db = open_database(&config.database_url).await?;
-            content::import(&db, &dir).await
+            content::import(&db, &dir).await?;
+            assign(&db).await
         }
-        Command::Demo => {
+        Command::Ledger(LedgerCommand::Verify) => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
             let db = open_database(&config.database_url).await?;
-            if app::ssr::demo::load(&db, chrono::Utc::now()).await? {
-                println!("Loaded the demo organisation.");
-            } else {
+            match app::ssr::db::ledger::verify(&db)
+                .await
+                .map_err(app::error::AppError::from)?
+            {
+                Ok(count) => {
+                    println!(
+                        "The ledger is intact: {count} records checked, every hash and link matches."
+                    );
+                    Ok(())
+                }
+                Err(broken) => Err(CommandError::Failed(format!(
+                    "The ledger is broken at {broken}"
+                ))),
+            }
+        }
+        Command::Assign => {
+            let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
+            let db = open_database(&config.database_url).await?;
+            assign(&db).await
+        }
+        Command::Demo { content } => {
+            let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
+            let db = open_database(&config.database_url).await?;
+            if app::ssr::demo::is_loaded(&db).await? {
                 println!("The demo organisation is already loaded; nothing changed.");
+            } else {
+                crate::startup::load_demo(&db, &content).await?;
+                println!("Loaded the demo organisation.");
+                assign(&db).await?;
             }
             for line in app::ssr::demo::sign_in_details(&config.public_base()) {
                 println!("{line}");

@@ -19,6 +19,14 @@ pub async fn find_by_slug(
         .await
 }
 
+/// A course by database id.
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<course::Model>, DbErr> {
+    course::Entity::find_by_id(id).one(db).await
+}
+
 /// Every course, by title.
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<course::Model>, DbErr> {
     course::Entity::find()

@@ -7,10 +7,12 @@ pub mod courses;
 pub mod drafts;
 pub mod entities;
 pub mod job_roles;
+pub mod ledger;
 pub mod login_failures;
 pub mod people;
 pub mod revoked_sessions;
 pub mod test_support;
+pub mod training;
 
 use std::path::Path;
 

@@ -2,14 +2,22 @@
 //! migrations; the repository tests round-trip every table on SQLite and PostgreSQL.
 
 pub mod audit_event;
+pub mod certificate;
+pub mod completion_record;
+pub mod compliance_state;
 pub mod content_draft;
 pub mod course;
 pub mod course_asset;
+pub mod course_rule;
 pub mod course_version;
 pub mod department;
 pub mod draft_file;
+pub mod evaluated_person;
+pub mod exemption;
 pub mod job_role;
 pub mod login_failure;
 pub mod person;
 pub mod person_role;
+pub mod quiz_attempt;
+pub mod reading_progress;
 pub mod revoked_session;

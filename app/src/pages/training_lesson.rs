@@ -1,0 +1,75 @@
+//! Reading one lesson.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::training::{MarkLessonRead, get_lesson};
+use crate::components::alerts::ErrorAlert;
+use crate::components::guard::Protected;
+use crate::domain::permissions::Permission;
+
+/// `/training/:slug/lesson/:number`
+#[component]
+pub fn LessonPage() -> impl IntoView {
+    view! {
+        <Title text="Lesson" />
+        <Protected require=Permission::Employee let:_user>
+            <LessonReader />
+        </Protected>
+    }
+}
+
+#[component]
+fn LessonReader() -> impl IntoView {
+    let params = use_params_map();
+    let mark = ServerAction::<MarkLessonRead>::new();
+    let lesson = Resource::new(
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                params
+                    .read()
+                    .get("number")
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(1usize),
+            )
+        },
+        |(slug, number)| get_lesson(slug, number),
+    );
+    let error = Signal::derive(move || mark.value().get().and_then(Result::err));
+    view! {
+        <section class="page">
+            <ErrorAlert error />
+            <Suspense fallback=|| view! { <p class="loading">"Loading the lesson…"</p> }>
+                {move || Suspend::new(async move {
+                    match lesson.await {
+                        Ok(lesson) => view! {
+                            <Title text=lesson.title.clone() />
+                            <p class="breadcrumb">
+                                <a href="/training">"My training"</a>" › "
+                                <a href=format!("/training/{}", lesson.slug)>{lesson.course_title.clone()}</a>
+                            </p>
+                            <p class="eyebrow">{format!("Lesson {} of {}", lesson.number, lesson.count)}</p>
+                            <article class="prose" inner_html=lesson.html.clone()></article>
+                            <nav class="lesson-nav" aria-label="Lesson">
+                                {(lesson.number > 1).then(|| view! {
+                                    <a href=format!("/training/{}/lesson/{}", lesson.slug, lesson.number - 1)>"Previous lesson"</a>
+                                })}
+                                <ActionForm action=mark attr:class="inline-form">
+                                    <input type="hidden" name="slug" value=lesson.slug.clone() />
+                                    <input type="hidden" name="number" value=lesson.number />
+                                    <button type="submit" class="button button-primary">
+                                        {if lesson.number < lesson.count { "Mark as read and continue" } else { "Mark as read and finish" }}
+                                    </button>
+                                </ActionForm>
+                            </nav>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

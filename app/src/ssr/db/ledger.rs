@@ -1,0 +1,208 @@
+//! The completion ledger: append-only, hash-chained. Rows are inserted, never updated or deleted.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+};
+
+use super::entities::completion_record::{self, Column, Entity};
+use super::people::to_millis;
+use crate::domain::ledger::{
+    ChainBreak, GENESIS, RecordFields, RecordKind, record_hash, timestamp, verify_chain,
+};
+
+/// A record to append; sequence, hashes and the recording time are filled in.
+#[derive(Clone, Debug)]
+pub struct NewRecord {
+    pub kind: RecordKind,
+    pub person_id: i64,
+    pub course_id: i64,
+    pub version_id: i64,
+    pub content_hash: String,
+    pub score: Option<i32>,
+    pub passed: bool,
+    pub answers: Option<String>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub reason: Option<String>,
+    pub voids_sequence: Option<i64>,
+    pub session_id: Option<i64>,
+}
+
+/// The fields a stored row's hash covers.
+pub fn fields_of(row: &completion_record::Model) -> RecordFields {
+    RecordFields {
+        sequence: row.sequence,
+        kind: RecordKind::parse(&row.kind).unwrap_or(RecordKind::Attempt),
+        person_id: row.person_id,
+        course_id: row.course_id,
+        version_id: row.version_id,
+        content_hash: row.content_hash.clone(),
+        score: row.score,
+        passed: row.passed,
+        answers: row.answers_json.clone(),
+        started_at: row.started_at.map(timestamp),
+        finished_at: timestamp(row.finished_at),
+        recorded_at: timestamp(row.recorded_at),
+        actor_id: row.actor_id,
+        reason: row.reason.clone(),
+        voids_sequence: row.voids_sequence,
+        session_id: row.session_id,
+        prev_hash: row.prev_hash.clone(),
+    }
+}
+
+/// Appends a record after the current last one. Two writers at once cannot both follow the same
+/// record (`prev_hash` and `sequence` are unique); the loser retries on top of the winner.
+pub async fn append(
+    db: &DatabaseConnection,
+    record: NewRecord,
+    recorded_at: DateTime<Utc>,
+) -> Result<completion_record::Model, DbErr> {
+    let mut last_error = None;
+    for _ in 0..8 {
+        match append_once(db, &record, recorded_at).await {
+            Ok(row) => return Ok(row),
+            Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                last_error = Some(err)
+            }
+            Err(err) => return Err(err),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    Err(last_error.unwrap_or_else(|| DbErr::Custom("could not append to the ledger".to_owned())))
+}
+
+async fn append_once(
+    db: &DatabaseConnection,
+    record: &NewRecord,
+    recorded_at: DateTime<Utc>,
+) -> Result<completion_record::Model, DbErr> {
+    let txn = db.begin().await?;
+    let last = Entity::find()
+        .order_by_desc(Column::Sequence)
+        .one(&txn)
+        .await?;
+    let (sequence, prev_hash) = match &last {
+        Some(last) => (last.sequence + 1, last.record_hash.clone()),
+        None => (1, GENESIS.to_owned()),
+    };
+    // Store what is hashed: timestamps at millisecond precision.
+    let started_at = record.started_at.map(to_millis);
+    let finished_at = to_millis(record.finished_at);
+    let recorded_at = to_millis(recorded_at);
+    let fields = RecordFields {
+        sequence,
+        kind: record.kind,
+        person_id: record.person_id,
+        course_id: record.course_id,
+        version_id: record.version_id,
+        content_hash: record.content_hash.clone(),
+        score: record.score,
+        passed: record.passed,
+        answers: record.answers.clone(),
+        started_at: started_at.map(timestamp),
+        finished_at: timestamp(finished_at),
+        recorded_at: timestamp(recorded_at),
+        actor_id: record.actor_id,
+        reason: record.reason.clone(),
+        voids_sequence: record.voids_sequence,
+        session_id: record.session_id,
+        prev_hash: prev_hash.clone(),
+    };
+    let row = completion_record::ActiveModel {
+        sequence: Set(sequence),
+        kind: Set(record.kind.as_str().to_owned()),
+        person_id: Set(record.person_id),
+        course_id: Set(record.course_id),
+        version_id: Set(record.version_id),
+        content_hash: Set(record.content_hash.clone()),
+        score: Set(record.score),
+        passed: Set(record.passed),
+        answers_json: Set(record.answers.clone()),
+        started_at: Set(started_at),
+        finished_at: Set(finished_at),
+        recorded_at: Set(recorded_at),
+        actor_id: Set(record.actor_id),
+        reason: Set(record.reason.clone()),
+        voids_sequence: Set(record.voids_sequence),
+        session_id: Set(record.session_id),
+        prev_hash: Set(prev_hash),
+        record_hash: Set(record_hash(&fields)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Checks the whole chain, a page at a time.
+pub async fn verify(db: &DatabaseConnection) -> Result<Result<usize, ChainBreak>, DbErr> {
+    let mut pages = Entity::find()
+        .order_by_asc(Column::Sequence)
+        .paginate(db, 1000);
+    let mut rows = Vec::new();
+    while let Some(page) = pages.fetch_and_next().await? {
+        rows.extend(
+            page.into_iter()
+                .map(|row| (fields_of(&row), row.record_hash)),
+        );
+    }
+    Ok(verify_chain(rows))
+}
+
+/// Every record of a person, oldest first.
+pub async fn of_person(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+) -> Result<Vec<completion_record::Model>, DbErr> {
+    Entity::find()
+        .filter(Column::PersonId.eq(person_id))
+        .order_by_asc(Column::Sequence)
+        .all(db)
+        .await
+}
+
+/// Every record of a person for a course, oldest first.
+pub async fn of_person_course(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    course_id: i64,
+) -> Result<Vec<completion_record::Model>, DbErr> {
+    Entity::find()
+        .filter(Column::PersonId.eq(person_id))
+        .filter(Column::CourseId.eq(course_id))
+        .order_by_asc(Column::Sequence)
+        .all(db)
+        .await
+}
+
+/// A record by its sequence number.
+pub async fn by_sequence(
+    db: &impl ConnectionTrait,
+    sequence: i64,
+) -> Result<Option<completion_record::Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Sequence.eq(sequence))
+        .one(db)
+        .await
+}
+
+/// Every record, oldest first (the engine reads completions from these).
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<completion_record::Model>, DbErr> {
+    Entity::find().order_by_asc(Column::Sequence).all(db).await
+}
+
+/// Sequences of records that a later void record cancels.
+pub async fn voided_sequences(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    Ok(Entity::find()
+        .filter(Column::Kind.eq(RecordKind::Void.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| row.voids_sequence)
+        .collect())
+}

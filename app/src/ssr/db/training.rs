@@ -1,0 +1,418 @@
+//! Assignment rules, exemptions, quiz attempts, reading progress, the engine's compliance state,
+//! and certificates.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
+};
+
+use super::entities::{
+    certificate, compliance_state, course_rule, evaluated_person, exemption, quiz_attempt,
+    reading_progress,
+};
+
+// ---- Assignment rules -------------------------------------------------------------------------
+
+/// Every course's rule.
+pub async fn rules(db: &impl ConnectionTrait) -> Result<Vec<course_rule::Model>, DbErr> {
+    course_rule::Entity::find().all(db).await
+}
+
+/// One course's rule.
+pub async fn rule(
+    db: &impl ConnectionTrait,
+    course_id: i64,
+) -> Result<Option<course_rule::Model>, DbErr> {
+    course_rule::Entity::find_by_id(course_id).one(db).await
+}
+
+/// Writes a course's rule. `customised` marks an administrator's edit, which later publishes keep.
+pub async fn put_rule(
+    db: &impl ConnectionTrait,
+    course_id: i64,
+    audience_json: String,
+    customised: bool,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = course_rule::ActiveModel {
+        course_id: Set(course_id),
+        audience_json: Set(audience_json),
+        customised: Set(customised),
+        updated_at: Set(now),
+        updated_by: Set(by),
+    };
+    course_rule::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(course_rule::Column::CourseId)
+                .update_columns([
+                    course_rule::Column::AudienceJson,
+                    course_rule::Column::Customised,
+                    course_rule::Column::UpdatedAt,
+                    course_rule::Column::UpdatedBy,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
+}
+
+// ---- Exemptions -------------------------------------------------------------------------------
+
+/// The fields of a new exemption.
+pub struct NewExemption {
+    pub person_id: i64,
+    pub course_id: i64,
+    pub reason: String,
+    pub starts_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    pub created_by: Option<i64>,
+}
+
+/// Records an exemption.
+pub async fn add_exemption(
+    db: &impl ConnectionTrait,
+    new: NewExemption,
+    now: DateTime<Utc>,
+) -> Result<exemption::Model, DbErr> {
+    exemption::ActiveModel {
+        person_id: Set(new.person_id),
+        course_id: Set(new.course_id),
+        reason: Set(new.reason),
+        starts_on: Set(new.starts_on),
+        expires_on: Set(new.expires_on),
+        created_at: Set(now),
+        created_by: Set(new.created_by),
+        revoked_at: Set(None),
+        revoked_by: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Ends an exemption early.
+pub async fn revoke_exemption(
+    db: &impl ConnectionTrait,
+    id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    exemption::ActiveModel {
+        id: Set(id),
+        revoked_at: Set(Some(now)),
+        revoked_by: Set(Some(by)),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
+/// Every exemption, newest first.
+pub async fn exemptions(db: &impl ConnectionTrait) -> Result<Vec<exemption::Model>, DbErr> {
+    exemption::Entity::find()
+        .order_by_desc(exemption::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// One exemption.
+pub async fn exemption(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<exemption::Model>, DbErr> {
+    exemption::Entity::find_by_id(id).one(db).await
+}
+
+// ---- Quiz attempts ----------------------------------------------------------------------------
+
+/// Starts an attempt with its drawn questions.
+pub async fn start_attempt(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    course_id: i64,
+    version_id: i64,
+    drawn_json: String,
+    now: DateTime<Utc>,
+) -> Result<quiz_attempt::Model, DbErr> {
+    quiz_attempt::ActiveModel {
+        person_id: Set(person_id),
+        course_id: Set(course_id),
+        version_id: Set(version_id),
+        drawn_json: Set(drawn_json),
+        started_at: Set(now),
+        submitted_at: Set(None),
+        record_sequence: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// An attempt by id.
+pub async fn attempt(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<quiz_attempt::Model>, DbErr> {
+    quiz_attempt::Entity::find_by_id(id).one(db).await
+}
+
+/// The person's unsubmitted attempt at a version, if any.
+pub async fn open_attempt(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    version_id: i64,
+) -> Result<Option<quiz_attempt::Model>, DbErr> {
+    quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::PersonId.eq(person_id))
+        .filter(quiz_attempt::Column::VersionId.eq(version_id))
+        .filter(quiz_attempt::Column::SubmittedAt.is_null())
+        .order_by_desc(quiz_attempt::Column::Id)
+        .one(db)
+        .await
+}
+
+/// Marks an attempt submitted. Only an unsubmitted attempt is changed, so a double submission
+/// cannot record twice; returns whether this call claimed it.
+pub async fn claim_attempt(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = quiz_attempt::Entity::update_many()
+        .col_expr(
+            quiz_attempt::Column::SubmittedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(quiz_attempt::Column::Id.eq(id))
+        .filter(quiz_attempt::Column::SubmittedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Points a submitted attempt at its ledger record.
+pub async fn set_attempt_record(
+    db: &impl ConnectionTrait,
+    id: i64,
+    sequence: i64,
+) -> Result<(), DbErr> {
+    quiz_attempt::ActiveModel {
+        id: Set(id),
+        record_sequence: Set(Some(sequence)),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
+/// Every (person, version) with an attempt, for the engine's "in progress".
+pub async fn attempted_versions(db: &impl ConnectionTrait) -> Result<Vec<(i64, i64)>, DbErr> {
+    Ok(quiz_attempt::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.person_id, a.version_id))
+        .collect())
+}
+
+// ---- Reading progress -------------------------------------------------------------------------
+
+/// A person's progress through a version.
+pub async fn progress(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    version_id: i64,
+) -> Result<Option<reading_progress::Model>, DbErr> {
+    reading_progress::Entity::find()
+        .filter(reading_progress::Column::PersonId.eq(person_id))
+        .filter(reading_progress::Column::VersionId.eq(version_id))
+        .one(db)
+        .await
+}
+
+/// Creates or updates progress; `opened_at` is set only the first time.
+pub async fn save_progress(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    course_id: i64,
+    version_id: i64,
+    lessons_read_json: String,
+    now: DateTime<Utc>,
+) -> Result<reading_progress::Model, DbErr> {
+    match progress(db, person_id, version_id).await? {
+        Some(existing) => {
+            reading_progress::ActiveModel {
+                id: Set(existing.id),
+                lessons_read_json: Set(lessons_read_json),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .update(db)
+            .await
+        }
+        None => {
+            reading_progress::ActiveModel {
+                person_id: Set(person_id),
+                course_id: Set(course_id),
+                version_id: Set(version_id),
+                lessons_read_json: Set(lessons_read_json),
+                opened_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+        }
+    }
+}
+
+/// Every (person, version) with reading progress.
+pub async fn read_versions(db: &impl ConnectionTrait) -> Result<Vec<(i64, i64)>, DbErr> {
+    Ok(reading_progress::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.person_id, p.version_id))
+        .collect())
+}
+
+// ---- Compliance state -------------------------------------------------------------------------
+
+/// Every stored obligation.
+pub async fn compliance(db: &impl ConnectionTrait) -> Result<Vec<compliance_state::Model>, DbErr> {
+    compliance_state::Entity::find().all(db).await
+}
+
+/// One person's obligations.
+pub async fn compliance_of(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+) -> Result<Vec<compliance_state::Model>, DbErr> {
+    compliance_state::Entity::find()
+        .filter(compliance_state::Column::PersonId.eq(person_id))
+        .all(db)
+        .await
+}
+
+/// Inserts or replaces obligations.
+pub async fn upsert_compliance(
+    db: &impl ConnectionTrait,
+    rows: Vec<compliance_state::ActiveModel>,
+) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    compliance_state::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                compliance_state::Column::PersonId,
+                compliance_state::Column::CourseId,
+            ])
+            .update_columns([
+                compliance_state::Column::VersionId,
+                compliance_state::Column::Status,
+                compliance_state::Column::AssignedOn,
+                compliance_state::Column::DueOn,
+                compliance_state::Column::CompletedOn,
+                compliance_state::Column::CompletionSequence,
+                compliance_state::Column::ValidUntil,
+                compliance_state::Column::ExemptionId,
+                compliance_state::Column::ComputedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
+}
+
+/// Removes one obligation that no longer applies.
+pub async fn delete_compliance(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    course_id: i64,
+) -> Result<(), DbErr> {
+    compliance_state::Entity::delete_many()
+        .filter(compliance_state::Column::PersonId.eq(person_id))
+        .filter(compliance_state::Column::CourseId.eq(course_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// People the engine has evaluated before.
+pub async fn evaluated_people(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    Ok(evaluated_person::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.person_id)
+        .collect())
+}
+
+/// Records that these people have now been evaluated.
+pub async fn mark_evaluated(
+    db: &impl ConnectionTrait,
+    person_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if person_ids.is_empty() {
+        return Ok(());
+    }
+    let rows = person_ids.iter().map(|id| evaluated_person::ActiveModel {
+        person_id: Set(*id),
+        first_evaluated_at: Set(now),
+    });
+    evaluated_person::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(evaluated_person::Column::PersonId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
+}
+
+// ---- Certificates -----------------------------------------------------------------------------
+
+/// The certificate of a ledger record.
+pub async fn certificate_of(
+    db: &impl ConnectionTrait,
+    sequence: i64,
+) -> Result<Option<certificate::Model>, DbErr> {
+    certificate::Entity::find_by_id(sequence).one(db).await
+}
+
+/// A certificate by its verification code.
+pub async fn certificate_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<certificate::Model>, DbErr> {
+    certificate::Entity::find()
+        .filter(certificate::Column::Code.eq(code))
+        .one(db)
+        .await
+}
+
+/// Issues a certificate for a passed record.
+pub async fn issue_certificate(
+    db: &impl ConnectionTrait,
+    sequence: i64,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<certificate::Model, DbErr> {
+    certificate::ActiveModel {
+        record_sequence: Set(sequence),
+        code: Set(code.to_owned()),
+        issued_at: Set(now),
+    }
+    .insert(db)
+    .await
+}

@@ -1,0 +1,152 @@
+//! Administrators' corrections to the ledger. A correction is a new record with the actor and a
+//! reason; nothing already recorded is ever changed.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+
+use super::certificates::issue;
+use super::engine::{EngineLock, recompute_person};
+use crate::domain::email::EmailAddress;
+use crate::domain::ledger::RecordKind;
+use crate::domain::person::required_text;
+use crate::error::{AppError, Field, Invalid, Resource, TrainingInvalid};
+use crate::ssr::auth::CurrentUser;
+use crate::ssr::db::audit::{self, Actor, AuditEntry};
+use crate::ssr::db::ledger::{NewRecord, append, by_sequence, voided_sequences};
+use crate::ssr::db::{courses, people};
+
+fn actor(user: &CurrentUser) -> Actor {
+    Actor::person(user.person.id, &user.person.name, &user.person.email)
+}
+
+/// Records that a person completed a course outside Vigil (for example on paper), against the
+/// current version. Returns the record's sequence.
+pub async fn manual_completion(
+    db: &DatabaseConnection,
+    engine: &EngineLock,
+    admin: &CurrentUser,
+    email: &str,
+    slug: &str,
+    completed_on: NaiveDate,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let reason = required_text(reason, Field::Reason).map_err(|_| Invalid::ReasonRequired)?;
+    let email = EmailAddress::parse(email)?;
+    let person = people::find_by_email(db, email.as_str())
+        .await?
+        .ok_or(AppError::NotFound(Resource::Person))?;
+    let course = courses::find_by_slug(db, slug)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Course))?;
+    let version = courses::version_by_id(
+        db,
+        course
+            .current_version_id
+            .ok_or(AppError::NotFound(Resource::Course))?,
+    )
+    .await?
+    .ok_or(AppError::NotFound(Resource::Course))?;
+    if completed_on > now.date_naive() {
+        return Err(Invalid::DateFormat(Field::CompletedOn).into());
+    }
+    let finished_at = completed_on
+        .and_hms_opt(12, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or(now);
+    let record = append(
+        db,
+        NewRecord {
+            kind: RecordKind::Manual,
+            person_id: person.id,
+            course_id: course.id,
+            version_id: version.id,
+            content_hash: version.content_hash.clone(),
+            score: None,
+            passed: true,
+            answers: None,
+            started_at: None,
+            finished_at,
+            actor_id: Some(admin.person.id),
+            reason: Some(reason.clone()),
+            voids_sequence: None,
+            session_id: None,
+        },
+        now,
+    )
+    .await?;
+    issue(db, record.sequence, now).await?;
+    audit::record(
+        db,
+        AuditEntry {
+            actor: actor(admin),
+            action: "ledger.manual_completion",
+            subject: format!("person:{}", person.email),
+            before: None,
+            after: Some(json!({ "course": slug, "version": version.version, "completed_on": completed_on, "record": record.sequence })),
+            reason: Some(reason),
+        },
+        now,
+    )
+    .await?;
+    recompute_person(db, engine, person.id).await?;
+    Ok(record.sequence)
+}
+
+/// Cancels a record (for example an attempt taken by the wrong person). Returns the void
+/// record's sequence.
+pub async fn void(
+    db: &DatabaseConnection,
+    engine: &EngineLock,
+    admin: &CurrentUser,
+    sequence: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let reason = required_text(reason, Field::Reason).map_err(|_| Invalid::ReasonRequired)?;
+    let target = by_sequence(db, sequence)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Record))?;
+    if target.kind == RecordKind::Void.as_str() || voided_sequences(db).await?.contains(&sequence) {
+        return Err(TrainingInvalid::CannotVoid.into());
+    }
+    let record = append(
+        db,
+        NewRecord {
+            kind: RecordKind::Void,
+            person_id: target.person_id,
+            course_id: target.course_id,
+            version_id: target.version_id,
+            content_hash: target.content_hash.clone(),
+            score: None,
+            passed: false,
+            answers: None,
+            started_at: None,
+            finished_at: now,
+            actor_id: Some(admin.person.id),
+            reason: Some(reason.clone()),
+            voids_sequence: Some(sequence),
+            session_id: None,
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        db,
+        AuditEntry {
+            actor: actor(admin),
+            action: "ledger.void",
+            subject: format!("record:{sequence}"),
+            before: Some(
+                json!({ "kind": target.kind, "passed": target.passed, "score": target.score }),
+            ),
+            after: Some(json!({ "voided_by": record.sequence })),
+            reason: Some(reason),
+        },
+        now,
+    )
+    .await?;
+    recompute_person(db, engine, target.person_id).await?;
+    Ok(record.sequence)
+}

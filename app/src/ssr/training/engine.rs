@@ -1,0 +1,284 @@
+//! Running the assignment engine: load its facts, compute, and store the compliance state that
+//! pages and reports read.
+//!
+//! Runs are serialised (an in-process lock, and on PostgreSQL a transaction-scoped advisory lock
+//! shared by every instance) and write with upserts, so two runs at once end in the same state as
+//! one run.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, TransactionTrait,
+};
+
+use crate::domain::assignment::{
+    CompletionFacts, CourseFacts, EngineInput, ExemptionFacts, Obligation, PersonFacts, Status,
+    VersionFacts, obligations,
+};
+use crate::domain::audience::Audience;
+use crate::domain::content::metadata::CourseMetadata;
+use crate::domain::ledger::RecordKind;
+use crate::error::AppError;
+use crate::ssr::db::entities::{compliance_state, department, job_role, person, person_role};
+use crate::ssr::db::{courses, ledger, training};
+use crate::ssr::internal;
+
+/// Serialises engine runs within one process.
+#[derive(Default)]
+pub struct EngineLock(tokio::sync::Mutex<()>);
+
+/// Counts of obligations by status after a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EngineSummary {
+    pub obligations: usize,
+    pub by_status: Vec<(Status, usize)>,
+}
+
+/// Recomputes every obligation as of `today` and stores the result.
+pub async fn recompute(
+    db: &DatabaseConnection,
+    lock: &EngineLock,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<EngineSummary, AppError> {
+    run(db, lock, today, now, None).await
+}
+
+/// Recomputes one person's obligations (after they read, attempt or acknowledge something).
+pub async fn recompute_person(
+    db: &DatabaseConnection,
+    lock: &EngineLock,
+    person_id: i64,
+) -> Result<EngineSummary, AppError> {
+    let now = Utc::now();
+    run(db, lock, now.date_naive(), now, Some(person_id)).await
+}
+
+async fn run(
+    db: &DatabaseConnection,
+    lock: &EngineLock,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    only: Option<i64>,
+) -> Result<EngineSummary, AppError> {
+    let _guard = lock.0.lock().await;
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Every instance takes the same lock, so runs never interleave.
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7318002)")
+            .await?;
+    }
+    let mut input = load_input(&txn).await?;
+    if let Some(person_id) = only {
+        input.people.retain(|p| p.id == person_id);
+        input
+            .previously_assigned
+            .retain(|(person, _), _| *person == person_id);
+    }
+    let computed = obligations(&input, today);
+    persist(&txn, &input, &computed, today, now).await?;
+    txn.commit().await?;
+
+    let mut counts: HashMap<Status, usize> = HashMap::new();
+    for obligation in &computed {
+        *counts.entry(obligation.status).or_default() += 1;
+    }
+    let mut by_status: Vec<(Status, usize)> = counts.into_iter().collect();
+    by_status.sort();
+    Ok(EngineSummary {
+        obligations: computed.len(),
+        by_status,
+    })
+}
+
+/// Recomputes, logging rather than failing: used after changes whose own work already succeeded
+/// (the nightly run corrects anything a failure here leaves behind).
+pub async fn recompute_logged(db: &DatabaseConnection, lock: &EngineLock, reason: &str) {
+    let now = Utc::now();
+    match recompute(db, lock, now.date_naive(), now).await {
+        Ok(summary) => {
+            tracing::debug!(%reason, obligations = summary.obligations, "assignment engine ran")
+        }
+        Err(err) => tracing::error!(%reason, %err, "assignment engine failed"),
+    }
+}
+
+/// Loads everything the engine reads.
+pub async fn load_input(db: &impl ConnectionTrait) -> Result<EngineInput, AppError> {
+    let everyone = person::Entity::find().all(db).await?;
+    let departments: HashMap<i64, String> = department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let role_slugs: HashMap<i64, String> = job_role::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.slug))
+        .collect();
+    let mut roles: HashMap<i64, Vec<String>> = HashMap::new();
+    for link in person_role::Entity::find().all(db).await? {
+        if let Some(slug) = role_slugs.get(&link.role_id) {
+            roles.entry(link.person_id).or_default().push(slug.clone());
+        }
+    }
+    let managers: HashSet<i64> = everyone
+        .iter()
+        .filter(|p| p.active)
+        .filter_map(|p| p.manager_id)
+        .collect();
+    let people = everyone
+        .iter()
+        .map(|p| PersonFacts {
+            id: p.id,
+            active: p.active,
+            hire_date: p.hire_date,
+            roles: roles.remove(&p.id).unwrap_or_default(),
+            department: p.department_id.and_then(|id| departments.get(&id).cloned()),
+            is_manager: managers.contains(&p.id),
+        })
+        .collect();
+
+    let rules: HashMap<i64, String> = training::rules(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.course_id, r.audience_json))
+        .collect();
+    let mut course_facts = Vec::new();
+    let mut version_course: HashMap<i64, i64> = HashMap::new();
+    for course in courses::all(db).await? {
+        let Some(current_id) = course.current_version_id else {
+            continue;
+        };
+        let current = courses::version_by_id(db, current_id)
+            .await?
+            .ok_or_else(|| internal("engine input", "current version missing"))?;
+        let meta: CourseMetadata = serde_json::from_str(&current.metadata_json)
+            .map_err(|err| internal("engine input: course metadata", err))?;
+        let audience: Audience = match rules.get(&course.id) {
+            Some(json) => serde_json::from_str(json)
+                .map_err(|err| internal("engine input: assignment rule", err))?,
+            None => meta.audience.clone(),
+        };
+        let versions: Vec<VersionFacts> = courses::versions(db, course.id)
+            .await?
+            .into_iter()
+            .map(|v| VersionFacts {
+                id: v.id,
+                number: v.version,
+                published_on: v.published_at.date_naive(),
+                material: v.material,
+            })
+            .collect();
+        for version in &versions {
+            version_course.insert(version.id, course.id);
+        }
+        course_facts.push(CourseFacts {
+            id: course.id,
+            retired: course.retired_at.is_some(),
+            audience,
+            recurrence: meta.recurrence,
+            due_within: meta.due_within,
+            versions,
+        });
+    }
+
+    let voided: HashSet<i64> = ledger::voided_sequences(db).await?.into_iter().collect();
+    let completions = ledger::all(db)
+        .await?
+        .into_iter()
+        .filter(|record| record.passed && !voided.contains(&record.sequence))
+        .filter(|record| {
+            RecordKind::parse(&record.kind).is_some_and(|kind| kind != RecordKind::Void)
+        })
+        .map(|record| CompletionFacts {
+            person_id: record.person_id,
+            course_id: record.course_id,
+            version_id: record.version_id,
+            completed_on: record.finished_at.date_naive(),
+            record_id: record.sequence,
+        })
+        .collect();
+    let exemptions = training::exemptions(db)
+        .await?
+        .into_iter()
+        .map(|e| ExemptionFacts {
+            id: e.id,
+            person_id: e.person_id,
+            course_id: e.course_id,
+            starts_on: e.starts_on,
+            expires_on: e.expires_on,
+            revoked: e.revoked_at.is_some(),
+        })
+        .collect();
+    let previously_assigned = training::compliance(db)
+        .await?
+        .into_iter()
+        .map(|row| ((row.person_id, row.course_id), row.assigned_on))
+        .collect();
+    let previously_evaluated = training::evaluated_people(db).await?.into_iter().collect();
+    let started = training::read_versions(db)
+        .await?
+        .into_iter()
+        .chain(training::attempted_versions(db).await?)
+        .collect();
+    Ok(EngineInput {
+        people,
+        courses: course_facts,
+        completions,
+        exemptions,
+        previously_assigned,
+        previously_evaluated,
+        started,
+    })
+}
+
+async fn persist(
+    db: &impl ConnectionTrait,
+    input: &EngineInput,
+    computed: &[Obligation],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let wanted: HashSet<(i64, i64)> = computed
+        .iter()
+        .map(|o| (o.person_id, o.course_id))
+        .collect();
+    for stale in input
+        .previously_assigned
+        .keys()
+        .filter(|key| !wanted.contains(key))
+    {
+        training::delete_compliance(db, stale.0, stale.1).await?;
+    }
+    let rows: Vec<compliance_state::ActiveModel> = computed
+        .iter()
+        .map(|o| compliance_state::ActiveModel {
+            person_id: Set(o.person_id),
+            course_id: Set(o.course_id),
+            version_id: Set(o.version_id),
+            status: Set(o.status.as_str().to_owned()),
+            assigned_on: Set(o.assigned_on),
+            due_on: Set(o.due_on),
+            completed_on: Set(o.completion.as_ref().map(|c| c.completed_on)),
+            completion_sequence: Set(o.completion.as_ref().map(|c| c.record_id)),
+            valid_until: Set(o.valid_until),
+            exemption_id: Set(o.exemption_id),
+            computed_at: Set(now),
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        training::upsert_compliance(db, chunk.to_vec()).await?;
+    }
+    let eligible: Vec<i64> = input
+        .people
+        .iter()
+        .filter(|p| p.active && p.hire_date <= today)
+        .map(|p| p.id)
+        .collect();
+    training::mark_evaluated(db, &eligible, now).await?;
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! Exemptions: a person excused from a course, with a reason and (usually) an expiry.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+
+use super::engine::{EngineLock, recompute_person};
+use crate::domain::email::EmailAddress;
+use crate::domain::person::required_text;
+use crate::error::{AppError, Field, Invalid, Resource};
+use crate::ssr::auth::CurrentUser;
+use crate::ssr::db::audit::{self, Actor, AuditEntry};
+use crate::ssr::db::training::{self, NewExemption};
+use crate::ssr::db::{courses, people};
+
+/// Grants an exemption. Returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn grant(
+    db: &DatabaseConnection,
+    engine: &EngineLock,
+    admin: &CurrentUser,
+    email: &str,
+    slug: &str,
+    reason: &str,
+    starts_on: NaiveDate,
+    expires_on: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let reason = required_text(reason, Field::Reason).map_err(|_| Invalid::ReasonRequired)?;
+    if expires_on.is_some_and(|end| end < starts_on) {
+        return Err(Invalid::ExpiryBeforeStart.into());
+    }
+    let email = EmailAddress::parse(email)?;
+    let person = people::find_by_email(db, email.as_str())
+        .await?
+        .ok_or(AppError::NotFound(Resource::Person))?;
+    let course = courses::find_by_slug(db, slug)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Course))?;
+    let exemption = training::add_exemption(
+        db,
+        NewExemption {
+            person_id: person.id,
+            course_id: course.id,
+            reason: reason.clone(),
+            starts_on,
+            expires_on,
+            created_by: Some(admin.person.id),
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        db,
+        AuditEntry {
+            actor: Actor::person(admin.person.id, &admin.person.name, &admin.person.email),
+            action: "exemption.grant",
+            subject: format!("person:{}", person.email),
+            before: None,
+            after: Some(json!({ "course": slug, "starts_on": starts_on, "expires_on": expires_on, "exemption": exemption.id })),
+            reason: Some(reason),
+        },
+        now,
+    )
+    .await?;
+    recompute_person(db, engine, person.id).await?;
+    Ok(exemption.id)
+}
+
+/// Ends an exemption now.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    engine: &EngineLock,
+    admin: &CurrentUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let exemption = training::exemption(db, id)
+        .await?
+        .filter(|e| e.revoked_at.is_none())
+        .ok_or(AppError::NotFound(Resource::Exemption))?;
+    training::revoke_exemption(db, id, admin.person.id, now).await?;
+    audit::record(
+        db,
+        AuditEntry {
+            actor: Actor::person(admin.person.id, &admin.person.name, &admin.person.email),
+            action: "exemption.revoke",
+            subject: format!("exemption:{id}"),
+            before: Some(json!({ "person": exemption.person_id, "course": exemption.course_id, "expires_on": exemption.expires_on })),
+            after: Some(json!({ "revoked": true })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    recompute_person(db, engine, exemption.person_id).await?;
+    Ok(())
+}

@@ -1,0 +1,271 @@
+//! The learner's view: what they owe and each course's outline. Everything is scoped to the
+//! signed-in person.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+use crate::api::training::{CourseOverview, LessonEntry, MyTraining, RecordSummary, TrainingItem};
+use crate::domain::assignment::Status;
+use crate::domain::content::course::RenderedCourse;
+use crate::domain::content::metadata::CourseMetadata;
+use crate::domain::course_kind::CourseKind;
+use crate::domain::ledger::RecordKind;
+use crate::domain::permissions::Permission;
+use crate::domain::quiz_attempt::next_attempt_allowed;
+use crate::error::{AppError, Resource, TrainingInvalid};
+use crate::ssr::auth::{CurrentUser, current_user};
+use crate::ssr::db::entities::{compliance_state, course, course_version};
+use crate::ssr::db::{courses, ledger, training};
+use crate::ssr::request::app_state;
+use crate::ssr::{AppState, internal};
+
+/// The state and the signed-in person (any active employee).
+pub async fn employee() -> Result<(AppState, CurrentUser), AppError> {
+    let user = current_user().await?;
+    user.require(Permission::Employee)?;
+    Ok((app_state()?, user))
+}
+
+/// A course with one of its versions, parsed.
+pub struct CourseContext {
+    pub course: course::Model,
+    pub version: course_version::Model,
+    pub meta: CourseMetadata,
+    pub rendered: RenderedCourse,
+}
+
+/// Parses a stored version.
+pub fn parse_version(
+    version: &course_version::Model,
+) -> Result<(CourseMetadata, RenderedCourse), AppError> {
+    let meta = serde_json::from_str(&version.metadata_json)
+        .map_err(|err| internal("reading course metadata", err))?;
+    let rendered = serde_json::from_str(&version.rendered_json)
+        .map_err(|err| internal("reading a course rendering", err))?;
+    Ok((meta, rendered))
+}
+
+/// A course and a given version of it.
+pub async fn course_version(
+    db: &DatabaseConnection,
+    course: course::Model,
+    version_id: i64,
+) -> Result<CourseContext, AppError> {
+    let version = courses::version_by_id(db, version_id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Course))?;
+    let (meta, rendered) = parse_version(&version)?;
+    Ok(CourseContext {
+        course,
+        version,
+        meta,
+        rendered,
+    })
+}
+
+/// The course and its current version, if the person owes it now.
+pub async fn assigned(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    slug: &str,
+) -> Result<(CourseContext, compliance_state::Model), AppError> {
+    let course = courses::find_by_slug(db, slug)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Course))?;
+    let obligation = training::compliance_of(db, user.person.id)
+        .await?
+        .into_iter()
+        .find(|row| row.course_id == course.id)
+        .ok_or(TrainingInvalid::NotAssigned)?;
+    let context = course_version(db, course, obligation.version_id).await?;
+    Ok((context, obligation))
+}
+
+fn item(
+    course: &course::Model,
+    meta: &CourseMetadata,
+    row: &compliance_state::Model,
+    certificate: Option<String>,
+) -> TrainingItem {
+    TrainingItem {
+        slug: course.slug.clone(),
+        title: course.title.clone(),
+        kind: CourseKind::parse(&course.kind).unwrap_or(CourseKind::Course),
+        status: Status::parse(&row.status).unwrap_or(Status::NotStarted),
+        assigned_on: row.assigned_on,
+        due_on: row.due_on,
+        completed_on: row.completed_on,
+        valid_until: row.valid_until,
+        estimated_minutes: meta.estimated_minutes,
+        certificate_code: certificate,
+    }
+}
+
+/// Everything the person owes, grouped: overdue and due soonest first, then completed (most
+/// recent first), then exemptions.
+pub async fn my_training(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+) -> Result<MyTraining, AppError> {
+    let rows = training::compliance_of(db, user.person.id).await?;
+    let mut courses_by_id: HashMap<i64, course::Model> = HashMap::new();
+    for course in courses::all(db).await? {
+        courses_by_id.insert(course.id, course);
+    }
+    let mut result = MyTraining::default();
+    for row in rows {
+        let Some(course) = courses_by_id.get(&row.course_id) else {
+            continue;
+        };
+        let Some(version) = courses::version_by_id(db, row.version_id).await? else {
+            continue;
+        };
+        let (meta, _) = parse_version(&version)?;
+        let certificate = match row.completion_sequence {
+            Some(sequence) => training::certificate_of(db, sequence)
+                .await?
+                .map(|c| c.code),
+            None => None,
+        };
+        let entry = item(course, &meta, &row, certificate);
+        match entry.status {
+            Status::Overdue => result.overdue.push(entry),
+            Status::InProgress | Status::NotStarted => result.due.push(entry),
+            Status::Completed => result.completed.push(entry),
+            Status::Exempt => result.exempt.push(entry),
+        }
+    }
+    result.overdue.sort_by_key(|i| (i.due_on, i.title.clone()));
+    result.due.sort_by_key(|i| (i.due_on, i.title.clone()));
+    result.completed.sort_by(|a, b| {
+        b.completed_on
+            .cmp(&a.completed_on)
+            .then(a.title.cmp(&b.title))
+    });
+    result.exempt.sort_by_key(|i| i.title.clone());
+    Ok(result)
+}
+
+/// Bulletins the person owes and has not acknowledged.
+pub async fn outstanding_bulletins(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+) -> Result<Vec<TrainingItem>, AppError> {
+    let mine = my_training(db, user).await?;
+    Ok(mine
+        .overdue
+        .into_iter()
+        .chain(mine.due)
+        .filter(|item| item.kind == CourseKind::Bulletin)
+        .collect())
+}
+
+/// The person's records for a course, and when their next quiz attempt may start.
+pub async fn history(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    course_id: i64,
+    settings: &crate::domain::content::metadata::QuizSettings,
+    now: DateTime<Utc>,
+) -> Result<(Vec<RecordSummary>, Option<DateTime<Utc>>), AppError> {
+    let records = ledger::of_person_course(db, user.person.id, course_id).await?;
+    let voided: Vec<i64> = records.iter().filter_map(|r| r.voids_sequence).collect();
+    let mut numbers: HashMap<i64, i32> = HashMap::new();
+    for version in courses::versions(db, course_id).await? {
+        numbers.insert(version.id, version.version);
+    }
+    let attempts: Vec<(DateTime<Utc>, bool)> = records
+        .iter()
+        .filter(|r| r.kind == RecordKind::Attempt.as_str() && !voided.contains(&r.sequence))
+        .map(|r| (r.finished_at, r.passed))
+        .collect();
+    let retake_after = next_attempt_allowed(&attempts, settings, now).err();
+    let mut summaries = Vec::new();
+    for r in records
+        .iter()
+        .filter(|r| r.kind != RecordKind::Void.as_str())
+        .rev()
+    {
+        summaries.push(RecordSummary {
+            sequence: r.sequence,
+            finished_at: r.finished_at,
+            score: r.score,
+            passed: r.passed,
+            version: numbers.get(&r.version_id).copied().unwrap_or_default(),
+            voided: voided.contains(&r.sequence),
+            certificate_code: training::certificate_of(db, r.sequence)
+                .await?
+                .map(|c| c.code),
+        });
+    }
+    Ok((summaries, retake_after))
+}
+
+/// A course as its learner sees it: outline, status, history, and (for policies and bulletins
+/// whose reading has started) the text.
+pub async fn overview(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<CourseOverview, AppError> {
+    let (context, obligation) = assigned(db, user, slug).await?;
+    let progress = training::progress(db, user.person.id, context.version.id).await?;
+    let read: Vec<usize> = progress
+        .as_ref()
+        .and_then(|p| serde_json::from_str::<Vec<usize>>(&p.lessons_read_json).ok())
+        .unwrap_or_default();
+    let (history, retake_after) =
+        history(db, user, context.course.id, &context.meta.quiz, now).await?;
+    let open_attempt = training::open_attempt(db, user.person.id, context.version.id)
+        .await?
+        .map(|a| a.id);
+    let reading_started_at = progress.as_ref().map(|p| p.opened_at);
+    let is_document = context.meta.kind != CourseKind::Course;
+    Ok(CourseOverview {
+        slug: context.course.slug.clone(),
+        title: context.meta.title.clone(),
+        summary: context.meta.summary.clone(),
+        kind: context.meta.kind,
+        version: context.version.version,
+        status: Status::parse(&obligation.status),
+        due_on: Some(obligation.due_on),
+        lessons: context
+            .rendered
+            .lessons
+            .iter()
+            .enumerate()
+            .map(|(index, lesson)| LessonEntry {
+                number: index + 1,
+                title: lesson.title.clone(),
+                read: read.contains(&(index + 1)),
+            })
+            .collect(),
+        questions_per_attempt: context.rendered.asked_per_attempt(),
+        pass_mark: context.meta.pass_mark,
+        history,
+        retake_after,
+        open_attempt,
+        document_html: (is_document && reading_started_at.is_some()).then(|| {
+            context
+                .rendered
+                .document
+                .as_ref()
+                .map(|d| d.html.clone())
+                .unwrap_or_default()
+        }),
+        statement: context
+            .meta
+            .acknowledgement
+            .as_ref()
+            .map(|a| a.statement.clone()),
+        minimum_reading_seconds: context
+            .meta
+            .acknowledgement
+            .as_ref()
+            .map_or(0, |a| a.minimum_reading_seconds),
+        reading_started_at,
+    })
+}

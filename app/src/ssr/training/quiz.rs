@@ -1,0 +1,294 @@
+//! Quiz attempts: starting (within the retake limit), showing, submitting and reviewing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use sea_orm::DatabaseConnection;
+use serde::{Deserialize, Serialize};
+
+use super::certificates::issue;
+use super::engine::{EngineLock, recompute_person};
+use super::learner::{assigned, course_version, history};
+use crate::api::training::{AttemptResult, QuizQuestion, QuizView, ResultOption, ResultQuestion};
+use crate::domain::course_kind::CourseKind;
+use crate::domain::ledger::RecordKind;
+use crate::domain::quiz_attempt::{DrawnQuestion, draw, score};
+use crate::error::{AppError, Resource, TrainingInvalid};
+use crate::ssr::auth::CurrentUser;
+use crate::ssr::db::entities::quiz_attempt;
+use crate::ssr::db::ledger::{NewRecord, append, by_sequence};
+use crate::ssr::db::{courses, training};
+use crate::ssr::internal;
+
+/// What a ledger record keeps of an attempt: which questions were asked, in what order, and
+/// which options were chosen.
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredAnswers {
+    questions: Vec<DrawnQuestion>,
+    chosen: Vec<BTreeSet<usize>>,
+}
+
+fn wait_minutes(until: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
+    u64::try_from((until - now).num_minutes())
+        .unwrap_or(0)
+        .max(1)
+}
+
+/// Starts an attempt at the current version, or resumes the open one. Returns its id.
+pub async fn start(
+    db: &DatabaseConnection,
+    engine: &EngineLock,
+    user: &CurrentUser,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let (context, _) = assigned(db, user, slug).await?;
+    if context.meta.kind != CourseKind::Course || context.rendered.pools.is_empty() {
+        return Err(TrainingInvalid::NoQuiz.into());
+    }
+    if let Some(open) = training::open_attempt(db, user.person.id, context.version.id).await? {
+        return Ok(open.id);
+    }
+    let (_, retake_after) = history(db, user, context.course.id, &context.meta.quiz, now).await?;
+    if let Some(until) = retake_after {
+        return Err(TrainingInvalid::RetakeLater(wait_minutes(until, now)).into());
+    }
+    let drawn = draw(
+        &context.rendered,
+        &context.meta.quiz,
+        &mut StdRng::from_entropy(),
+    );
+    let json =
+        serde_json::to_string(&drawn).map_err(|err| internal("storing a drawn quiz", err))?;
+    let attempt = training::start_attempt(
+        db,
+        user.person.id,
+        context.course.id,
+        context.version.id,
+        json,
+        now,
+    )
+    .await?;
+    recompute_person(db, engine, user.person.id).await?;
+    Ok(attempt.id)
+}
+
+async fn own_attempt(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    attempt_id: i64,
+) -> Result<quiz_attempt::Model, AppError> {
+    training::attempt(db, attempt_id)
+        .await?
+        .filter(|a| a.person_id == user.person.id)
+        .ok_or(AppError::NotFound(Resource::Attempt))
+}
+
+fn drawn_of(attempt: &quiz_attempt::Model) -> Result<Vec<DrawnQuestion>, AppError> {
+    serde_json::from_str(&attempt.drawn_json).map_err(|err| internal("reading a drawn quiz", err))
+}
+
+/// An open attempt, questions in their drawn order, without answers.
+pub async fn view(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    attempt_id: i64,
+) -> Result<QuizView, AppError> {
+    let attempt = own_attempt(db, user, attempt_id).await?;
+    if attempt.submitted_at.is_some() {
+        return Err(TrainingInvalid::AttemptSubmitted.into());
+    }
+    let course = courses::find_by_id(db, attempt.course_id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Course))?;
+    let context = course_version(db, course, attempt.version_id).await?;
+    let questions = drawn_of(&attempt)?
+        .iter()
+        .enumerate()
+        .filter_map(|(index, drawn)| {
+            let question = context
+                .rendered
+                .pools
+                .get(drawn.pool)?
+                .questions
+                .get(drawn.question)?;
+            Some(QuizQuestion {
+                number: index + 1,
+                prompt: question.prompt.clone(),
+                body_html: question.body_html.clone(),
+                multiple: question.multiple,
+                options: drawn
+                    .options
+                    .iter()
+                    .filter_map(|o| question.options.get(*o).map(|opt| (*o, opt.html.clone())))
+                    .collect(),
+            })
+        })
+        .collect();
+    Ok(QuizView {
+        attempt_id,
+        slug: context.course.slug.clone(),
+        course_title: context.meta.title.clone(),
+        pass_mark: context.meta.pass_mark.unwrap_or(100),
+        questions,
+    })
+}
+
+/// Reads the form: `single["3"] = "1"` and `multiple["4"]["0"] = "yes"`, by question number.
+fn chosen_options(
+    count: usize,
+    single: &BTreeMap<String, String>,
+    multiple: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Vec<BTreeSet<usize>> {
+    (1..=count)
+        .map(|number| {
+            let key = number.to_string();
+            let mut set: BTreeSet<usize> = single
+                .get(&key)
+                .and_then(|v| v.parse().ok())
+                .into_iter()
+                .collect();
+            if let Some(boxes) = multiple.get(&key) {
+                set.extend(boxes.keys().filter_map(|k| k.parse::<usize>().ok()));
+            }
+            set
+        })
+        .collect()
+}
+
+/// Scores and records an attempt. Returns the course slug and the ledger record's sequence.
+pub async fn submit(
+    db: &DatabaseConnection,
+    engine: &EngineLock,
+    user: &CurrentUser,
+    attempt_id: i64,
+    single: &BTreeMap<String, String>,
+    multiple: &BTreeMap<String, BTreeMap<String, String>>,
+    now: DateTime<Utc>,
+) -> Result<(String, i64), AppError> {
+    let attempt = own_attempt(db, user, attempt_id).await?;
+    if attempt.submitted_at.is_some() {
+        return Err(TrainingInvalid::AttemptSubmitted.into());
+    }
+    let course = courses::find_by_id(db, attempt.course_id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Course))?;
+    let context = course_version(db, course, attempt.version_id).await?;
+    let drawn = drawn_of(&attempt)?;
+    let chosen = chosen_options(drawn.len(), single, multiple);
+    let pass_mark = context.meta.pass_mark.unwrap_or(100);
+    let result = score(&context.rendered, &drawn, &chosen, pass_mark);
+
+    // Claim the attempt first: a second submission of the same form records nothing.
+    if !training::claim_attempt(db, attempt.id, now).await? {
+        return Err(TrainingInvalid::AttemptSubmitted.into());
+    }
+    let answers = serde_json::to_string(&StoredAnswers {
+        questions: drawn,
+        chosen,
+    })
+    .map_err(|err| internal("storing quiz answers", err))?;
+    let record = append(
+        db,
+        NewRecord {
+            kind: RecordKind::Attempt,
+            person_id: user.person.id,
+            course_id: context.course.id,
+            version_id: context.version.id,
+            content_hash: context.version.content_hash.clone(),
+            score: Some(i32::try_from(result.percent).unwrap_or(0)),
+            passed: result.passed,
+            answers: Some(answers),
+            started_at: Some(attempt.started_at),
+            finished_at: now,
+            actor_id: None,
+            reason: None,
+            voids_sequence: None,
+            session_id: None,
+        },
+        now,
+    )
+    .await?;
+    training::set_attempt_record(db, attempt.id, record.sequence).await?;
+    if result.passed {
+        issue(db, record.sequence, now).await?;
+    }
+    recompute_person(db, engine, user.person.id).await?;
+    Ok((context.course.slug.clone(), record.sequence))
+}
+
+/// A submitted attempt with the right answers and explanations.
+pub async fn result(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    sequence: i64,
+    now: DateTime<Utc>,
+) -> Result<AttemptResult, AppError> {
+    let record = by_sequence(db, sequence)
+        .await?
+        .filter(|r| r.person_id == user.person.id && r.kind == RecordKind::Attempt.as_str())
+        .ok_or(AppError::NotFound(Resource::Record))?;
+    let course = courses::find_by_id(db, record.course_id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Course))?;
+    let context = course_version(db, course, record.version_id).await?;
+    let stored: StoredAnswers =
+        serde_json::from_str(record.answers_json.as_deref().unwrap_or("{}"))
+            .map_err(|err| internal("reading quiz answers", err))?;
+    let scored = score(
+        &context.rendered,
+        &stored.questions,
+        &stored.chosen,
+        context.meta.pass_mark.unwrap_or(100),
+    );
+    let questions = stored
+        .questions
+        .iter()
+        .zip(&scored.questions)
+        .filter_map(|(drawn, outcome)| {
+            let question = context
+                .rendered
+                .pools
+                .get(drawn.pool)?
+                .questions
+                .get(drawn.question)?;
+            Some(ResultQuestion {
+                prompt: question.prompt.clone(),
+                body_html: question.body_html.clone(),
+                right: outcome.right,
+                options: drawn
+                    .options
+                    .iter()
+                    .filter_map(|o| {
+                        question.options.get(*o).map(|opt| ResultOption {
+                            html: opt.html.clone(),
+                            correct: opt.correct,
+                            chosen: outcome.chosen.contains(o),
+                        })
+                    })
+                    .collect(),
+                explanation_html: question.explanation_html.clone(),
+            })
+        })
+        .collect();
+    let (_, retake_after) = history(db, user, context.course.id, &context.meta.quiz, now).await?;
+    Ok(AttemptResult {
+        sequence,
+        slug: context.course.slug.clone(),
+        course_title: context.meta.title.clone(),
+        version: context.version.version,
+        score: record.score.unwrap_or(0),
+        right: scored.right,
+        asked: scored.asked,
+        pass_mark: context.meta.pass_mark.unwrap_or(100),
+        passed: record.passed,
+        finished_at: record.finished_at,
+        questions,
+        certificate_code: training::certificate_of(db, sequence)
+            .await?
+            .map(|c| c.code),
+        retake_after: if record.passed { None } else { retake_after },
+    })
+}
