@@ -29,7 +29,7 @@ test("a wrong password is refused with a clear message", async ({ page }, testIn
 test("after signing in, people return to the page they asked for", async ({ page }, testInfo) => {
   await page.goto("/account");
   await expect(page).toHaveURL(/\/login\?next=%2Faccount/);
-  if (jsEnabled(testInfo)) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  if (jsEnabled(testInfo)) await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
   await page.getByLabel("Email address").fill(EMPLOYEE);
   await page.getByLabel("Password").fill("vigil-demo-2026");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -40,7 +40,7 @@ test("the page is hydrated only when JavaScript is on", async ({ page }, testInf
   await page.goto("/login");
   const hydrated = page.locator("body[data-hydrated]");
   if (jsEnabled(testInfo)) {
-    await expect(hydrated).toHaveCount(1);
+    await expect(hydrated).toHaveCount(1, { timeout: 30_000 });
   } else {
     await page.waitForLoadState("load");
     await expect(hydrated).toHaveCount(0);

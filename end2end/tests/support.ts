@@ -25,7 +25,8 @@ export function watchForViolations(page: Page): string[] {
 export async function open(page: Page, path: string, testInfo: TestInfo) {
   await page.goto(path);
   if (jsEnabled(testInfo)) {
-    await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+    // The debug build's wasm is large; on a busy two-core machine hydration can take a while.
+    await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
   }
 }
 

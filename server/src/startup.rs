@@ -53,12 +53,9 @@ impl Application {
                 .map_err(StartupError::Migration)?
                 == 0
         {
-            app::ssr::demo::load(&db, chrono::Utc::now())
-                .await
-                .map_err(|err| {
-                    StartupError::Setup(format!("loading the demo organisation failed: {err}"))
-                })?;
-            tracing::info!("loaded the demo organisation into the empty database");
+            load_demo(&db, &config.content_dir).await.map_err(|err| {
+                StartupError::Setup(format!("loading the demo organisation failed: {err}"))
+            })?;
         }
         import_content(&db, &config.content_dir).await;
         let state = app_state(config, db).await?;

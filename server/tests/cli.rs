@@ -348,3 +348,36 @@ fn content_import_publishes_once_and_then_reports_unchanged() {
         "{out}"
     );
 }
+
+#[test]
+fn ledger_verify_names_the_first_changed_record() {
+    let cli = Cli::new();
+    let demo = cli.run(&["demo", "--content", &curriculum()]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let intact = cli.run(&["ledger", "verify"]);
+    assert!(intact.status.success(), "{}", stderr(&intact));
+    assert!(
+        stdout(&intact).contains("The ledger is intact"),
+        "{}",
+        stdout(&intact)
+    );
+
+    // Someone edits a score directly in the database.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use sea_orm::ConnectionTrait;
+        let db = app::ssr::db::connect(&cli.database).await.unwrap();
+        db.execute_unprepared(
+            "UPDATE completion_records SET score = 100, passed = true WHERE sequence = 7",
+        )
+        .await
+        .unwrap();
+    });
+    let broken = cli.run(&["ledger", "verify"]);
+    assert!(!broken.status.success());
+    assert!(
+        stderr(&broken).contains("record 7: its contents do not match its stored hash"),
+        "{}",
+        stderr(&broken)
+    );
+}

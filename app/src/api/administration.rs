@@ -151,15 +151,18 @@ pub async fn grant_exemption(
             } else {
                 Some(parse_date(&expires_on, Field::ExpiresOn)?)
             };
+            let request = crate::ssr::training::exemptions::ExemptionRequest {
+                email: &email,
+                slug: &course,
+                reason: &reason,
+                starts_on,
+                expires_on,
+            };
             crate::ssr::training::exemptions::grant(
                 &state.db,
                 &state.engine,
                 &user,
-                &email,
-                &course,
-                &reason,
-                starts_on,
-                expires_on,
+                request,
                 Utc::now(),
             )
             .await?;
@@ -218,14 +221,17 @@ pub async fn record_manual_completion(
         async {
             let (state, user) = crate::ssr::content::views::compliance_admin().await?;
             let completed_on = parse_date(&completed_on, Field::CompletedOn)?;
+            let entry = crate::ssr::training::corrections::ManualCompletion {
+                email: &email,
+                slug: &course,
+                completed_on,
+                reason: &reason,
+            };
             let sequence = crate::ssr::training::corrections::manual_completion(
                 &state.db,
                 &state.engine,
                 &user,
-                &email,
-                &course,
-                completed_on,
-                &reason,
+                entry,
                 Utc::now(),
             )
             .await?;

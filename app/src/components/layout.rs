@@ -3,6 +3,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use super::session::use_session;
 use crate::api::session::SessionUser;
@@ -44,16 +45,21 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// Threat bulletins the signed-in person has still to acknowledge, on every page until they do.
 #[component]
 fn BulletinNotices() -> impl IntoView {
-    let user = use_session().map(|session| session.user);
+    // Keyed on who is signed in (the session actions) and the page, not on the user resource's
+    // value, which is not settled yet while the page hydrates. Refetching on navigation also
+    // clears a notice right after it is acknowledged.
+    let session = use_session();
+    let location = use_location();
     let bulletins = Resource::new(
-        move || user.map(|u| u.get().and_then(|r| r.ok()).flatten().map(|u| u.public_id)),
-        |signed_in| async move {
-            match signed_in {
-                Some(Some(_)) => outstanding_bulletins().await.unwrap_or_default(),
-                _ => Vec::new(),
-            }
+        move || {
+            (
+                session.map(|s| s.login.version().get() + s.logout.version().get()),
+                location.pathname.get(),
+            )
         },
+        |_| async move { outstanding_bulletins().await.unwrap_or_default() },
     );
+
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -63,7 +69,7 @@ fn BulletinNotices() -> impl IntoView {
                         {items.into_iter().map(|item| view! {
                             <div class="alert alert-warning bulletin">
                                 <p>
-                                    <strong>"Threat bulletin: "</strong>{item.title.clone()}" "
+                                    <strong>{item.title.clone()}</strong>" "
                                     <a href=format!("/training/{}", item.slug)>"Read and acknowledge"</a>
                                 </p>
                             </div>

@@ -113,11 +113,10 @@ pub fn score(
         .collect();
     let right = questions.iter().filter(|q| q.right).count();
     let asked = questions.len();
-    let percent = if asked == 0 {
-        0
-    } else {
-        u32::try_from(right * 100 / asked).unwrap_or(0)
-    };
+    let percent = (right * 100)
+        .checked_div(asked)
+        .and_then(|p| u32::try_from(p).ok())
+        .unwrap_or(0);
     // Compare without rounding: right / asked >= pass_mark / 100.
     let passed = asked > 0 && (right as u64) * 100 >= u64::from(pass_mark) * asked as u64;
     Score {

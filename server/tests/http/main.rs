@@ -11,3 +11,4 @@ mod headers;
 mod navigation;
 mod sessions;
 mod sign_in;
+mod training;

@@ -182,6 +182,9 @@ async fn publish_once(
         &meta.summary,
     )
     .await?;
+    crate::ssr::training::rules::follow_metadata(&txn, row.id, &meta.audience, now)
+        .await
+        .map_err(PublishError::App)?;
     audit::record(
         &txn,
         AuditEntry {

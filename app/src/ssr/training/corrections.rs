@@ -20,18 +20,29 @@ fn actor(user: &CurrentUser) -> Actor {
     Actor::person(user.person.id, &user.person.name, &user.person.email)
 }
 
+/// A completion done outside Vigil, as an administrator enters it.
+pub struct ManualCompletion<'a> {
+    pub email: &'a str,
+    pub slug: &'a str,
+    pub completed_on: NaiveDate,
+    pub reason: &'a str,
+}
+
 /// Records that a person completed a course outside Vigil (for example on paper), against the
 /// current version. Returns the record's sequence.
 pub async fn manual_completion(
     db: &DatabaseConnection,
     engine: &EngineLock,
     admin: &CurrentUser,
-    email: &str,
-    slug: &str,
-    completed_on: NaiveDate,
-    reason: &str,
+    entry: ManualCompletion<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
+    let ManualCompletion {
+        email,
+        slug,
+        completed_on,
+        reason,
+    } = entry;
     let reason = required_text(reason, Field::Reason).map_err(|_| Invalid::ReasonRequired)?;
     let email = EmailAddress::parse(email)?;
     let person = people::find_by_email(db, email.as_str())

@@ -13,19 +13,30 @@ use crate::ssr::db::audit::{self, Actor, AuditEntry};
 use crate::ssr::db::training::{self, NewExemption};
 use crate::ssr::db::{courses, people};
 
+/// An exemption as an administrator enters it.
+pub struct ExemptionRequest<'a> {
+    pub email: &'a str,
+    pub slug: &'a str,
+    pub reason: &'a str,
+    pub starts_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+}
+
 /// Grants an exemption. Returns its id.
-#[allow(clippy::too_many_arguments)]
 pub async fn grant(
     db: &DatabaseConnection,
     engine: &EngineLock,
     admin: &CurrentUser,
-    email: &str,
-    slug: &str,
-    reason: &str,
-    starts_on: NaiveDate,
-    expires_on: Option<NaiveDate>,
+    request: ExemptionRequest<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
+    let ExemptionRequest {
+        email,
+        slug,
+        reason,
+        starts_on,
+        expires_on,
+    } = request;
     let reason = required_text(reason, Field::Reason).map_err(|_| Invalid::ReasonRequired)?;
     if expires_on.is_some_and(|end| end < starts_on) {
         return Err(Invalid::ExpiryBeforeStart.into());
