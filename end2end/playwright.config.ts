@@ -50,6 +50,8 @@ export default defineConfig({
       VIGIL_SITE_ROOT: "../target/site",
       VIGIL_CONTENT_DIR: "../content",
       VIGIL_DEMO: "true",
+      VIGIL_EVIDENCE_KEY_FILE: `${DATA_DIR}/evidence-key.pem`,
+
       RUST_LOG: "warn",
     },
   },

@@ -10,12 +10,31 @@ use leptos_router::{
 
 use crate::components::{layout::Layout, session::SessionProvider};
 use crate::pages::{
-    account::AccountPage, certificate::VerifyPage, compliance::CompliancePage,
-    content::ContentPage, content_course::CourseDetailPage, content_draft::DraftPage,
-    content_retire::RetirePage, content_version::VersionPage, exemptions::ExemptionsPage,
-    home::HomePage, login::LoginPage, not_found::NotFound, people::PeoplePage,
-    records::RecordsPage, team::TeamPage, training::TrainingPage,
-    training_course::TrainingCoursePage, training_lesson::LessonPage, training_quiz::QuizPage,
+    account::AccountPage,
+    audit_log::AuditLogPage,
+    certificate::VerifyPage,
+    compliance::CompliancePage,
+    content::ContentPage,
+    content_course::CourseDetailPage,
+    content_draft::DraftPage,
+    content_retire::RetirePage,
+    content_version::VersionPage,
+    evidence::EvidencePage,
+    exemptions::ExemptionsPage,
+    home::HomePage,
+    login::LoginPage,
+    not_found::NotFound,
+    people::PeoplePage,
+    people_import::{PeopleImportPage, PeopleImportPreviewPage},
+    person_edit::PersonEditPage,
+    records::RecordsPage,
+    sessions::SessionsPage,
+    team::TeamPage,
+    team_member::TeamMemberPage,
+    training::TrainingPage,
+    training_course::TrainingCoursePage,
+    training_lesson::LessonPage,
+    training_quiz::QuizPage,
     training_result::ResultPage,
 };
 
@@ -64,7 +83,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async />
                         <Route path=path!("/compliance/exemptions") view=ExemptionsPage ssr=SsrMode::Async />
                         <Route path=path!("/compliance/records") view=RecordsPage ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/sessions") view=SessionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/evidence") view=EvidencePage ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/audit") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
+                        <Route path=path!("/team/:id") view=TeamMemberPage ssr=SsrMode::Async />
                         <Route path=path!("/compliance") view=CompliancePage ssr=SsrMode::Async />
                         <Route path=path!("/content") view=ContentPage ssr=SsrMode::Async />
                         <Route path=path!("/content/course/:slug") view=CourseDetailPage ssr=SsrMode::Async />
@@ -72,6 +95,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/content/course/:slug/retire") view=RetirePage ssr=SsrMode::Async />
                         <Route path=path!("/content/draft/:id") view=DraftPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/people") view=PeoplePage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/people/new") view=PersonEditPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/people/import") view=PeopleImportPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/people/import/:id") view=PeopleImportPreviewPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/people/:id") view=PersonEditPage ssr=SsrMode::Async />
+
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>

@@ -105,6 +105,16 @@ pub enum Field {
     StartsOn,
     #[error("Expiry date")]
     ExpiresOn,
+    #[error("Session date")]
+    HeldOn,
+    #[error("Trainer")]
+    Trainer,
+    #[error("Notes")]
+    Notes,
+    #[error("From date")]
+    From,
+    #[error("To date")]
+    To,
 }
 
 /// Why input was refused. Each says what to change.
@@ -144,6 +154,15 @@ pub enum Invalid {
         "Choose who the course is for: everyone, or at least one job role, department or managers."
     )]
     AudienceEmpty,
+    #[error(
+        "The file has problems, so nobody was imported. Fix the lines listed and upload it again."
+    )]
+    ImportHasErrors,
+    #[error("Choose a CSV file to upload.")]
+    ImportMissing,
+    #[error("Tick the box to confirm that you want to deactivate this person.")]
+    DeactivateNotConfirmed,
+
     #[error("Give a reason; it is kept with the record for auditors.")]
     ReasonRequired,
     #[error("The expiry date must be after the start date.")]
@@ -167,6 +186,10 @@ pub enum Conflict {
     AlreadyRetired,
     #[error("The course is not retired.")]
     NotRetired,
+    #[error("A reminder about this was already sent today; one a day is enough.")]
+    RemindedToday,
+    #[error("This file has already been imported.")]
+    AlreadyImported,
 }
 
 /// Why a learner's or administrator's training action was refused.
@@ -188,6 +211,10 @@ pub enum TrainingInvalid {
     RetakeLater(u64),
     #[error("That record cannot be voided: it is already voided, or it is itself a correction.")]
     CannotVoid,
+    #[error("Choose how the session was run: presentation, group discussion or one-on-one.")]
+    SessionFormat,
+    #[error("List at least one attendee's email address.")]
+    NoAttendees,
 }
 
 fn minutes_phrase(minutes: u64) -> String {

@@ -9,6 +9,7 @@ mod m20261121_000001_create_organisation;
 mod m20261121_000002_create_sign_in_tables;
 mod m20261121_000003_create_content;
 mod m20261121_000004_create_training;
+mod m20261121_000005_create_outbox_and_sessions;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_create_sign_in_tables::Migration),
             Box::new(m20261121_000003_create_content::Migration),
             Box::new(m20261121_000004_create_training::Migration),
+            Box::new(m20261121_000005_create_outbox_and_sessions::Migration),
         ]
     }
 }

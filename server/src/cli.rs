@@ -44,6 +44,35 @@ pub enum Command {
     Ledger(LedgerCommand),
     /// Recompute everyone's training obligations now (Vigil also does this daily and after changes).
     Assign,
+    /// Build and check signed evidence packs for audits.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Write the signed evidence pack for a period (inclusive) to a zip file.
+    Export {
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        /// Where to write the pack.
+        #[arg(long, value_name = "PACK.zip")]
+        out: PathBuf,
+    },
+    /// Check a pack offline: signature, every file's hash, nothing added or removed.
+    Verify {
+        /// The pack to check.
+        pack: PathBuf,
+        /// The public key the pack must be signed with (PEM, as shown by `vigil evidence key`).
+        #[arg(long, value_name = "FILE")]
+        public_key: Option<PathBuf>,
+    },
+    /// Print the public key that signs evidence packs, and its fingerprint.
+    Key,
 }
 
 #[derive(Debug, Subcommand)]

@@ -48,12 +48,15 @@ pub struct Config {
     pub session_hours: u32,
     /// Load the demo organisation into an empty database (development only).
     pub demo_on_empty: bool,
+    /// The Ed25519 key that signs evidence packs (created if missing).
+    pub evidence_key_file: PathBuf,
 }
 
 /// What `vigil migrate`, `vigil user` and `vigil demo` need.
 pub struct ToolConfig {
     pub database_url: String,
     pub public_url: String,
+    pub evidence_key_file: PathBuf,
 }
 
 impl ToolConfig {
@@ -77,6 +80,7 @@ pub struct FileConfig {
     pub trust_forwarded_for: Option<bool>,
     pub session_hours: Option<u32>,
     pub demo_on_empty: Option<bool>,
+    pub evidence_key_file: Option<PathBuf>,
 }
 
 /// Settings given on the command line, which win over everything else.
@@ -107,6 +111,10 @@ pub enum ConfigError {
         "VIGIL_PUBLIC_URL must start with https:// in production mode (session cookies are sent over HTTPS only); got {0}."
     )]
     InsecurePublicUrl(String),
+    #[error(
+        "VIGIL_EVIDENCE_KEY_FILE is not set. Production mode needs a lasting place for the key that signs evidence packs, such as /var/lib/vigil/evidence-key.pem (Vigil creates the key there if it is missing; back it up)."
+    )]
+    MissingEvidenceKey,
     #[error("{name} is not valid: {reason}")]
     Invalid { name: &'static str, reason: String },
     #[error("the configuration file {path} could not be read: {reason}")]
@@ -224,7 +232,17 @@ impl Config {
             None => file.demo_on_empty.unwrap_or(mode == Mode::Development),
         };
 
+        let evidence_key_file = match env("VIGIL_EVIDENCE_KEY_FILE")
+            .map(PathBuf::from)
+            .or(file.evidence_key_file)
+        {
+            Some(path) => path,
+            None if mode == Mode::Production => return Err(ConfigError::MissingEvidenceKey),
+            None => PathBuf::from("data/evidence-signing-key.pem"),
+        };
+
         Ok(Self {
+            evidence_key_file,
             mode,
             listen,
             database_url,
@@ -269,9 +287,14 @@ impl Config {
                         .unwrap_or_else(|| "127.0.0.1:3000".to_owned())
                 )
             });
+        let evidence_key_file = env("VIGIL_EVIDENCE_KEY_FILE")
+            .map(PathBuf::from)
+            .or(file.evidence_key_file)
+            .unwrap_or_else(|| PathBuf::from("data/evidence-signing-key.pem"));
         Ok(ToolConfig {
             database_url,
             public_url,
+            evidence_key_file,
         })
     }
 
@@ -407,10 +430,28 @@ mod tests {
             ("VIGIL_MODE", "production"),
             ("VIGIL_SECRET", &secret),
             ("VIGIL_PUBLIC_URL", "https://vigil.example.com"),
+            ("VIGIL_EVIDENCE_KEY_FILE", "/var/lib/vigil/evidence.pem"),
         ])
         .unwrap();
         assert_eq!(config.secret_source, SecretSource::Configured);
         assert!(!config.demo_on_empty);
+    }
+
+    #[test]
+    fn production_needs_a_lasting_evidence_key_path() {
+        let secret = "s".repeat(40);
+        let err = config(&[
+            ("VIGIL_MODE", "production"),
+            ("VIGIL_SECRET", &secret),
+            ("VIGIL_PUBLIC_URL", "https://vigil.example.com"),
+        ])
+        .err()
+        .unwrap();
+        assert!(
+            err.to_string()
+                .starts_with("VIGIL_EVIDENCE_KEY_FILE is not set"),
+            "{err}"
+        );
     }
 
     #[test]

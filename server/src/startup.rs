@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 use crate::config::{Config, Mode};
-use crate::http::{assets, csrf, security_headers};
+use crate::http::{assets, csrf, evidence, exports, security_headers};
 
 /// What can stop Vigil from starting.
 #[derive(Debug, thiserror::Error)]
@@ -188,11 +188,18 @@ async fn app_state(config: &Config, db: DatabaseConnection) -> Result<AppState, 
         throttle: LoginThrottle::default(),
         trust_forwarded_for: config.trust_forwarded_for,
     };
+    let (evidence_key, created) =
+        app::ssr::evidence::EvidenceKey::load_or_create(&config.evidence_key_file)
+            .map_err(StartupError::Setup)?;
+    if created {
+        tracing::warn!(path = %config.evidence_key_file.display(), fingerprint = %evidence_key.fingerprint(), "created a new evidence-signing key; back it up");
+    }
     Ok(AppState {
         leptos_options,
         db,
         auth: Arc::new(auth),
         engine: Arc::default(),
+        evidence_key: Arc::new(evidence_key),
     })
 }
 
@@ -215,6 +222,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(
             "/draft-assets/{id}/{*path}",
             axum::routing::get(assets::draft_asset),
+        )
+        .route("/exports/{file}", axum::routing::post(exports::export))
+        .route(
+            "/evidence/pack.zip",
+            axum::routing::post(evidence::download),
         )
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();

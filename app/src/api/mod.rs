@@ -4,6 +4,12 @@
 pub mod account;
 pub mod administration;
 pub mod content;
+pub mod dashboard;
+
 pub mod people;
+pub mod records_admin;
+
 pub mod session;
+pub mod team;
+
 pub mod training;

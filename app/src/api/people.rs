@@ -19,20 +19,15 @@ pub struct PersonRow {
     pub admin_labels: Vec<String>,
 }
 
-/// Everyone in the organisation. Platform administrators only.
+/// Everyone in the organisation. People administrators (platform or compliance) only.
 #[server(prefix = "/api", endpoint = "people/list")]
 pub async fn list_people() -> Result<Vec<PersonRow>, AppError> {
-    use crate::domain::permissions::Permission;
-    use crate::ssr::{
-        auth::current_user,
-        people_admin,
-        request::{app_state, respond},
-    };
+    use crate::ssr::{people_admin, request::respond};
+
     respond(
         async {
-            let user = current_user().await?;
-            user.require(Permission::PlatformAdmin)?;
-            let state = app_state()?;
+            let (state, _) = crate::ssr::directory::people_admin().await?;
+
             let listings = people_admin::list(&state.db).await?;
             Ok(listings
                 .into_iter()
@@ -55,6 +50,176 @@ pub async fn list_people() -> Result<Vec<PersonRow>, AppError> {
                     active: listing.person.active,
                 })
                 .collect())
+        }
+        .await,
+    )
+}
+
+/// A person as the administrators' form shows them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonForm {
+    /// Empty for a new person.
+    pub public_id: String,
+    pub email: String,
+    pub name: String,
+    pub department: String,
+    pub job_title: String,
+    pub hire_date: String,
+    pub manager_email: String,
+    pub roles: Vec<String>,
+    pub compliance_admin: bool,
+    pub platform_admin: bool,
+    pub active: bool,
+    /// (slug, name) of every job role.
+    pub role_choices: Vec<(String, String)>,
+    pub departments: Vec<String>,
+    /// Active people's emails, for choosing a manager.
+    pub people: Vec<(String, String)>,
+}
+
+/// An import waiting for confirmation, with every line checked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub id: i64,
+    pub plan: crate::domain::people_import::ImportPlan,
+    pub committed: bool,
+}
+
+/// The form for a person (`public_id` empty for a new one). People administrators only.
+#[server(prefix = "/api", endpoint = "people/form")]
+pub async fn get_person_form(#[server(default)] public_id: String) -> Result<PersonForm, AppError> {
+    crate::ssr::request::respond(
+        async {
+            let (state, _) = crate::ssr::directory::people_admin().await?;
+            crate::ssr::directory::form(&state.db, &public_id).await
+        }
+        .await,
+    )
+}
+
+/// Adds (empty `public_id`) or updates a person. Roles arrive as `roles[slug]=yes`.
+#[server(prefix = "/api", endpoint = "people/save")]
+pub async fn save_person(
+    #[server(default)] public_id: String,
+    email: String,
+    name: String,
+    #[server(default)] department: String,
+    #[server(default)] job_title: String,
+    hire_date: String,
+    #[server(default)] manager_email: String,
+    #[server(default)] roles: std::collections::BTreeMap<String, String>,
+    #[server(default)] compliance_admin: Option<String>,
+    #[server(default)] platform_admin: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::person::parse_date;
+    use crate::error::Field;
+    use crate::ssr::people_admin::PersonChanges;
+    crate::ssr::request::respond(
+        async {
+            let (state, user) = crate::ssr::directory::people_admin().await?;
+            let changes = PersonChanges {
+                email,
+                name,
+                department: Some(department),
+                job_title,
+                hire_date: parse_date(&hire_date, Field::HireDate)?,
+                manager_email: Some(manager_email),
+                roles: roles.into_keys().collect(),
+                compliance_admin: compliance_admin.is_some(),
+                platform_admin: platform_admin.is_some(),
+            };
+            let saved = crate::ssr::directory::save(
+                &state.db,
+                &user,
+                &public_id,
+                changes,
+                chrono::Utc::now(),
+            )
+            .await?;
+            crate::ssr::training::engine::recompute_logged(
+                &state.db,
+                &state.engine,
+                "person saved",
+            )
+            .await;
+            leptos_axum::redirect(&format!("/admin/people/{saved}?saved=1"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Deactivates a person after confirmation: sessions end, nothing more is owed, history stays.
+#[server(prefix = "/api", endpoint = "people/deactivate")]
+pub async fn deactivate_person(
+    public_id: String,
+    #[server(default)] confirm: Option<String>,
+) -> Result<(), AppError> {
+    crate::ssr::request::respond(
+        async {
+            let (state, user) = crate::ssr::directory::people_admin().await?;
+            if confirm.is_none() {
+                return Err(crate::error::Invalid::DeactivateNotConfirmed.into());
+            }
+            crate::ssr::directory::deactivate(&state.db, &user, &public_id, chrono::Utc::now())
+                .await?;
+            crate::ssr::training::engine::recompute_logged(
+                &state.db,
+                &state.engine,
+                "person deactivated",
+            )
+            .await;
+            leptos_axum::redirect(&format!("/admin/people/{public_id}?deactivated=1"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Uploads a CSV of people for checking; goes to its preview. Nothing is changed yet.
+#[server(prefix = "/api", endpoint = "people/import/upload", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn upload_people(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    crate::ssr::request::respond(
+        async {
+            let (state, user) = crate::ssr::directory::people_admin().await?;
+            let id =
+                crate::ssr::directory::stage_import(&state.db, &user, data, chrono::Utc::now())
+                    .await?;
+            leptos_axum::redirect(&format!("/admin/people/import/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// A staged import with every line checked.
+#[server(prefix = "/api", endpoint = "people/import/preview")]
+pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
+    crate::ssr::request::respond(
+        async {
+            let (state, user) = crate::ssr::directory::people_admin().await?;
+            crate::ssr::directory::preview(&state.db, &user, id).await
+        }
+        .await,
+    )
+}
+
+/// Imports a staged file: everyone, or nobody if any line has a problem.
+#[server(prefix = "/api", endpoint = "people/import/commit")]
+pub async fn commit_import(id: i64) -> Result<(), AppError> {
+    crate::ssr::request::respond(
+        async {
+            let (state, user) = crate::ssr::directory::people_admin().await?;
+            let (added, updated) =
+                crate::ssr::directory::commit(&state.db, &user, id, chrono::Utc::now()).await?;
+            crate::ssr::training::engine::recompute_logged(
+                &state.db,
+                &state.engine,
+                "people imported",
+            )
+            .await;
+            leptos_axum::redirect(&format!("/admin/people?added={added}&updated={updated}"));
+            Ok(())
         }
         .await,
     )

@@ -4,6 +4,8 @@ pub mod alerts;
 pub mod guard;
 pub mod layout;
 pub mod preview;
+pub mod progress;
+
 pub mod session;
 pub mod status;
 pub mod time;

@@ -5,10 +5,16 @@
 pub mod assignment;
 pub mod audience;
 pub mod certificate;
+pub mod chart;
+pub mod controls;
+
 #[cfg(feature = "ssr")]
 pub mod content;
 pub mod course_kind;
 pub mod email;
+#[cfg(feature = "ssr")]
+pub mod evidence;
+
 pub mod job_role;
 #[cfg(feature = "ssr")]
 pub mod ledger;
@@ -16,8 +22,14 @@ pub mod login_throttle;
 pub mod navigation;
 pub mod next_path;
 pub mod password_policy;
+#[cfg(feature = "ssr")]
+pub mod people_import;
 pub mod period;
 pub mod permissions;
+
 pub mod person;
 #[cfg(feature = "ssr")]
 pub mod quiz_attempt;
+pub mod reporting;
+pub mod spreadsheet;
+pub mod team;

@@ -41,7 +41,7 @@ pub const NAV_ITEMS: &[NavItem] = &[
     NavItem {
         href: "/admin/people",
         label: "People",
-        requires: Permission::PlatformAdmin,
+        requires: Permission::ManagePeople,
     },
     NavItem {
         href: "/account",
@@ -94,6 +94,26 @@ mod tests {
                 "Home",
                 "My training",
                 "My team",
+                "Compliance",
+                "Content",
+                "People",
+                "Account"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_compliance_admin_manages_people_too() {
+        let facts = PermissionFacts {
+            active: true,
+            is_compliance_admin: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            labels(facts),
+            [
+                "Home",
+                "My training",
                 "Compliance",
                 "Content",
                 "People",

@@ -14,6 +14,9 @@ pub enum Permission {
     ComplianceAdmin,
     /// Runs the installation: people and accounts.
     PlatformAdmin,
+    /// Adds, edits and imports people: platform admins, and compliance admins (who keep the
+    /// roster that obligations follow from).
+    ManagePeople,
 }
 
 /// The facts about a person that permissions follow from.
@@ -55,6 +58,7 @@ impl Permissions {
             Permission::Manager => self.manager,
             Permission::ComplianceAdmin => self.compliance_admin,
             Permission::PlatformAdmin => self.platform_admin,
+            Permission::ManagePeople => self.platform_admin || self.compliance_admin,
         }
     }
 
@@ -90,6 +94,30 @@ mod tests {
             ..facts
         });
         assert!(manager.allows(Permission::Manager));
+    }
+
+    #[test]
+    fn people_are_managed_by_platform_and_compliance_admins_only() {
+        let base = PermissionFacts {
+            active: true,
+            has_active_reports: true,
+            ..Default::default()
+        };
+        assert!(!Permissions::of(base).allows(Permission::ManagePeople));
+        assert!(
+            Permissions::of(PermissionFacts {
+                is_compliance_admin: true,
+                ..base
+            })
+            .allows(Permission::ManagePeople)
+        );
+        assert!(
+            Permissions::of(PermissionFacts {
+                is_platform_admin: true,
+                ..base
+            })
+            .allows(Permission::ManagePeople)
+        );
     }
 
     #[test]

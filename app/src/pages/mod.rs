@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod audit_log;
 pub mod certificate;
 pub mod compliance;
 pub mod content;
@@ -8,14 +9,20 @@ pub mod content_course;
 pub mod content_draft;
 pub mod content_retire;
 pub mod content_version;
+pub mod evidence;
 pub mod exemptions;
 pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod people;
+pub mod people_import;
+pub mod person_edit;
+
 pub mod placeholder;
 pub mod records;
+pub mod sessions;
 pub mod team;
+pub mod team_member;
 pub mod training;
 pub mod training_course;
 pub mod training_lesson;

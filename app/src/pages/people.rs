@@ -1,19 +1,23 @@
-//! The people directory, for platform administrators.
+//! The people directory, for platform and compliance administrators.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::people::{PersonRow, list_people};
 use crate::components::alerts::ErrorAlert;
 use crate::components::guard::Protected;
 use crate::domain::permissions::Permission;
 
+/// How many people one page of the directory shows.
+const PAGE_SIZE: usize = 50;
+
 /// Everybody in the organisation.
 #[component]
 pub fn PeoplePage() -> impl IntoView {
     view! {
         <Title text="People" />
-        <Protected require=Permission::PlatformAdmin let:_user>
+        <Protected require=Permission::ManagePeople let:_user>
             <PeopleTable />
         </Protected>
     }
@@ -21,17 +25,43 @@ pub fn PeoplePage() -> impl IntoView {
 
 #[component]
 fn PeopleTable() -> impl IntoView {
+    let query = use_query_map();
     let people = Resource::new(|| (), |_| list_people());
+    let imported = move || {
+        let query = query.read();
+        let added = query.get("added")?;
+        let updated = query.get("updated").unwrap_or_else(|| "0".to_owned());
+        Some(view! {
+            <div class="alert alert-success" role="status">
+                <p>{format!("Import finished: {added} added, {updated} updated. Training obligations follow from the new roles and managers.")}</p>
+            </div>
+        })
+    };
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<usize>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
     view! {
         <section class="page">
-            <h1>"People"</h1>
+            <div class="page-heading">
+                <h1>"People"</h1>
+                <p class="actions">
+                    <a class="button button-primary" href="/admin/people/new">"Add a person"</a>
+                    <a class="button" href="/admin/people/import">"Import from CSV"</a>
+                </p>
+            </div>
+            {imported}
             <Suspense fallback=|| view! { <p class="loading">"Loading people…"</p> }>
                 {move || Suspend::new(async move {
                     match people.await {
                         Ok(rows) if rows.is_empty() => view! {
-                            <div class="empty-state"><p>"Nobody has been added yet. Add people with "<code>"vigil user add"</code>"."</p></div>
+                            <div class="empty-state"><p>"Nobody has been added yet. "<a href="/admin/people/new">"Add the first person"</a>" or import a CSV file."</p></div>
                         }.into_any(),
-                        Ok(rows) => view! { <Directory rows /> }.into_any(),
+                        Ok(rows) => view! { <Directory rows page=page() /> }.into_any(),
                         Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
                     }
                 })}
@@ -41,10 +71,18 @@ fn PeopleTable() -> impl IntoView {
 }
 
 #[component]
-fn Directory(rows: Vec<PersonRow>) -> impl IntoView {
+fn Directory(rows: Vec<PersonRow>, page: usize) -> impl IntoView {
     let active = rows.iter().filter(|row| row.active).count();
+    let total = rows.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = page.min(pages);
+    let shown: Vec<PersonRow> = rows
+        .into_iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
     view! {
-        <p class="lead">{format!("{} people, {} active.", rows.len(), active)}</p>
+        <p class="lead">{format!("{total} people, {active} active.")}</p>
         <div class="table-wrap">
             <table>
                 <caption class="visually-hidden">"Everyone in the organisation"</caption>
@@ -59,9 +97,12 @@ fn Directory(rows: Vec<PersonRow>) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|row| view! {
+                    {shown.into_iter().map(|row| view! {
                         <tr class:inactive=!row.active>
-                            <th scope="row">{row.name}<br /><span class="muted">{row.email}</span></th>
+                            <th scope="row">
+                                <a href=format!("/admin/people/{}", row.public_id)>{row.name}</a>
+                                <br /><span class="muted">{row.email}</span>
+                            </th>
                             <td>{row.department.unwrap_or_default()}</td>
                             <td>{row.job_title}</td>
                             <td>{row.manager_email.unwrap_or_default()}</td>
@@ -72,5 +113,12 @@ fn Directory(rows: Vec<PersonRow>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        {(pages > 1).then(|| view! {
+            <nav class="pager" aria-label="Pages of people">
+                {(page > 1).then(|| view! { <a href=format!("/admin/people?page={}", page - 1)>"Previous"</a> })}
+                <span>{format!("Page {page} of {pages}")}</span>
+                {(page < pages).then(|| view! { <a href=format!("/admin/people?page={}", page + 1)>"Next"</a> })}
+            </nav>
+        })}
     }
 }

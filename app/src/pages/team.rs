@@ -1,18 +1,93 @@
 //! "My team": a manager's view of their reports' training.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-use super::placeholder::Placeholder;
+use crate::api::team::{TeamView, get_team};
+use crate::components::alerts::ErrorAlert;
+use crate::components::guard::Protected;
+use crate::components::progress::Completion;
+use crate::components::time::date_time;
 use crate::domain::permissions::Permission;
 
-/// The manager's team page.
+/// `/team` (`?scope=all` for everyone below, not only direct reports)
 #[component]
 pub fn TeamPage() -> impl IntoView {
     view! {
-        <Placeholder
-            title="My team"
-            require=Permission::Manager
-            description="Your team's training will appear here: completion for your direct reports and everyone below them, who is overdue, and a way to send reminders."
-        />
+        <Title text="My team" />
+        <Protected require=Permission::Manager let:_user>
+            <Team />
+        </Protected>
+    }
+}
+
+#[component]
+fn Team() -> impl IntoView {
+    let query = use_query_map();
+    let team = Resource::new(
+        move || query.read().get("scope").unwrap_or_default(),
+        get_team,
+    );
+    view! {
+        <section class="page">
+            <h1>"My team"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading your team…"</p> }>
+                {move || Suspend::new(async move {
+                    match team.await {
+                        Ok(team) => view! { <TeamTables team /> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn TeamTables(team: TeamView) -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label="Who to include">
+            <a href="/team" aria-current=(!team.all_below).then_some("page")>"Direct reports"</a>
+            <a href="/team?scope=all" aria-current=team.all_below.then_some("page")>"Everyone below me"</a>
+        </nav>
+        <Completion tally=team.overall />
+        {if team.people.is_empty() {
+            view! { <div class="empty-state"><p>"Nobody reports to you here."</p></div> }.into_any()
+        } else {
+            view! {
+                <h2 id="people">"People"</h2>
+                <div class="table-wrap">
+                    <table aria-labelledby="people">
+                        <thead><tr>
+                            <th scope="col">"Name"</th><th scope="col">"Completion"</th><th scope="col">"Last reminder"</th>
+                        </tr></thead>
+                        <tbody>
+                            {team.people.into_iter().map(|member| view! {
+                                <tr>
+                                    <th scope="row">
+                                        <a href=format!("/team/{}", member.public_id)>{member.name}</a>
+                                        <br /><span class="muted">{member.job_title}{(!member.direct).then_some(" · indirect")}</span>
+                                    </th>
+                                    <td><Completion tally=member.tally /></td>
+                                    <td>{member.last_reminder.map(date_time).unwrap_or_else(|| "None".to_owned())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <h2 id="courses">"Courses"</h2>
+                <div class="table-wrap">
+                    <table aria-labelledby="courses">
+                        <thead><tr><th scope="col">"Course"</th><th scope="col">"Completion"</th></tr></thead>
+                        <tbody>
+                            {team.courses.into_iter().map(|course| view! {
+                                <tr><th scope="row">{course.title}</th><td><Completion tally=course.tally /></td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
     }
 }

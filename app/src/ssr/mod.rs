@@ -7,9 +7,15 @@ pub mod csp;
 pub mod db;
 pub mod demo;
 pub mod demo_history;
+pub mod directory;
+
+pub mod evidence;
+
 pub mod failure;
 pub mod people_admin;
+pub mod reporting;
 pub mod request;
+
 pub mod state;
 pub mod training;
 

@@ -217,3 +217,224 @@ fn email_conflict(err: DbErr) -> AppError {
         _ => err.into(),
     }
 }
+
+/// What an administrator may change about a person.
+pub struct PersonChanges {
+    pub email: String,
+    pub name: String,
+    pub department: Option<String>,
+    pub job_title: String,
+    pub hire_date: NaiveDate,
+    pub manager_email: Option<String>,
+    pub roles: Vec<String>,
+    pub compliance_admin: bool,
+    pub platform_admin: bool,
+}
+
+/// A person's details as the audit log records them.
+pub async fn snapshot(db: &DatabaseConnection, id: i64) -> Result<serde_json::Value, AppError> {
+    let person = people::find_by_id(db, id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Person))?;
+    let manager = match person.manager_id {
+        Some(manager) => people::find_by_id(db, manager).await?.map(|m| m.email),
+        None => None,
+    };
+    Ok(serde_json::json!({
+        "email": person.email,
+        "name": person.name,
+        "department": people::department_name(db, person.department_id).await?,
+        "job_title": person.job_title,
+        "hire_date": person.hire_date,
+        "manager": manager,
+        "roles": people::role_slugs(db, person.id).await?,
+        "compliance_admin": person.is_compliance_admin,
+        "platform_admin": person.is_platform_admin,
+        "active": person.active,
+    }))
+}
+
+/// Updates a person. The manager must be active and must not be the person or anyone below them.
+pub async fn update_person(
+    db: &DatabaseConnection,
+    id: i64,
+    changes: PersonChanges,
+    now: DateTime<Utc>,
+) -> Result<person::Model, AppError> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let current = people::find_by_id(db, id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Person))?;
+    let email = EmailAddress::parse(&changes.email)?;
+    let name = required_text(&changes.name, Field::Name)?;
+    let job_title = optional_text(&changes.job_title, Field::JobTitle)?.unwrap_or_default();
+    let department = changes
+        .department
+        .as_deref()
+        .map(|d| optional_text(d, Field::Department))
+        .transpose()?
+        .flatten();
+    if email.as_str() != current.email && people::find_by_email(db, email.as_str()).await?.is_some()
+    {
+        return Err(Conflict::EmailTaken.into());
+    }
+    let manager_id = match changes
+        .manager_email
+        .as_deref()
+        .filter(|m| !m.trim().is_empty())
+    {
+        Some(manager) => {
+            let manager = active_person_by_email(db, manager).await?;
+            let links: Vec<(i64, Option<i64>)> = people::all(db)
+                .await?
+                .iter()
+                .filter(|p| p.active)
+                .map(|p| (p.id, p.manager_id))
+                .collect();
+            if crate::domain::team::would_loop(id, manager.id, &links) {
+                return Err(Invalid::ManagerCycle.into());
+            }
+            Some(manager.id)
+        }
+        None => None,
+    };
+    let role_ids = role_ids_for(db, &changes.roles).await?;
+    let txn = db.begin().await?;
+    let department_id = match department {
+        Some(name) => Some(people::department_named(&txn, &name, now).await?.id),
+        None => None,
+    };
+    person::ActiveModel {
+        id: Set(id),
+        email: Set(email.as_str().to_owned()),
+        name: Set(name),
+        department_id: Set(department_id),
+        job_title: Set(job_title),
+        hire_date: Set(changes.hire_date),
+        manager_id: Set(manager_id),
+        is_compliance_admin: Set(changes.compliance_admin),
+        is_platform_admin: Set(changes.platform_admin),
+        updated_at: Set(people::to_millis(now)),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await
+    .map_err(email_conflict)?;
+    people::replace_roles(&txn, id, &role_ids).await?;
+    txn.commit().await?;
+    Ok(people::find_by_id(db, id).await?.unwrap_or(current))
+}
+
+/// Applies a clean import plan in one transaction: everyone is added or updated, or nobody is.
+/// Returns (added, updated).
+pub async fn apply_import(
+    db: &DatabaseConnection,
+    plan: &crate::domain::people_import::ImportPlan,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), AppError> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+    use crate::domain::people_import::Action;
+    if !plan.is_clean() {
+        return Err(Invalid::ImportHasErrors.into());
+    }
+    let roles = job_roles::all(db).await?;
+    let txn = db.begin().await?;
+    let mut ids = std::collections::HashMap::new();
+    let (mut added, mut updated) = (0, 0);
+    // First everyone exists; then managers are set, since a manager may come later in the file.
+    for planned in &plan.people {
+        let department_id = match &planned.department {
+            Some(name) => Some(people::department_named(&txn, name, now).await?.id),
+            None => None,
+        };
+        let id = match planned.action {
+            Action::Add => {
+                added += 1;
+                let row = people::NewPersonRow {
+                    public_id: uuid::Uuid::new_v4().to_string(),
+                    email: planned.email.clone(),
+                    name: planned.name.clone(),
+                    department_id,
+                    job_title: planned.job_title.clone(),
+                    hire_date: planned.hire_date,
+                    manager_id: None,
+                    is_compliance_admin: planned.compliance_admin,
+                    is_platform_admin: planned.platform_admin,
+                    password_hash: None,
+                };
+                people::insert(&txn, row, now).await?.id
+            }
+            Action::Update => {
+                updated += 1;
+                let existing = people::find_by_email(&txn, &planned.email)
+                    .await?
+                    .ok_or(AppError::NotFound(Resource::Person))?;
+                person::ActiveModel {
+                    id: Set(existing.id),
+                    name: Set(planned.name.clone()),
+                    department_id: Set(department_id),
+                    job_title: Set(planned.job_title.clone()),
+                    hire_date: Set(planned.hire_date),
+                    is_compliance_admin: Set(planned.compliance_admin),
+                    is_platform_admin: Set(planned.platform_admin),
+                    updated_at: Set(people::to_millis(now)),
+                    ..Default::default()
+                }
+                .update(&txn)
+                .await?;
+                existing.id
+            }
+        };
+        let mut wanted: Vec<i64> = roles
+            .iter()
+            .filter(|r| r.slug == EMPLOYEE || planned.roles.contains(&r.slug))
+            .map(|r| r.id)
+            .collect();
+        wanted.sort_unstable();
+        people::replace_roles(&txn, id, &wanted).await?;
+        ids.insert(planned.email.clone(), id);
+    }
+    for planned in &plan.people {
+        let manager_id = match &planned.manager_email {
+            Some(email) => match ids.get(email) {
+                Some(id) => Some(*id),
+                None => Some(
+                    people::find_by_email(&txn, email)
+                        .await?
+                        .ok_or(AppError::NotFound(Resource::Person))?
+                        .id,
+                ),
+            },
+            None => None,
+        };
+        if let Some(id) = ids.get(&planned.email) {
+            person::ActiveModel {
+                id: Set(*id),
+                manager_id: Set(manager_id),
+                ..Default::default()
+            }
+            .update(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok((added, updated))
+}
+
+/// The people already in Vigil, as an import plan checks against them.
+pub async fn existing_for_import(
+    db: &DatabaseConnection,
+) -> Result<Vec<crate::domain::people_import::Existing>, AppError> {
+    let everyone = people::all(db).await?;
+    Ok(everyone
+        .iter()
+        .map(|p| crate::domain::people_import::Existing {
+            email: p.email.clone(),
+            manager_email: p
+                .manager_id
+                .and_then(|m| everyone.iter().find(|x| x.id == m))
+                .map(|m| m.email.clone()),
+        })
+        .collect())
+}

@@ -18,6 +18,8 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     /// Serialises assignment-engine runs in this process.
     pub engine: Arc<super::training::engine::EngineLock>,
+    /// Signs evidence packs.
+    pub evidence_key: Arc<super::evidence::EvidenceKey>,
 }
 
 /// How sessions are issued and checked.

@@ -1,10 +1,11 @@
 //! What each `vigil` subcommand does.
 
 mod content;
+mod evidence;
 mod serve;
 mod user;
 
-use crate::cli::{Cli, Command, ContentCommand, LedgerCommand, UserCommand};
+use crate::cli::{Cli, Command, ContentCommand, EvidenceCommand, LedgerCommand, UserCommand};
 use crate::config::{Config, Overrides};
 use crate::startup::{StartupError, open_database};
 
@@ -110,6 +111,18 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
                     "The ledger is broken at {broken}"
                 ))),
             }
+        }
+        Command::Evidence(EvidenceCommand::Verify { pack, public_key }) => {
+            evidence::verify(&pack, public_key.as_deref())
+        }
+        Command::Evidence(EvidenceCommand::Key) => {
+            let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
+            evidence::show_key(&config.evidence_key_file)
+        }
+        Command::Evidence(EvidenceCommand::Export { from, to, out }) => {
+            let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
+            let db = open_database(&config.database_url).await?;
+            evidence::export(&db, &config.evidence_key_file, &from, &to, &out).await
         }
         Command::Assign => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;

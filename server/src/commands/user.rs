@@ -2,7 +2,11 @@
 
 use std::io::BufRead;
 
-use app::ssr::people_admin::{self, NewPerson};
+use app::error::AppError;
+use app::ssr::db::audit::{self, Actor, AuditEntry};
+use app::ssr::db::people;
+use app::ssr::people_admin::{self, NewPerson, snapshot};
+use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::CommandError;
@@ -39,6 +43,8 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
                 now,
             )
             .await?;
+            let after = snapshot(db, person.id).await?;
+            record(db, "person.add", &person.email, None, Some(after), now).await?;
             println!("Added {} <{}>.", person.name, person.email);
             if generated {
                 println!("Temporary password: {password}");
@@ -49,6 +55,7 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
             Ok(())
         }
         UserCommand::SetRole(args) => {
+            let before = before_change(db, &args.email).await?;
             let person = people_admin::set_roles(
                 db,
                 &args.email,
@@ -58,9 +65,11 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
                 now,
             )
             .await?;
-            let roles = app::ssr::db::people::role_slugs(db, person.id)
+            let after = snapshot(db, person.id).await?;
+            record(db, "person.update", &person.email, before, Some(after), now).await?;
+            let roles = people::role_slugs(db, person.id)
                 .await
-                .map_err(app::error::AppError::from)?;
+                .map_err(AppError::from)?;
             println!(
                 "{} now has the job roles: {}.",
                 person.email,
@@ -69,7 +78,18 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
             Ok(())
         }
         UserCommand::Deactivate { email } => {
+            let before = before_change(db, &email).await?;
             let person = people_admin::deactivate(db, &email, now).await?;
+            let after = snapshot(db, person.id).await?;
+            record(
+                db,
+                "person.deactivate",
+                &person.email,
+                before,
+                Some(after),
+                now,
+            )
+            .await?;
             println!(
                 "Deactivated {}. Their sessions have ended and they owe no more training; their history is kept.",
                 person.email
@@ -79,6 +99,8 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
         UserCommand::SetPassword { email } => {
             let password = read_password()?;
             people_admin::set_password(db, &email, &password, now).await?;
+            // The password itself never goes into the log; the fact it was reset does.
+            record(db, "person.password_reset", &email, None, None, now).await?;
             println!("Set a new password for {email} and ended their sessions.");
             Ok(())
         }
@@ -118,6 +140,54 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
             Ok(())
         }
     }
+}
+
+/// The person as they were, for the audit log; `None` if the email is unknown (the change
+/// itself then fails with a clear message).
+async fn before_change(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<Option<serde_json::Value>, CommandError> {
+    match people::find_by_email(db, &email.trim().to_lowercase())
+        .await
+        .map_err(AppError::from)?
+    {
+        Some(person) => Ok(Some(snapshot(db, person.id).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Command-line changes are admin actions too: they go into the audit log.
+async fn record(
+    db: &DatabaseConnection,
+    action: &'static str,
+    email: &str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    now: DateTime<Utc>,
+) -> Result<(), CommandError> {
+    audit::record(
+        db,
+        AuditEntry {
+            actor: Actor::system(&format!("vigil user ({})", whoami())),
+            action,
+            subject: format!("person:{}", email.trim().to_lowercase()),
+            before,
+            after,
+            reason: None,
+        },
+        now,
+    )
+    .await
+    .map_err(AppError::from)?;
+    Ok(())
+}
+
+/// The operating-system account that ran the command, for the audit trail.
+fn whoami() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown user".to_owned())
 }
 
 fn read_password() -> Result<String, CommandError> {

@@ -2,4 +2,8 @@
 
 pub mod assets;
 pub mod csrf;
+pub mod evidence;
+
+pub mod exports;
+
 pub mod security_headers;

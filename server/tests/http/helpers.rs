@@ -54,6 +54,10 @@ async fn spawn_with_database(database_url: String, dir: tempfile::TempDir) -> Te
             "VIGIL_CONTENT_DIR",
             dir.path().join("no-content").display().to_string(),
         ),
+        (
+            "VIGIL_EVIDENCE_KEY_FILE",
+            dir.path().join("evidence-key.pem").display().to_string(),
+        ),
     ]
     .into_iter()
     .collect();

@@ -41,7 +41,7 @@ async fn each_person_sees_the_navigation_for_their_permissions() {
         (MANAGER, vec!["My training", "My team", "Account"]),
         (
             COMPLIANCE,
-            vec!["My training", "Compliance", "Content", "Account"],
+            vec!["My training", "Compliance", "Content", "People", "Account"],
         ),
         (PLATFORM, vec!["My training", "People", "Account"]),
     ];

@@ -9,6 +9,8 @@ pub mod entities;
 pub mod job_roles;
 pub mod ledger;
 pub mod login_failures;
+pub mod outbox;
+
 pub mod people;
 pub mod revoked_sessions;
 pub mod test_support;

@@ -144,3 +144,100 @@ pub async fn records(
         })
         .collect())
 }
+
+/// Every instructor-led session with its attendees.
+pub async fn sessions(
+    db: &DatabaseConnection,
+) -> Result<Vec<crate::api::records_admin::SessionRow>, AppError> {
+    let people = names(db).await?;
+    let titles = course_titles(db).await?;
+    let records = ledger::all(db).await?;
+    Ok(super::sessions::all(db)
+        .await?
+        .into_iter()
+        .map(|s| crate::api::records_admin::SessionRow {
+            id: s.id,
+            held_on: s.held_on,
+            course: titles.get(&s.course_id).cloned().unwrap_or_default(),
+            format: super::sessions::FORMATS
+                .iter()
+                .find(|(v, _)| *v == s.format)
+                .map_or_else(|| s.format.clone(), |(_, l)| (*l).to_owned()),
+            trainer: s.trainer,
+            attendees: records
+                .iter()
+                .filter(|r| r.session_id == Some(s.id))
+                .filter_map(|r| people.get(&r.person_id).map(|p| p.0.clone()))
+                .collect(),
+            notes: s.notes,
+        })
+        .collect())
+}
+
+/// A page of the audit log.
+pub async fn audit(
+    db: &DatabaseConnection,
+    action: &str,
+    actor: &str,
+    from: &str,
+    to: &str,
+    page: u64,
+) -> Result<crate::api::records_admin::AuditPage, AppError> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+    use crate::ssr::db::entities::audit_event;
+    const PER_PAGE: u64 = 50;
+    let mut query = audit_event::Entity::find().order_by_desc(audit_event::Column::Id);
+    if !action.trim().is_empty() {
+        query = query.filter(audit_event::Column::Action.eq(action.trim()));
+    }
+    if !actor.trim().is_empty() {
+        query = query.filter(audit_event::Column::ActorLabel.contains(actor.trim()));
+    }
+    let day = |raw: &str, field| crate::domain::person::parse_date(raw, field);
+    if !from.trim().is_empty() {
+        let from = day(from, crate::error::Field::From)?;
+        query = query
+            .filter(audit_event::Column::At.gte(from.and_hms_opt(0, 0, 0).map(|t| t.and_utc())));
+    }
+    if !to.trim().is_empty() {
+        let to = day(to, crate::error::Field::To)? + chrono::Duration::days(1);
+        query =
+            query.filter(audit_event::Column::At.lt(to.and_hms_opt(0, 0, 0).map(|t| t.and_utc())));
+    }
+    let total = query.clone().count(db).await?;
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = page.min(pages - 1);
+    let rows = query
+        .offset(page * PER_PAGE)
+        .limit(PER_PAGE)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| crate::api::records_admin::AuditRow {
+            id: e.id,
+            at: e.at,
+            actor: e.actor_label,
+            action: e.action,
+            subject: e.subject,
+            before: e.before_json,
+            after: e.after_json,
+            reason: e.reason,
+        })
+        .collect();
+    let mut actions: Vec<String> = audit_event::Entity::find()
+        .select_only()
+        .column(audit_event::Column::Action)
+        .distinct()
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    actions.sort();
+    Ok(crate::api::records_admin::AuditPage {
+        rows,
+        page,
+        pages,
+        total,
+        actions,
+    })
+}

@@ -10,3 +10,4 @@ pub mod learner;
 pub mod quiz;
 pub mod reading;
 pub mod rules;
+pub mod sessions;

@@ -1,0 +1,129 @@
+//! A manager's view of their team. Managers see only people below them in the reporting tree.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::assignment::Status;
+use crate::domain::reporting::Tally;
+use crate::error::AppError;
+
+/// One person in the team table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub public_id: String,
+    pub name: String,
+    pub job_title: String,
+    pub department: Option<String>,
+    pub direct: bool,
+    pub tally: Tally,
+    pub last_reminder: Option<DateTime<Utc>>,
+}
+
+/// One course across the team.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamCourse {
+    pub title: String,
+    pub tally: Tally,
+}
+
+/// The team dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub all_below: bool,
+    pub overall: Tally,
+    /// Most overdue first.
+    pub people: Vec<TeamMember>,
+    pub courses: Vec<TeamCourse>,
+}
+
+/// One obligation of a team member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMemberItem {
+    pub slug: String,
+    pub title: String,
+    pub status: Status,
+    pub due_on: NaiveDate,
+    pub completed_on: Option<NaiveDate>,
+    pub last_reminder: Option<DateTime<Utc>>,
+}
+
+/// A record in a team member's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub when: DateTime<Utc>,
+    pub course: String,
+    pub kind: String,
+    pub score: Option<i32>,
+    pub passed: bool,
+}
+
+/// One team member's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMemberView {
+    pub public_id: String,
+    pub name: String,
+    pub email: String,
+    pub job_title: String,
+    pub department: Option<String>,
+    pub tally: Tally,
+    pub items: Vec<TeamMemberItem>,
+    pub history: Vec<MemberRecord>,
+}
+
+/// The signed-in manager's team; `scope = "all"` includes everyone below, not only direct reports.
+#[server(prefix = "/api", endpoint = "team")]
+pub async fn get_team(#[server(default)] scope: String) -> Result<TeamView, AppError> {
+    use crate::domain::team::Scope;
+    crate::ssr::request::respond(
+        async {
+            let (state, user) = crate::ssr::training::learner::employee().await?;
+            let scope = if scope == "all" {
+                Scope::AllBelow
+            } else {
+                Scope::Direct
+            };
+            crate::ssr::reporting::team::team(&state.db, &user, scope).await
+        }
+        .await,
+    )
+}
+
+/// One person below the signed-in manager.
+#[server(prefix = "/api", endpoint = "team/member")]
+pub async fn get_team_member(public_id: String) -> Result<TeamMemberView, AppError> {
+    crate::ssr::request::respond(
+        async {
+            let (state, user) = crate::ssr::training::learner::employee().await?;
+            crate::ssr::reporting::team::member(&state.db, &user, &public_id).await
+        }
+        .await,
+    )
+}
+
+/// Queues a reminder to a person below the signed-in manager (about one course, or everything).
+#[server(prefix = "/api", endpoint = "team/remind")]
+pub async fn send_reminder(
+    public_id: String,
+    #[server(default)] course: String,
+) -> Result<(), AppError> {
+    crate::ssr::request::respond(
+        async {
+            let (state, user) = crate::ssr::training::learner::employee().await?;
+            crate::ssr::reporting::team::remind(
+                &state.db,
+                &user,
+                &public_id,
+                Some(course.as_str()),
+                Utc::now(),
+            )
+            .await?;
+            leptos_axum::redirect(&format!(
+                "/team/{}?reminded=1",
+                urlencoding::encode(&public_id)
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,422 @@
+//! Importing people from CSV: every line is checked, and the import is all or nothing.
+//!
+//! Columns (a header row is required; order is free; extra columns are refused):
+//! `email, name, department, job_title, hire_date, manager_email, roles, compliance_admin,
+//! platform_admin`. `roles` holds job role ids separated by `;`. The admin columns take
+//! `yes`/`no` (empty means no). An email already in Vigil updates that person; a new one adds a
+//! person.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::email::EmailAddress;
+use super::job_role::seeded;
+use super::person::{optional_text, parse_date, required_text};
+use crate::error::Field;
+
+/// Largest file accepted.
+pub const MAX_BYTES: usize = 1024 * 1024;
+/// Most people in one import.
+pub const MAX_ROWS: usize = 5000;
+
+const COLUMNS: [&str; 9] = [
+    "email",
+    "name",
+    "department",
+    "job_title",
+    "hire_date",
+    "manager_email",
+    "roles",
+    "compliance_admin",
+    "platform_admin",
+];
+const REQUIRED: [&str; 3] = ["email", "name", "hire_date"];
+
+/// Whether a line adds a person or updates one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    Add,
+    Update,
+}
+
+/// One good line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedPerson {
+    pub line: usize,
+    pub action: Action,
+    pub email: String,
+    pub name: String,
+    pub department: Option<String>,
+    pub job_title: String,
+    pub hire_date: NaiveDate,
+    pub manager_email: Option<String>,
+    pub roles: Vec<String>,
+    pub compliance_admin: bool,
+    pub platform_admin: bool,
+}
+
+/// A problem on one line (line 1 is the header).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// The outcome of checking a file: the people it would add or update, and every problem.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPlan {
+    pub people: Vec<PlannedPerson>,
+    pub errors: Vec<LineError>,
+}
+
+impl ImportPlan {
+    /// Whether the import may run.
+    pub fn is_clean(&self) -> bool {
+        self.errors.is_empty() && !self.people.is_empty()
+    }
+}
+
+/// Someone already in Vigil, for matching and manager checks.
+pub struct Existing {
+    pub email: String,
+    pub manager_email: Option<String>,
+}
+
+fn error(line: usize, message: impl Into<String>) -> LineError {
+    LineError {
+        line,
+        message: message.into(),
+    }
+}
+
+/// Checks `text` against the people already in Vigil.
+pub fn plan(text: &str, existing: &[Existing]) -> ImportPlan {
+    let mut plan = ImportPlan::default();
+    if text.len() > MAX_BYTES {
+        plan.errors.push(error(
+            1,
+            format!("the file is larger than {} KiB; split it", MAX_BYTES / 1024),
+        ));
+        return plan;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(headers) => headers.iter().map(|h| h.to_ascii_lowercase()).collect(),
+        Err(err) => {
+            plan.errors
+                .push(error(1, format!("the header row could not be read: {err}")));
+            return plan;
+        }
+    };
+    let unknown: Vec<&String> = headers
+        .iter()
+        .filter(|h| !COLUMNS.contains(&h.as_str()))
+        .collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|r| !headers.iter().any(|h| h == r))
+        .collect();
+    if !unknown.is_empty() || !missing.is_empty() {
+        let mut message = String::new();
+        if !missing.is_empty() {
+            message.push_str(&format!("missing column(s) {}", missing.join(", ")));
+        }
+        if !unknown.is_empty() {
+            let names: Vec<&str> = unknown.iter().map(|h| h.as_str()).collect();
+            message.push_str(&format!(
+                "{}unknown column(s) {}",
+                if message.is_empty() { "" } else { "; " },
+                names.join(", ")
+            ));
+        }
+        plan.errors.push(error(
+            1,
+            format!("{message}. The columns are: {}.", COLUMNS.join(", ")),
+        ));
+        return plan;
+    }
+
+    let existing_emails: HashMap<String, Option<String>> = existing
+        .iter()
+        .map(|e| (e.email.to_lowercase(), e.manager_email.clone()))
+        .collect();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        if index >= MAX_ROWS {
+            plan.errors.push(error(
+                line,
+                format!("more than {MAX_ROWS} people; split the file"),
+            ));
+            break;
+        }
+        let record = match record {
+            Ok(record) => record,
+            Err(err) => {
+                plan.errors
+                    .push(error(line, format!("the line could not be read: {err}")));
+                continue;
+            }
+        };
+        if record.len() != headers.len() {
+            plan.errors.push(error(
+                line,
+                format!("expected {} values, found {}", headers.len(), record.len()),
+            ));
+            continue;
+        }
+        let values: HashMap<&str, &str> = headers
+            .iter()
+            .map(String::as_str)
+            .zip(record.iter())
+            .collect();
+        match check_line(line, &values, &existing_emails) {
+            Ok(person) => {
+                if let Some(first) = seen.insert(person.email.clone(), line) {
+                    plan.errors.push(error(
+                        line,
+                        format!("{} is also on line {first}", person.email),
+                    ));
+                }
+                plan.people.push(person);
+            }
+            Err(message) => plan.errors.push(error(line, message)),
+        }
+    }
+    check_managers(&mut plan, &existing_emails);
+    if plan.people.is_empty() && plan.errors.is_empty() {
+        plan.errors
+            .push(error(2, "the file has a header but no people"));
+    }
+    plan
+}
+
+fn check_line(
+    line: usize,
+    values: &HashMap<&str, &str>,
+    existing: &HashMap<String, Option<String>>,
+) -> Result<PlannedPerson, String> {
+    let get = |name: &str| values.get(name).copied().unwrap_or_default();
+    let mut problems = Vec::new();
+
+    let email = EmailAddress::parse(get("email"))
+        .map_err(|e| problems.push(e.to_string()))
+        .ok();
+    let name = required_text(get("name"), Field::Name)
+        .map_err(|e| problems.push(e.to_string()))
+        .ok();
+    let department = optional_text(get("department"), Field::Department)
+        .map_err(|e| problems.push(e.to_string()))
+        .ok()
+        .flatten();
+    let job_title = optional_text(get("job_title"), Field::JobTitle)
+        .map_err(|e| problems.push(e.to_string()))
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let hire_date = parse_date(get("hire_date"), Field::HireDate)
+        .map_err(|e| problems.push(e.to_string()))
+        .ok();
+    let manager_email = match get("manager_email") {
+        "" => None,
+        raw => EmailAddress::parse(raw)
+            .map(|e| e.as_str().to_owned())
+            .map_err(|e| problems.push(format!("manager: {e}")))
+            .ok(),
+    };
+    let roles: BTreeSet<String> = get("roles")
+        .split(';')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .collect();
+    for role in roles.iter().filter(|r| seeded(r).is_none()) {
+        problems.push(format!("there is no job role {role:?}"));
+    }
+    let flag = |column: &str, problems: &mut Vec<String>| match get(column)
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "" | "no" | "false" | "0" => false,
+        "yes" | "true" | "1" => true,
+        other => {
+            problems.push(format!("{column} must be yes or no, not {other:?}"));
+            false
+        }
+    };
+    let compliance_admin = flag("compliance_admin", &mut problems);
+    let platform_admin = flag("platform_admin", &mut problems);
+    if let (Some(email), Some(manager)) = (&email, &manager_email)
+        && email.as_str() == manager
+    {
+        problems.push("a person cannot be their own manager".to_owned());
+    }
+    match (email, name, hire_date, problems.is_empty()) {
+        (Some(email), Some(name), Some(hire_date), true) => Ok(PlannedPerson {
+            line,
+            action: if existing.contains_key(email.as_str()) {
+                Action::Update
+            } else {
+                Action::Add
+            },
+            email: email.as_str().to_owned(),
+            name,
+            department,
+            job_title,
+            hire_date,
+            manager_email,
+            roles: roles.into_iter().collect(),
+            compliance_admin,
+            platform_admin,
+        }),
+        _ => Err(problems.join("; ")),
+    }
+}
+
+/// Managers must exist (in the file or in Vigil), and the file must not make a loop.
+fn check_managers(plan: &mut ImportPlan, existing: &HashMap<String, Option<String>>) {
+    let mut manager_of: HashMap<String, Option<String>> = existing.clone();
+    for person in &plan.people {
+        manager_of.insert(person.email.clone(), person.manager_email.clone());
+    }
+    for person in &plan.people {
+        let Some(manager) = &person.manager_email else {
+            continue;
+        };
+        if !manager_of.contains_key(manager) {
+            plan.errors.push(error(
+                person.line,
+                format!("manager {manager} is neither in Vigil nor in this file"),
+            ));
+            continue;
+        }
+        let mut current = Some(manager.clone());
+        let mut steps = 0;
+        while let Some(boss) = current {
+            if boss == person.email {
+                plan.errors.push(error(
+                    person.line,
+                    "managers form a loop: this person would end up managing themselves",
+                ));
+                break;
+            }
+            steps += 1;
+            if steps > manager_of.len() {
+                break;
+            }
+            current = manager_of.get(&boss).cloned().flatten();
+        }
+    }
+    plan.errors.sort_by_key(|e| e.line);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "email,name,department,job_title,hire_date,manager_email,roles,compliance_admin,platform_admin\n";
+
+    fn existing() -> Vec<Existing> {
+        vec![Existing {
+            email: "boss@example.com".into(),
+            manager_email: None,
+        }]
+    }
+
+    #[test]
+    fn a_clean_file_plans_adds_and_updates() {
+        let text = format!(
+            "{HEADER}new@example.com,New Person,Finance,Analyst,2026-11-01,boss@example.com,department-head;employee,no,\nBOSS@example.com,The Boss,,,2020-01-01,,,yes,no\n"
+        );
+        let plan = plan(&text, &existing());
+        assert!(plan.is_clean(), "{:?}", plan.errors);
+        assert_eq!(plan.people[0].action, Action::Add);
+        assert_eq!(plan.people[0].roles, ["department-head", "employee"]);
+        assert_eq!(
+            plan.people[0].manager_email.as_deref(),
+            Some("boss@example.com")
+        );
+        assert_eq!(plan.people[1].action, Action::Update);
+        assert!(plan.people[1].compliance_admin);
+    }
+
+    #[test]
+    fn columns_may_come_in_any_order_with_only_the_required_ones() {
+        let plan = plan(
+            "hire_date,name,email\n2026-01-01,Ann,ann@example.com\n",
+            &[],
+        );
+        assert!(plan.is_clean(), "{:?}", plan.errors);
+    }
+
+    #[test]
+    fn every_bad_line_is_reported_with_its_number() {
+        let text = format!(
+            "{HEADER}ok@example.com,OK,,,2026-01-01,,,,\nnot-an-email,Bad,,,2026-01-01,,,,\nx@example.com,,,,29/02/2026,,wizard,maybe,\nok@example.com,Twice,,,2026-01-01,,,,\ny@example.com,Y,,,2026-01-01,ghost@example.com,,,\nshort@example.com,Short\n"
+        );
+        let plan = plan(&text, &existing());
+        let lines: Vec<String> = plan.errors.iter().map(ToString::to_string).collect();
+        assert!(!plan.is_clean());
+        assert!(
+            lines[0].starts_with("line 3: That is not a valid email address"),
+            "{lines:#?}"
+        );
+        assert!(lines[1].starts_with("line 4: Name is required.; Hire date must be a date written as YYYY-MM-DD.; there is no job role \"wizard\"; compliance_admin must be yes or no"), "{lines:#?}");
+        assert_eq!(lines[2], "line 5: ok@example.com is also on line 2");
+        assert_eq!(
+            lines[3],
+            "line 6: manager ghost@example.com is neither in Vigil nor in this file"
+        );
+        assert_eq!(lines[4], "line 7: expected 9 values, found 2");
+    }
+
+    #[test]
+    fn manager_loops_within_the_file_are_refused() {
+        let text = format!(
+            "{HEADER}a@example.com,A,,,2026-01-01,b@example.com,,,\nb@example.com,B,,,2026-01-01,a@example.com,,,\n"
+        );
+        let plan = plan(&text, &[]);
+        assert_eq!(plan.errors.len(), 2, "{:?}", plan.errors);
+        assert!(plan.errors[0].message.contains("loop"));
+    }
+
+    #[test]
+    fn headers_are_checked_first() {
+        let plan = plan("mail,name\nx@example.com,X\n", &[]);
+        assert_eq!(plan.errors.len(), 1);
+        assert!(
+            plan.errors[0]
+                .message
+                .starts_with("missing column(s) email, hire_date; unknown column(s) mail"),
+            "{:?}",
+            plan.errors
+        );
+        assert!(
+            !super::plan(&HEADER.to_string(), &[]).is_clean(),
+            "a header alone imports nobody"
+        );
+    }
+
+    #[test]
+    fn a_spreadsheet_byte_order_mark_is_ignored() {
+        assert!(
+            plan(
+                "\u{feff}email,name,hire_date\nann@example.com,Ann,2026-01-01\n",
+                &[]
+            )
+            .is_clean()
+        );
+    }
+}

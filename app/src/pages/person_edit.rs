@@ -1,0 +1,160 @@
+//! Adding and editing a person: details, job roles, manager, administrator rights, and
+//! deactivation with an explicit confirmation.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::people::{DeactivatePerson, PersonForm, SavePerson, get_person_form};
+use crate::components::alerts::{ErrorAlert, SuccessAlert};
+use crate::components::guard::Protected;
+use crate::domain::permissions::Permission;
+
+/// `/admin/people/new` and `/admin/people/:id`
+#[component]
+pub fn PersonEditPage() -> impl IntoView {
+    view! {
+        <Protected require=Permission::ManagePeople let:_user>
+            <Editor />
+        </Protected>
+    }
+}
+
+#[component]
+fn Editor() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let save = ServerAction::<SavePerson>::new();
+    let deactivate = ServerAction::<DeactivatePerson>::new();
+    let form = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                save.version().get(),
+                deactivate.version().get(),
+            )
+        },
+        |(id, _, _)| get_person_form(id),
+    );
+    let notice = Signal::derive(move || {
+        let query = query.read();
+        if query.get("saved").is_some() {
+            Some("Saved. Training obligations follow the new details straight away.")
+        } else if query.get("deactivated").is_some() {
+            Some(
+                "Deactivated. Their sessions have ended and they owe no more training; their records stay.",
+            )
+        } else {
+            None
+        }
+    });
+    let save_error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let deactivate_error = Signal::derive(move || deactivate.value().get().and_then(Result::err));
+    view! {
+        <section class="page">
+            <p class="breadcrumb"><a href="/admin/people">"People"</a></p>
+            <SuccessAlert message=notice />
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match form.await {
+                        Ok(person) => view! { <Details person save save_error deactivate deactivate_error /> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Details(
+    person: PersonForm,
+    save: ServerAction<SavePerson>,
+    save_error: Signal<Option<crate::error::AppError>>,
+    deactivate: ServerAction<DeactivatePerson>,
+    deactivate_error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let is_new = person.public_id.is_empty();
+    let heading = if is_new {
+        "Add a person".to_owned()
+    } else {
+        person.name.clone()
+    };
+    let public_id = person.public_id.clone();
+    let active = person.active;
+    view! {
+           <Title text=heading.clone() />
+           <h1>{heading}</h1>
+           {(!is_new && !active).then(|| view! { <p class="lead">"This person is deactivated: they cannot sign in and owe no training. Their records are kept."</p> })}
+           <ErrorAlert error=save_error />
+           <ActionForm action=save attr:class="form" attr:aria-label="Person">
+               <input type="hidden" name="public_id" value=person.public_id.clone() />
+               <div class="field"><label for="name">"Full name"</label><input id="name" name="name" type="text" required maxlength="120" value=person.name.clone() /></div>
+               <div class="field"><label for="email">"Email address"</label><input id="email" name="email" type="email" required maxlength="254" value=person.email.clone() /></div>
+               <div class="field">
+                   <label for="department">"Department"</label>
+                   <input id="department" name="department" type="text" list="departments" maxlength="80" value=person.department.clone() aria-describedby="department-hint" />
+                   <datalist id="departments">{person.departments.iter().map(|d| view! { <option value=d.clone()></option> }).collect_view()}</datalist>
+                   <p class="hint" id="department-hint">"A new name creates the department."</p>
+               </div>
+               <div class="field"><label for="job_title">"Job title"</label><input id="job_title" name="job_title" type="text" maxlength="120" value=person.job_title.clone() /></div>
+               <div class="field">
+                   <label for="hire_date">"Hire date"</label>
+                   <input id="hire_date" name="hire_date" type="date" required value=person.hire_date.clone() aria-describedby="hire-hint" />
+                   <p class="hint" id="hire-hint">"New hires' first due dates count from this day."</p>
+               </div>
+               <div class="field">
+                   <label for="manager_email">"Manager"</label>
+                   <select id="manager_email" name="manager_email">
+                       <option value="" selected=person.manager_email.is_empty()>"No manager (top of the tree)"</option>
+                       {person.people.iter().filter(|(email, _)| *email != person.email).map(|(email, name)| view! {
+                           <option value=email.clone() selected=*email == person.manager_email>{format!("{name} <{email}>")}</option>
+                       }).collect_view()}
+                   </select>
+               </div>
+               <fieldset class="field">
+                   <legend>"Job roles"</legend>
+                   <p class="hint">"Assignment rules give courses to job roles."</p>
+                   {person.role_choices.iter().map(|(slug, name)| {
+                       let input_id = format!("role-{slug}");
+                       let label_for = input_id.clone();
+                       view! {
+                           <label class="check" for=label_for>
+                               <input id=input_id type="checkbox"
+    name=format!("roles[{slug}]") value="yes" checked=person.roles.contains(slug) />
+                               {name.clone()}
+                           </label>
+                       }
+                   }).collect_view()}
+               </fieldset>
+               <fieldset class="field">
+                   <legend>"Administrator rights"</legend>
+                   <label class="check" for="compliance_admin">
+                       <input id="compliance_admin" type="checkbox" name="compliance_admin" value="yes" checked=person.compliance_admin />
+                       "Compliance admin: content, rules, reports and evidence"
+                   </label>
+                   <label class="check" for="platform_admin">
+                       <input id="platform_admin" type="checkbox" name="platform_admin" value="yes" checked=person.platform_admin />
+                       "Platform admin: people and accounts"
+                   </label>
+               </fieldset>
+               <button type="submit" class="button button-primary">{if is_new { "Add person" } else { "Save changes" }}</button>
+           </ActionForm>
+           {(!is_new && active).then(|| view! {
+               <section class="danger-zone" aria-labelledby="deactivate">
+                   <h2 id="deactivate">"Deactivate"</h2>
+                   <p>"Deactivating ends every session at once. They owe no more training and drop out of compliance figures from today; what they completed stays on record."</p>
+                   <ErrorAlert error=deactivate_error />
+                   <ActionForm action=deactivate attr:class="form">
+                       <input type="hidden" name="public_id" value=public_id.clone() />
+                       <label class="check" for="confirm">
+                           <input id="confirm" type="checkbox" name="confirm" value="yes" required />
+                           "I understand this person will no longer be able to sign in."
+                       </label>
+                       <button type="submit" class="button button-danger">"Deactivate"</button>
+                   </ActionForm>
+               </section>
+           })}
+       }
+}

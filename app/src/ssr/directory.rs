@@ -1,0 +1,296 @@
+//! People administration in the browser: the form, saving, deactivating and CSV imports, each
+//! recorded in the audit log with before and after.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+
+use super::AppState;
+use super::auth::{CurrentUser, current_user};
+use super::db::audit::{self, Actor, AuditEntry};
+use super::db::entities::{department, people_import};
+use super::db::{job_roles, people};
+use super::people_admin::{self, NewPerson, PersonChanges, snapshot};
+use super::request::app_state;
+use crate::api::people::{ImportPreview, PersonForm};
+use crate::domain::people_import::{MAX_BYTES, plan};
+use crate::domain::permissions::Permission;
+use crate::error::{AppError, Invalid, Resource};
+
+/// The state and a signed-in person who may manage people: platform or compliance admins.
+pub async fn people_admin() -> Result<(AppState, CurrentUser), AppError> {
+    let user = current_user().await?;
+    if !user.permissions.allows(Permission::ManagePeople) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((app_state()?, user))
+}
+
+fn actor(user: &CurrentUser) -> Actor {
+    Actor::person(user.person.id, &user.person.name, &user.person.email)
+}
+
+async fn by_public_id(
+    db: &DatabaseConnection,
+    public_id: &str,
+) -> Result<super::db::entities::person::Model, AppError> {
+    people::find_by_public_id(db, public_id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Person))
+}
+
+/// The form for a person, or an empty one.
+pub async fn form(db: &DatabaseConnection, public_id: &str) -> Result<PersonForm, AppError> {
+    let everyone = people::all(db).await?;
+    let mut form = PersonForm {
+        role_choices: job_roles::all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.slug, r.name))
+            .collect(),
+        departments: department::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|d| d.name)
+            .collect(),
+        people: everyone
+            .iter()
+            .filter(|p| p.active)
+            .map(|p| (p.email.clone(), p.name.clone()))
+            .collect(),
+        active: true,
+        roles: vec!["employee".to_owned()],
+        ..Default::default()
+    };
+    if public_id.is_empty() {
+        return Ok(form);
+    }
+    let person = by_public_id(db, public_id).await?;
+    form.public_id = person.public_id.clone();
+    form.email = person.email.clone();
+    form.name = person.name.clone();
+    form.department = people::department_name(db, person.department_id)
+        .await?
+        .unwrap_or_default();
+    form.job_title = person.job_title.clone();
+    form.hire_date = person.hire_date.to_string();
+    form.manager_email = person
+        .manager_id
+        .and_then(|m| everyone.iter().find(|p| p.id == m))
+        .map(|m| m.email.clone())
+        .unwrap_or_default();
+    form.roles = people::role_slugs(db, person.id).await?;
+    form.compliance_admin = person.is_compliance_admin;
+    form.platform_admin = person.is_platform_admin;
+    form.active = person.active;
+    Ok(form)
+}
+
+/// Adds or updates a person; returns their public id.
+pub async fn save(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    public_id: &str,
+    changes: PersonChanges,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    if public_id.is_empty() {
+        let person = people_admin::add_person(
+            db,
+            NewPerson {
+                email: changes.email,
+                name: changes.name,
+                department: changes.department,
+                job_title: changes.job_title,
+                hire_date: changes.hire_date,
+                manager_email: changes.manager_email,
+                roles: changes.roles,
+                compliance_admin: changes.compliance_admin,
+                platform_admin: changes.platform_admin,
+                password: None,
+            },
+            now,
+        )
+        .await?;
+        let after = snapshot(db, person.id).await?;
+        record(
+            db,
+            user,
+            "person.add",
+            &person.email,
+            None,
+            Some(after),
+            now,
+        )
+        .await?;
+        return Ok(person.public_id);
+    }
+    let person = by_public_id(db, public_id).await?;
+    let before = snapshot(db, person.id).await?;
+    let updated = people_admin::update_person(db, person.id, changes, now).await?;
+    let after = snapshot(db, person.id).await?;
+    record(
+        db,
+        user,
+        "person.update",
+        &updated.email,
+        Some(before),
+        Some(after),
+        now,
+    )
+    .await?;
+    Ok(updated.public_id)
+}
+
+/// Deactivates a person.
+pub async fn deactivate(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    public_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let person = by_public_id(db, public_id).await?;
+    let before = snapshot(db, person.id).await?;
+    people_admin::deactivate(db, &person.email, now).await?;
+    let after = snapshot(db, person.id).await?;
+    record(
+        db,
+        user,
+        "person.deactivate",
+        &person.email,
+        Some(before),
+        Some(after),
+        now,
+    )
+    .await
+}
+
+async fn record(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    action: &'static str,
+    email: &str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    audit::record(
+        db,
+        AuditEntry {
+            actor: actor(user),
+            action,
+            subject: format!("person:{email}"),
+            before,
+            after,
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Stores an uploaded CSV for preview; returns the import's id.
+pub async fn stage_import(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    data: leptos::server_fn::codec::MultipartData,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let Some(mut multipart) = data.into_inner() else {
+        return Err(AppError::BadRequest);
+    };
+    let mut bytes = Vec::new();
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        if field.name() != Some("people") {
+            continue;
+        }
+        while let Ok(Some(chunk)) = field.chunk().await {
+            bytes.extend_from_slice(chunk.as_ref());
+            if bytes.len() > MAX_BYTES + 1 {
+                break;
+            }
+        }
+    }
+    if bytes.is_empty() {
+        return Err(Invalid::ImportMissing.into());
+    }
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let row = people_import::ActiveModel {
+        author_id: Set(user.person.id),
+        csv_text: Set(text),
+        created_at: Set(now),
+        committed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+async fn own_import(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<people_import::Model, AppError> {
+    people_import::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|i| i.author_id == user.person.id)
+        .ok_or(AppError::NotFound(Resource::Page))
+}
+
+/// The staged import, checked against the people in Vigil now.
+pub async fn preview(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<ImportPreview, AppError> {
+    let staged = own_import(db, user, id).await?;
+    let existing = people_admin::existing_for_import(db).await?;
+    Ok(ImportPreview {
+        id,
+        plan: plan(&staged.csv_text, &existing),
+        committed: staged.committed_at.is_some(),
+    })
+}
+
+/// Applies a staged import if every line is good; otherwise nothing is written.
+pub async fn commit(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), AppError> {
+    let staged = own_import(db, user, id).await?;
+    if staged.committed_at.is_some() {
+        return Err(AppError::Conflict(crate::error::Conflict::AlreadyImported));
+    }
+    let existing = people_admin::existing_for_import(db).await?;
+    let checked = plan(&staged.csv_text, &existing);
+    let (added, updated) = people_admin::apply_import(db, &checked, now).await?;
+    people_import::ActiveModel {
+        id: Set(staged.id),
+        committed_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    audit::record(
+        db,
+        AuditEntry {
+            actor: actor(user),
+            action: "people.import",
+            subject: format!("import:{id}"),
+            before: None,
+            after: Some(serde_json::json!({
+                "added": checked.people.iter().filter(|p| p.action == crate::domain::people_import::Action::Add).map(|p| p.email.clone()).collect::<Vec<_>>(),
+                "updated": checked.people.iter().filter(|p| p.action == crate::domain::people_import::Action::Update).map(|p| p.email.clone()).collect::<Vec<_>>(),
+            })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    Ok((added, updated))
+}

@@ -1,0 +1,435 @@
+//! Exports of current status and of completion records, as CSV (RFC 4180, with spreadsheet
+//! formula cells neutralised) or JSON. Rows are read a page at a time by key, so memory stays flat
+//! however large the organisation or the ledger.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Condition;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::ReportData;
+use crate::domain::assignment::Status;
+use crate::domain::ledger::RecordKind;
+use crate::domain::reporting::{Filter, ObligationRow, filter};
+use crate::domain::spreadsheet::neutralise;
+use crate::domain::team::{Scope, reports_of};
+use crate::error::AppError;
+use crate::ssr::db::entities::{completion_record, compliance_state};
+
+/// Rows fetched per page.
+pub const PAGE: u64 = 500;
+
+/// Which export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dataset {
+    /// Current obligations and where each person stands.
+    Status,
+    /// Every completion record (attempts, acknowledgements, corrections, instructor-led).
+    Completions,
+}
+
+impl Dataset {
+    /// Column names, in order.
+    pub fn columns(&self) -> &'static [&'static str] {
+        match self {
+            Self::Status => &[
+                "person",
+                "email",
+                "department",
+                "job_title",
+                "manager",
+                "roles",
+                "course",
+                "course_id",
+                "version",
+                "status",
+                "assigned_on",
+                "due_on",
+                "completed_on",
+                "valid_until",
+            ],
+            Self::Completions => &[
+                "record",
+                "finished_at",
+                "person",
+                "email",
+                "department",
+                "course",
+                "course_id",
+                "version",
+                "content_hash",
+                "kind",
+                "score",
+                "passed",
+                "voided",
+                "voids_record",
+                "instructor_led_session",
+                "actor",
+                "reason",
+                "record_hash",
+            ],
+        }
+    }
+
+    /// The file name stem.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Status => "compliance-status",
+            Self::Completions => "completion-records",
+        }
+    }
+}
+
+/// Where paging has got to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cursor {
+    Start,
+    Status { person_id: i64, course_id: i64 },
+    Completion { sequence: i64 },
+    Done,
+}
+
+/// What to export: the dashboard's filter, and for records a date range.
+pub struct ExportRequest {
+    pub dataset: Dataset,
+    pub filter: Filter,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Everything paging needs that does not grow with the rows.
+pub struct Exporter {
+    pub request: ExportRequest,
+    data: ReportData,
+    below_manager: Vec<i64>,
+    voided: HashSet<i64>,
+}
+
+impl Exporter {
+    /// Prepares an export over `data` (loaded without rows).
+    pub fn new(request: ExportRequest, data: ReportData, voided: HashSet<i64>) -> Self {
+        let below_manager = request
+            .filter
+            .manager_id
+            .map(|m| reports_of(m, &data.links, Scope::AllBelow))
+            .unwrap_or_default();
+        Self {
+            request,
+            data,
+            below_manager,
+            voided,
+        }
+    }
+
+    /// The next page of rows (as cells) and where to continue.
+    pub async fn next_page(
+        &self,
+        db: &impl ConnectionTrait,
+        cursor: Cursor,
+    ) -> Result<(Vec<Vec<String>>, Cursor), AppError> {
+        match (self.request.dataset, cursor) {
+            (_, Cursor::Done) => Ok((Vec::new(), Cursor::Done)),
+            (Dataset::Status, Cursor::Start | Cursor::Status { .. }) => {
+                self.status_page(db, cursor).await
+            }
+            (Dataset::Completions, Cursor::Start | Cursor::Completion { .. }) => {
+                self.completion_page(db, cursor).await
+            }
+            _ => Ok((Vec::new(), Cursor::Done)),
+        }
+    }
+
+    async fn status_page(
+        &self,
+        db: &impl ConnectionTrait,
+        cursor: Cursor,
+    ) -> Result<(Vec<Vec<String>>, Cursor), AppError> {
+        let mut query = compliance_state::Entity::find()
+            .order_by_asc(compliance_state::Column::PersonId)
+            .order_by_asc(compliance_state::Column::CourseId)
+            .limit(PAGE);
+        if let Cursor::Status {
+            person_id,
+            course_id,
+        } = cursor
+        {
+            query = query.filter(
+                Condition::any()
+                    .add(compliance_state::Column::PersonId.gt(person_id))
+                    .add(
+                        Condition::all()
+                            .add(compliance_state::Column::PersonId.eq(person_id))
+                            .add(compliance_state::Column::CourseId.gt(course_id)),
+                    ),
+            );
+        }
+        let page = query.all(db).await?;
+        let next = match page.last() {
+            Some(last) if page.len() as u64 == PAGE => Cursor::Status {
+                person_id: last.person_id,
+                course_id: last.course_id,
+            },
+            _ => Cursor::Done,
+        };
+        let rows: Vec<(ObligationRow, &compliance_state::Model)> = page
+            .iter()
+            .filter_map(|row| {
+                Some((
+                    ObligationRow {
+                        person_id: row.person_id,
+                        course_id: row.course_id,
+                        status: Status::parse(&row.status)?,
+                        assigned_on: row.assigned_on,
+                        due_on: row.due_on,
+                        completed_on: row.completed_on,
+                    },
+                    row,
+                ))
+            })
+            .collect();
+        let obligations: Vec<ObligationRow> = rows.iter().map(|(o, _)| o.clone()).collect();
+        let kept: HashSet<(i64, i64)> = filter(
+            &obligations,
+            &self.data.people,
+            &self.request.filter,
+            &self.below_manager,
+        )
+        .iter()
+        .map(|o| (o.person_id, o.course_id))
+        .collect();
+        let cells = rows
+            .into_iter()
+            .filter(|(o, _)| kept.contains(&(o.person_id, o.course_id)))
+            .map(|(o, stored)| {
+                let person = self.data.people.get(&o.person_id);
+                let detail = self.data.person_details.get(&o.person_id);
+                let course = self.data.course_details.get(&o.course_id);
+                vec![
+                    person.map(|p| p.name.clone()).unwrap_or_default(),
+                    detail.map(|d| d.email.clone()).unwrap_or_default(),
+                    person
+                        .and_then(|p| p.department.clone())
+                        .unwrap_or_default(),
+                    detail.map(|d| d.job_title.clone()).unwrap_or_default(),
+                    person
+                        .and_then(|p| p.manager_id)
+                        .and_then(|m| self.data.people.get(&m))
+                        .map(|m| m.name.clone())
+                        .unwrap_or_default(),
+                    person.map(|p| p.roles.join("; ")).unwrap_or_default(),
+                    self.data
+                        .courses
+                        .get(&o.course_id)
+                        .map(|c| c.title.clone())
+                        .unwrap_or_default(),
+                    course.map(|c| c.slug.clone()).unwrap_or_default(),
+                    course.map(|c| c.version.to_string()).unwrap_or_default(),
+                    o.status.as_str().to_owned(),
+                    o.assigned_on.to_string(),
+                    o.due_on.to_string(),
+                    o.completed_on.map(|d| d.to_string()).unwrap_or_default(),
+                    stored
+                        .valid_until
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect();
+        Ok((cells, next))
+    }
+
+    async fn completion_page(
+        &self,
+        db: &impl ConnectionTrait,
+        cursor: Cursor,
+    ) -> Result<(Vec<Vec<String>>, Cursor), AppError> {
+        let mut query = completion_record::Entity::find()
+            .order_by_asc(completion_record::Column::Sequence)
+            .limit(PAGE);
+        if let Cursor::Completion { sequence } = cursor {
+            query = query.filter(completion_record::Column::Sequence.gt(sequence));
+        }
+        if let Some(from) = self.request.from {
+            query = query.filter(completion_record::Column::FinishedAt.gte(day_start(from)));
+        }
+        if let Some(to) = self.request.to {
+            query = query.filter(
+                completion_record::Column::FinishedAt.lt(day_start(to + chrono::Duration::days(1))),
+            );
+        }
+        if let Some(course) = self.request.filter.course_id {
+            query = query.filter(completion_record::Column::CourseId.eq(course));
+        }
+        let page = query.all(db).await?;
+        let next = match page.last() {
+            Some(last) if page.len() as u64 == PAGE => Cursor::Completion {
+                sequence: last.sequence,
+            },
+            _ => Cursor::Done,
+        };
+        let wanted = &self.request.filter;
+        let cells = page
+            .iter()
+            .filter(|record| {
+                let person = self.data.people.get(&record.person_id);
+                let department_ok = wanted.department.as_ref().is_none_or(|d| {
+                    person
+                        .and_then(|p| p.department.as_ref())
+                        .is_some_and(|pd| pd.eq_ignore_ascii_case(d))
+                });
+                let role_ok = wanted
+                    .role
+                    .as_ref()
+                    .is_none_or(|r| person.is_some_and(|p| p.roles.contains(r)));
+                let manager_ok =
+                    wanted.manager_id.is_none() || self.below_manager.contains(&record.person_id);
+                department_ok && role_ok && manager_ok
+            })
+            .map(|record| {
+                completion_cells(&self.data, record, self.voided.contains(&record.sequence))
+            })
+            .collect();
+        Ok((cells, next))
+    }
+}
+
+/// A completion record as export cells.
+pub fn completion_cells(
+    data: &ReportData,
+    record: &completion_record::Model,
+    voided: bool,
+) -> Vec<String> {
+    let person = data.people.get(&record.person_id);
+    vec![
+        record.sequence.to_string(),
+        crate::domain::ledger::timestamp(record.finished_at),
+        person.map(|p| p.name.clone()).unwrap_or_default(),
+        data.person_details
+            .get(&record.person_id)
+            .map(|d| d.email.clone())
+            .unwrap_or_default(),
+        person
+            .and_then(|p| p.department.clone())
+            .unwrap_or_default(),
+        data.courses
+            .get(&record.course_id)
+            .map(|c| c.title.clone())
+            .unwrap_or_default(),
+        data.course_details
+            .get(&record.course_id)
+            .map(|c| c.slug.clone())
+            .unwrap_or_default(),
+        version_number(data, record),
+        record.content_hash.clone(),
+        RecordKind::parse(&record.kind)
+            .map_or_else(|| record.kind.clone(), |k| k.as_str().to_owned()),
+        record.score.map(|s| s.to_string()).unwrap_or_default(),
+        if record.passed { "yes" } else { "no" }.to_owned(),
+        if voided { "yes" } else { "no" }.to_owned(),
+        record
+            .voids_sequence
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        record.session_id.map(|s| s.to_string()).unwrap_or_default(),
+        record
+            .actor_id
+            .and_then(|a| data.people.get(&a))
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        record.reason.clone().unwrap_or_default(),
+        record.record_hash.clone(),
+    ]
+}
+
+fn version_number(data: &ReportData, record: &completion_record::Model) -> String {
+    data.version_numbers
+        .get(&record.version_id)
+        .map(|n| n.to_string())
+        .unwrap_or_default()
+}
+
+fn day_start(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .map_or_else(Utc::now, |t| t.and_utc())
+}
+
+/// CSV bytes for `rows`, with a header first when `header` is set. Every cell is neutralised
+/// against spreadsheet formulas; quoting follows RFC 4180 (the csv crate's default).
+pub fn csv_bytes(columns: &[&str], rows: &[Vec<String>], header: bool) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    if header {
+        let _ = writer.write_record(columns);
+    }
+    for row in rows {
+        let _ = writer.write_record(row.iter().map(|cell| neutralise(cell).into_owned()));
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+/// JSON objects for `rows`, comma-separated, with a leading comma unless `first`.
+pub fn json_bytes(columns: &[&str], rows: &[Vec<String>], first: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (index, row) in rows.iter().enumerate() {
+        if !(first && index == 0) {
+            out.push(b',');
+        }
+        let object: serde_json::Map<String, serde_json::Value> = columns
+            .iter()
+            .zip(row)
+            .map(|(key, value)| ((*key).to_owned(), serde_json::Value::String(value.clone())))
+            .collect();
+        out.extend(serde_json::to_vec(&object).unwrap_or_default());
+        out.push(b'\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_per_rfc_4180_and_neutralises_formulas() {
+        let rows = vec![vec![
+            "=HYPERLINK(\"http://evil.example\",\"x\")".to_owned(),
+            "Smith, \"Jo\"".to_owned(),
+            "line\nbreak".to_owned(),
+        ]];
+        let text = String::from_utf8(csv_bytes(&["a", "b", "c"], &rows, true)).unwrap();
+        assert_eq!(
+            text,
+            "a,b,c\r\n\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",\"Smith, \"\"Jo\"\"\",\"line\nbreak\"\r\n"
+        );
+    }
+
+    #[test]
+    fn every_dangerous_first_character_is_neutralised_in_the_file() {
+        let rows: Vec<Vec<String>> = ["+1", "-1", "@A1", "\tx", "\rx", "=1"]
+            .iter()
+            .map(|c| vec![(*c).to_owned()])
+            .collect();
+        let text = String::from_utf8(csv_bytes(&["cell"], &rows, false)).unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        for record in reader.records() {
+            assert!(record.unwrap()[0].starts_with('\''));
+        }
+    }
+
+    #[test]
+    fn json_rows_join_into_an_array() {
+        let first = json_bytes(&["a"], &[vec!["1".to_owned()]], true);
+        let rest = json_bytes(&["a"], &[vec!["2".to_owned()]], false);
+        let text = format!(
+            "[{}{}]",
+            String::from_utf8(first).unwrap(),
+            String::from_utf8(rest).unwrap()
+        );
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value, serde_json::json!([{ "a": "1" }, { "a": "2" }]));
+    }
+}

@@ -1,0 +1,196 @@
+//! Reports: loading the engine's stored state into the pure reporting types, and the views built
+//! from it (the manager's team, the compliance dashboard, exports, evidence).
+
+pub mod dashboard;
+pub mod exports;
+pub mod team;
+pub mod trend;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use super::db::entities::{department, job_role, person, person_role};
+use super::db::{courses, training};
+use super::internal;
+use super::training::learner::parse_version;
+use crate::domain::assignment::Status;
+use crate::domain::course_kind::CourseKind;
+use crate::domain::reporting::{CourseInfo, ObligationRow, PersonInfo};
+use crate::error::AppError;
+
+/// What reports show about a person beyond what they group by.
+#[derive(Clone, Debug)]
+pub struct PersonDetail {
+    pub public_id: String,
+    pub email: String,
+    pub job_title: String,
+    pub active: bool,
+}
+
+/// What reports show about a course beyond what they group by.
+#[derive(Clone, Debug)]
+pub struct CourseDetail {
+    pub slug: String,
+    pub kind: CourseKind,
+    pub version: i32,
+}
+
+/// Everything a report reads, loaded once.
+pub struct ReportData {
+    pub rows: Vec<ObligationRow>,
+    pub people: BTreeMap<i64, PersonInfo>,
+    pub person_details: BTreeMap<i64, PersonDetail>,
+    pub courses: BTreeMap<i64, CourseInfo>,
+    pub course_details: BTreeMap<i64, CourseDetail>,
+    /// (person, manager) for active people: the reporting tree.
+    pub links: Vec<(i64, Option<i64>)>,
+    /// Every version's number, by version id.
+    pub version_numbers: BTreeMap<i64, i32>,
+}
+
+impl ReportData {
+    /// A person's id by public id.
+    pub fn person_by_public_id(&self, public_id: &str) -> Option<i64> {
+        self.person_details
+            .iter()
+            .find(|(_, d)| d.public_id == public_id)
+            .map(|(id, _)| *id)
+    }
+
+    /// A course's id by slug.
+    pub fn course_by_slug(&self, slug: &str) -> Option<i64> {
+        self.course_details
+            .iter()
+            .find(|(_, d)| d.slug == slug)
+            .map(|(id, _)| *id)
+    }
+}
+
+/// Loads the stored obligations with the people and courses they concern.
+pub async fn load(db: &impl ConnectionTrait) -> Result<ReportData, AppError> {
+    let mut data = directory(db).await?;
+    data.rows = training::compliance(db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(ObligationRow {
+                person_id: row.person_id,
+                course_id: row.course_id,
+                status: Status::parse(&row.status).ok_or_else(|| {
+                    internal(
+                        "reading compliance state",
+                        format!("unknown status {}", row.status),
+                    )
+                })?,
+                assigned_on: row.assigned_on,
+                due_on: row.due_on,
+                completed_on: row.completed_on,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(data)
+}
+
+/// Loads people and courses without the obligations (exports page through those).
+pub async fn directory(db: &impl ConnectionTrait) -> Result<ReportData, AppError> {
+    let everyone = person::Entity::find().all(db).await?;
+    let departments: HashMap<i64, String> = department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let role_names: HashMap<i64, String> = job_role::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    let mut roles: HashMap<i64, Vec<String>> = HashMap::new();
+    for link in person_role::Entity::find().all(db).await? {
+        if let Some(name) = role_names.get(&link.role_id) {
+            roles.entry(link.person_id).or_default().push(name.clone());
+        }
+    }
+    let mut people = BTreeMap::new();
+    let mut person_details = BTreeMap::new();
+    let mut links = Vec::new();
+    for p in &everyone {
+        let mut person_roles = roles.remove(&p.id).unwrap_or_default();
+        person_roles.sort();
+        people.insert(
+            p.id,
+            PersonInfo {
+                id: p.id,
+                name: p.name.clone(),
+                department: p.department_id.and_then(|id| departments.get(&id).cloned()),
+                roles: person_roles,
+                manager_id: p.manager_id,
+                hire_date: p.hire_date,
+            },
+        );
+        person_details.insert(
+            p.id,
+            PersonDetail {
+                public_id: p.public_id.clone(),
+                email: p.email.clone(),
+                job_title: p.job_title.clone(),
+                active: p.active,
+            },
+        );
+        if p.active {
+            links.push((p.id, p.manager_id));
+        }
+    }
+
+    let mut course_map = BTreeMap::new();
+    let mut course_details = BTreeMap::new();
+    let mut version_numbers = BTreeMap::new();
+    for course in courses::all(db).await? {
+        for version in courses::versions(db, course.id).await? {
+            version_numbers.insert(version.id, version.version);
+        }
+        let Some(version_id) = course.current_version_id else {
+            continue;
+        };
+        let Some(version) = courses::version_by_id(db, version_id).await? else {
+            continue;
+        };
+        let (meta, _) = parse_version(&version)?;
+        course_map.insert(
+            course.id,
+            CourseInfo {
+                id: course.id,
+                title: course.title.clone(),
+                due_within: meta.due_within,
+            },
+        );
+        course_details.insert(
+            course.id,
+            CourseDetail {
+                slug: course.slug.clone(),
+                kind: meta.kind,
+                version: version.version,
+            },
+        );
+    }
+
+    Ok(ReportData {
+        rows: Vec::new(),
+        people,
+        person_details,
+        courses: course_map,
+        course_details,
+        links,
+        version_numbers,
+    })
+}
+
+/// The first day of the twelve-month window ending `today`, for new-hire timeliness.
+pub fn year_before(today: NaiveDate) -> NaiveDate {
+    today
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(today)
+}

@@ -1,0 +1,239 @@
+//! Downloads: status and completion records as CSV or JSON, streamed page by page, and evidence
+//! packs. POST only: an export is an audited administrative action, and a cross-site GET must not
+//! be able to add entries to the audit log.
+
+use app::api::dashboard::DashboardQuery;
+use app::domain::permissions::Permission;
+use app::ssr::AppState;
+use app::ssr::auth::{CurrentUser, cookie::cookie_name, current_user::authenticate};
+use app::ssr::db::audit::{self, Actor, AuditEntry};
+use app::ssr::reporting::exports::{
+    Cursor, Dataset, ExportRequest, Exporter, csv_bytes, json_bytes,
+};
+use app::ssr::reporting::{dashboard::to_filter, directory};
+use axum::Form;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+use chrono::NaiveDate;
+use http::{HeaderValue, StatusCode, header};
+use serde::Deserialize;
+
+/// The export form: the dashboard's filters, and a date range for records.
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportForm {
+    #[serde(default)]
+    pub course: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub manager: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+/// The signed-in compliance administrator, or the response refusing the request.
+pub async fn compliance_admin(state: &AppState, jar: &CookieJar) -> Result<CurrentUser, Response> {
+    let token = jar
+        .get(cookie_name(state.auth.cookie_secure))
+        .map(|c| c.value().to_owned());
+    let user = authenticate(&state.db, &state.auth, token.as_deref(), chrono::Utc::now())
+        .await
+        .map_err(|_| (StatusCode::UNAUTHORIZED, "Sign in to export.").into_response())?;
+    user.require(Permission::ComplianceAdmin).map_err(|_| {
+        (
+            StatusCode::FORBIDDEN,
+            "Exports are for compliance administrators.",
+        )
+            .into_response()
+    })?;
+    Ok(user)
+}
+
+/// Parses an optional `YYYY-MM-DD`.
+pub fn optional_date(raw: &str) -> Result<Option<NaiveDate>, Response> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{raw:?} is not a date written as YYYY-MM-DD."),
+            )
+                .into_response()
+        })
+}
+
+fn failed(context: &str, cause: impl std::fmt::Display) -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        app::ssr::internal(context, cause).to_string(),
+    )
+        .into_response()
+}
+
+enum Step {
+    Opening,
+    Rows(Cursor),
+    Closing,
+    Finished,
+}
+
+/// `POST /exports/{file}`: `compliance-status.csv|json` or `completion-records.csv|json`.
+pub async fn export(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Path(file): Path<String>,
+    Form(form): Form<ExportForm>,
+) -> Response {
+    let user = match compliance_admin(&state, &jar).await {
+        Ok(user) => user,
+        Err(refused) => return refused,
+    };
+    let (dataset, json) = match file.as_str() {
+        "compliance-status.csv" => (Dataset::Status, false),
+        "compliance-status.json" => (Dataset::Status, true),
+        "completion-records.csv" => (Dataset::Completions, false),
+        "completion-records.json" => (Dataset::Completions, true),
+        _ => return (StatusCode::NOT_FOUND, "There is no such export.").into_response(),
+    };
+    let status = form.status.trim();
+    if !status.is_empty() && app::domain::assignment::Status::parse(status).is_none() {
+        let message = format!(
+            "{status:?} is not a status. Use overdue, in_progress, not_started, completed or exempt, or leave it empty."
+        );
+        return (StatusCode::UNPROCESSABLE_ENTITY, message).into_response();
+    }
+    let (from, to) = match (optional_date(&form.from), optional_date(&form.to)) {
+        (Ok(from), Ok(to)) => (from, to),
+        (Err(refused), _) | (_, Err(refused)) => return refused,
+    };
+    let data = match directory(&state.db).await {
+        Ok(data) => data,
+        Err(err) => return failed("loading export data", err),
+    };
+    let voided = match app::ssr::db::ledger::voided_sequences(&state.db).await {
+        Ok(voided) => voided.into_iter().collect(),
+        Err(err) => return failed("loading voided records", err),
+    };
+    let query = DashboardQuery {
+        course: form.course,
+        department: form.department,
+        role: form.role,
+        manager: form.manager,
+        status: form.status,
+    };
+    let filter = to_filter(&data, &query);
+    let now = chrono::Utc::now();
+    let entry = AuditEntry {
+        actor: Actor::person(user.person.id, &user.person.name, &user.person.email),
+        action: "export",
+        subject: format!("export:{file}"),
+        before: None,
+        after: Some(serde_json::json!({ "filters": query_json(&query), "from": from, "to": to })),
+        reason: None,
+    };
+    if let Err(err) = audit::record(&state.db, entry, now).await {
+        return failed("recording an export", err);
+    }
+
+    let exporter = Exporter::new(
+        ExportRequest {
+            dataset,
+            filter,
+            from,
+            to,
+        },
+        data,
+        voided,
+    );
+    let db = state.db.clone();
+    let columns = dataset.columns();
+    let stream = futures::stream::unfold(
+        (exporter, db, Step::Opening, true),
+        move |(exporter, db, step, first)| async move {
+            match step {
+                Step::Opening => {
+                    let bytes = if json {
+                        b"[".to_vec()
+                    } else {
+                        csv_bytes(columns, &[], true)
+                    };
+                    Some((
+                        Ok::<Bytes, std::io::Error>(Bytes::from(bytes)),
+                        (exporter, db, Step::Rows(Cursor::Start), first),
+                    ))
+                }
+                Step::Rows(cursor) => match exporter.next_page(&db, cursor).await {
+                    Ok((rows, next)) => {
+                        let bytes = if json {
+                            json_bytes(columns, &rows, first)
+                        } else {
+                            csv_bytes(columns, &rows, false)
+                        };
+                        let first = first && rows.is_empty();
+                        let step = if next == Cursor::Done {
+                            Step::Closing
+                        } else {
+                            Step::Rows(next)
+                        };
+                        Some((Ok(Bytes::from(bytes)), (exporter, db, step, first)))
+                    }
+                    Err(err) => {
+                        tracing::error!(%err, "export stopped part-way");
+                        Some((
+                            Err(std::io::Error::other("the export failed part-way")),
+                            (exporter, db, Step::Finished, first),
+                        ))
+                    }
+                },
+                Step::Closing => Some((
+                    Ok(Bytes::from_static(if json { b"]" } else { b"" })),
+                    (exporter, db, Step::Finished, first),
+                )),
+                Step::Finished => None,
+            }
+        },
+    );
+
+    let mut response = Body::from_stream(stream).into_response();
+    let headers = response.headers_mut();
+    let content_type = if json {
+        "application/json"
+    } else {
+        "text/csv; charset=utf-8"
+    };
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let stem = file
+        .rsplit_once('.')
+        .map_or(file.as_str(), |(stem, _)| stem);
+    let extension = if json { "json" } else { "csv" };
+    if let Ok(disposition) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"vigil-{stem}-{}.{extension}\"",
+        now.date_naive()
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    response
+}
+
+fn query_json(query: &DashboardQuery) -> serde_json::Value {
+    serde_json::json!({
+        "course": query.course,
+        "department": query.department,
+        "role": query.role,
+        "manager": query.manager,
+        "status": query.status,
+    })
+}
