@@ -190,6 +190,8 @@ pub enum Conflict {
     RemindedToday,
     #[error("This file has already been imported.")]
     AlreadyImported,
+    #[error("Nothing is outstanding for this person, so there is nothing to remind them about.")]
+    NothingOutstanding,
 }
 
 /// Why a learner's or administrator's training action was refused.
@@ -215,6 +217,10 @@ pub enum TrainingInvalid {
     SessionFormat,
     #[error("List at least one attendee's email address.")]
     NoAttendees,
+    #[error(
+        "Attendee number {0} in the list is not an active person in Vigil. Check the email address; nothing was recorded."
+    )]
+    UnknownAttendee(u16),
 }
 
 fn minutes_phrase(minutes: u64) -> String {

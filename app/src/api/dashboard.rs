@@ -10,6 +10,7 @@ use crate::error::AppError;
 
 /// The dashboard's filters, as they appear in the URL (empty means "all").
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DashboardQuery {
     pub course: String,
     pub department: String,
@@ -59,7 +60,9 @@ pub struct DashboardView {
 
 /// The dashboard, narrowed by the query.
 #[server(prefix = "/api", endpoint = "dashboard")]
-pub async fn get_dashboard(query: DashboardQuery) -> Result<DashboardView, AppError> {
+pub async fn get_dashboard(
+    #[server(default)] query: DashboardQuery,
+) -> Result<DashboardView, AppError> {
     crate::ssr::request::respond(
         async {
             let (state, _) = crate::ssr::content::views::compliance_admin().await?;

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use ed25519_dalek::pkcs8::{DecodePublicKey, EncodePublicKey, spki::der::pem::LineEnding};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 /// The manifest's file name.
@@ -21,6 +21,59 @@ pub const PUBLIC_KEY: &str = "signing-key.pub.pem";
 
 /// Files outside the manifest (they are how it is checked).
 const UNHASHED: [&str; 3] = [MANIFEST, SIGNATURE, PUBLIC_KEY];
+
+/// How the zip comment that carries the whole-file signature starts. The manifest covers every
+/// file's content; this signature covers every byte of the zip itself (headers, timestamps,
+/// padding), so no byte can change unnoticed. The comment is the last thing in a zip file.
+pub const CONTAINER_PREFIX: &str = "vigil-evidence-signature:";
+/// The comment's length: the prefix and a base64 Ed25519 signature (88 characters).
+pub const CONTAINER_COMMENT_LEN: usize = CONTAINER_PREFIX.len() + 88;
+
+/// The placeholder comment a zip is written with before `sign_container` fills it in.
+pub fn container_placeholder() -> String {
+    format!("{CONTAINER_PREFIX}{}", "=".repeat(88))
+}
+
+/// Signs a finished zip written with `container_placeholder()` as its comment: the signature over
+/// every byte before the comment replaces the placeholder.
+pub fn sign_container(mut zip: Vec<u8>, key: &SigningKey) -> Vec<u8> {
+    use base64::Engine as _;
+    let signed_len = zip.len().saturating_sub(CONTAINER_COMMENT_LEN);
+    let signature = key.sign(&zip[..signed_len]);
+    let comment = format!(
+        "{CONTAINER_PREFIX}{}",
+        base64::engine::general_purpose::STANDARD.encode(signature.to_bytes())
+    );
+    zip.truncate(signed_len);
+    zip.extend_from_slice(comment.as_bytes());
+    zip
+}
+
+/// Checks the whole-file signature of a zipped pack against `key`.
+pub fn check_container(zip: &[u8], key: &VerifyingKey) -> Result<(), String> {
+    use base64::Engine as _;
+    let unsigned = || {
+        "the zip file has no whole-file signature at its end: it was re-packed, truncated or had bytes added".to_owned()
+    };
+    let signed_len = zip
+        .len()
+        .checked_sub(CONTAINER_COMMENT_LEN)
+        .ok_or_else(unsigned)?;
+    let comment = std::str::from_utf8(&zip[signed_len..]).map_err(|_| unsigned())?;
+    let encoded = comment
+        .strip_prefix(CONTAINER_PREFIX)
+        .ok_or_else(unsigned)?;
+    let signature = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()
+        .and_then(|bytes| Signature::from_slice(&bytes).ok())
+        .ok_or_else(unsigned)?;
+    key.verify_strict(&zip[..signed_len], &signature)
+        .map_err(|_| {
+            "the zip file was changed after it was signed: its whole-file signature does not match"
+                .to_owned()
+        })
+}
 
 /// SHA-256 as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -117,7 +170,7 @@ pub fn verify(files: &BTreeMap<String, Vec<u8>>, trusted: Option<&VerifyingKey>)
         ));
     }
     match Signature::from_slice(signature) {
-        Ok(signature) if key.verify(manifest, &signature).is_ok() => {}
+        Ok(signature) if key.verify_strict(manifest, &signature).is_ok() => {}
         _ => report.problems.push(format!("the signature does not match {MANIFEST}: the manifest was changed or signed by someone else")),
     }
 
@@ -200,6 +253,33 @@ mod tests {
                 sha256_hex(b"sequence,person\n1,Ann\n")
             )
         );
+    }
+
+    /// Stands in for a zip: some bytes, then the placeholder comment.
+    fn signed_container() -> Vec<u8> {
+        let mut bytes = b"PK\x03\x04 local headers, data, central directory, end record".to_vec();
+        bytes.extend_from_slice(container_placeholder().as_bytes());
+        sign_container(bytes, &key())
+    }
+
+    #[test]
+    fn every_byte_of_a_signed_container_is_covered() {
+        let signed = signed_container();
+        assert!(check_container(&signed, &key().verifying_key()).is_ok());
+        for position in 0..signed.len() {
+            let mut changed = signed.clone();
+            changed[position] ^= 0x01;
+            assert!(
+                check_container(&changed, &key().verifying_key()).is_err(),
+                "a change at byte {position} went unnoticed"
+            );
+        }
+        let mut appended = signed.clone();
+        appended.push(b'x');
+        assert!(check_container(&appended, &key().verifying_key()).is_err());
+        assert!(check_container(&signed[1..], &key().verifying_key()).is_err());
+        let other = SigningKey::from_bytes(&[8u8; 32]);
+        assert!(check_container(&signed, &other.verifying_key()).is_err());
     }
 
     #[test]

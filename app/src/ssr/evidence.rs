@@ -601,7 +601,8 @@ fn exemptions_csv(data: &ReportData, exemptions: &[&exemption::Model]) -> Vec<u8
 
 fn readme(fingerprint: &str) -> String {
     format!(
-        "Vigil evidence pack\n===================\n\nOpen index.html for the summary by control and the list of files.\n\nTo check that nothing in this pack has changed since Vigil produced it:\n\n  1. Check the signature over the manifest (OpenSSL 3):\n       openssl pkeyutl -verify -pubin -inkey {pk} -rawin -in {manifest} -sigfile {sig}\n     It prints \"Signature Verified Successfully\".\n  2. Check every file against the manifest:\n       sha256sum -c {manifest}\n     Every line ends in OK.\n  3. Compare the key's fingerprint with the one shown in Vigil (Compliance > Evidence):\n       {fingerprint}\n\nOr run: vigil evidence verify pack.zip\n",
+        "Vigil evidence pack\n===================\n\nOpen index.html for the summary by control and the list of files.\n\nTo check that nothing in this pack has changed since Vigil produced it:\n\n  0. The zip file as a whole is signed too (in its comment); docs/evidence.md in Vigil shows\n     how to check that with OpenSSL.\n  1. Check the signature over the manifest (OpenSSL 3):
+\n       openssl pkeyutl -verify -pubin -inkey {pk} -rawin -in {manifest} -sigfile {sig}\n     It prints \"Signature Verified Successfully\".\n  2. Check every file against the manifest:\n       sha256sum -c {manifest}\n     Every line ends in OK.\n  3. Compare the key's fingerprint with the one shown in Vigil (Compliance > Evidence):\n       {fingerprint}\n\nOr run: vigil evidence verify pack.zip\n",
         pk = evidence::PUBLIC_KEY,
         manifest = evidence::MANIFEST,
         sig = evidence::SIGNATURE,
@@ -673,9 +674,14 @@ fn index_html(
     html
 }
 
-/// The pack as a zip. Entries carry a fixed timestamp, so the same pack gives the same bytes.
-pub fn zip(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, AppError> {
+/// The pack as a zip, with its whole-file signature in the zip comment. Entries carry a fixed
+/// timestamp, so the same pack gives the same bytes.
+pub fn zip(files: &BTreeMap<String, Vec<u8>>, key: &EvidenceKey) -> Result<Vec<u8>, AppError> {
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    writer
+        .set_comment(evidence::container_placeholder())
+        .map_err(|err| internal("writing an evidence pack", err))?;
+
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     for (path, bytes) in files {
@@ -686,10 +692,11 @@ pub fn zip(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, AppError> {
             .write_all(bytes)
             .map_err(|err| internal("writing an evidence pack", err))?;
     }
-    Ok(writer
+    let unsigned = writer
         .finish()
         .map_err(|err| internal("writing an evidence pack", err))?
-        .into_inner())
+        .into_inner();
+    Ok(evidence::sign_container(unsigned, &key.0))
 }
 
 /// The files of a zipped pack (for verification). Refuses paths outside the pack.
@@ -719,13 +726,29 @@ pub fn unzip(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
     Ok(files)
 }
 
-/// Checks a zipped pack, optionally against a trusted public key.
+/// Checks a zipped pack: every byte of the zip against its whole-file signature, then the
+/// signed manifest against the files; optionally against a trusted public key.
 pub fn verify_zip(bytes: &[u8], trusted: Option<&ed25519_dalek::VerifyingKey>) -> PackReport {
-    match unzip(bytes) {
-        Ok(files) => evidence::verify(&files, trusted),
-        Err(problem) => PackReport {
-            problems: vec![problem],
-            ..Default::default()
-        },
+    let files = match unzip(bytes) {
+        Ok(files) => files,
+        Err(problem) => {
+            return PackReport {
+                problems: vec![problem],
+                ..Default::default()
+            };
+        }
+    };
+    let mut report = evidence::verify(&files, trusted);
+    let key = files
+        .get(evidence::PUBLIC_KEY)
+        .and_then(|pem| std::str::from_utf8(pem).ok())
+        .and_then(|pem| {
+            <ed25519_dalek::VerifyingKey as ed25519_dalek::pkcs8::DecodePublicKey>::from_public_key_pem(pem).ok()
+        });
+    if let Some(key) = key
+        && let Err(problem) = evidence::check_container(bytes, &key)
+    {
+        report.problems.insert(0, problem);
     }
+    report
 }

@@ -48,7 +48,7 @@ pub async fn export(
     let key = key(key_path)?;
     let now = chrono::Utc::now();
     let pack = build(db, &key, from, to, now).await?;
-    let bytes = zip(&pack.files)?;
+    let bytes = zip(&pack.files, &key)?;
     std::fs::write(out, &bytes)?;
     audit::record(
         db,

@@ -60,7 +60,7 @@ pub async fn download(
                 .into_response();
         }
     };
-    let bytes = match app::ssr::evidence::zip(&pack.files) {
+    let bytes = match app::ssr::evidence::zip(&pack.files, &state.evidence_key) {
         Ok(bytes) => bytes,
         Err(err) => return (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response(),
     };

@@ -184,7 +184,17 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A person's public id (as in `/team/<id>` links).
+    pub async fn public_id(&self, email: &str) -> String {
+        app::ssr::db::people::find_by_email(&self.db, email)
+            .await
+            .expect("query")
+            .expect("person exists")
+            .public_id
+    }
+
     /// The signed-in person's email according to the server, or `None`.
+
     pub async fn whoami_with(&self, client: &Client) -> Option<String> {
         let response = self
             .post_form_with(client, "/api/session/current", &[])

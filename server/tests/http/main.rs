@@ -7,8 +7,14 @@
 mod helpers;
 
 mod content;
+mod evidence;
+
 mod headers;
 mod navigation;
+mod people_admin;
+
+mod reporting;
+
 mod sessions;
 mod sign_in;
 mod training;

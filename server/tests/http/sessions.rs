@@ -5,19 +5,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde_json::json;
 
-use crate::helpers::{
-    EMPLOYEE, PASSWORD, PLATFORM, SECRET, TestApp, new_client, session_cookie, spawn_app,
-};
+use crate::helpers::{EMPLOYEE, PASSWORD, PLATFORM, SECRET, new_client, session_cookie, spawn_app};
 
 const ISSUER: &str = "http://127.0.0.1:0";
-
-async fn public_id(app: &TestApp, email: &str) -> String {
-    app::ssr::db::people::find_by_email(&app.db, email)
-        .await
-        .unwrap()
-        .unwrap()
-        .public_id
-}
 
 fn sign(claims: serde_json::Value, algorithm: Algorithm) -> String {
     encode(
@@ -44,7 +34,7 @@ async fn a_valid_token_for_a_platform_admin_is_accepted() {
     let now = chrono::Utc::now().timestamp();
     let token = sign(
         claims(
-            &public_id(&app, PLATFORM).await,
+            &app.public_id(PLATFORM).await,
             "vigil-web",
             now_ms(),
             now + 600,
@@ -62,8 +52,8 @@ async fn a_valid_token_for_a_platform_admin_is_accepted() {
 #[tokio::test]
 async fn expired_tampered_unsigned_and_misdirected_tokens_are_refused() {
     let app = spawn_app().await;
-    let admin = public_id(&app, PLATFORM).await;
-    let employee = public_id(&app, EMPLOYEE).await;
+    let admin = app.public_id(PLATFORM).await;
+    let employee = app.public_id(EMPLOYEE).await;
     let now = chrono::Utc::now().timestamp();
 
     let expired = sign(

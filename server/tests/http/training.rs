@@ -14,7 +14,7 @@ const QUIZ: &str = "## Is this tiny?\n\n- [x] Yes\n- [ ] No\n- [ ] Maybe\n\n> It
 const POLICY: &str = "id = \"rules\"\ntitle = \"Rules\"\nsummary = \"The rules.\"\nkind = \"policy\"\nlanguage = \"en\"\nestimated_minutes = 5\nrecurrence = \"12 months\"\ndue_within = \"14 days\"\n\n[audience]\neveryone = true\n\n[version]\nnotes = \"First.\"\nmaterial = false\n\n[acknowledgement]\nstatement = \"I will follow the rules.\"\nminimum_reading_seconds = 60\n";
 
 /// Publishes a small course and a policy into the app and assigns them.
-async fn with_courses(app: &TestApp) -> tempfile::TempDir {
+pub(crate) async fn with_courses(app: &TestApp) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let course = dir.path().join("tiny");
     std::fs::create_dir_all(&course).unwrap();
@@ -50,7 +50,7 @@ fn sequence_from(response: &reqwest::Response) -> i64 {
     attempt_from(response)
 }
 
-async fn json(
+pub(crate) async fn json(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,

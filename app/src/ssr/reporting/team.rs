@@ -219,6 +219,9 @@ pub async fn remind(
             Some(format!("- {title} ({when})"))
         })
         .collect();
+    if outstanding.is_empty() {
+        return Err(Conflict::NothingOutstanding.into());
+    }
     let name = data
         .people
         .get(&id)
@@ -231,12 +234,9 @@ pub async fn remind(
     let body = format!(
         "Hello {name},\n\n{} asked us to remind you about your security training:\n\n{}\n\nOpen Vigil and choose My training to continue.\n",
         user.person.name,
-        if outstanding.is_empty() {
-            "- nothing is outstanding right now; thank you".to_owned()
-        } else {
-            outstanding.join("\n")
-        }
+        outstanding.join("\n")
     );
+
     queue_reminder(
         db,
         NewMessage {

@@ -62,17 +62,21 @@ pub async fn record(
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
     let mut attendees = Vec::new();
-    for raw in input
+    for (index, raw) in input
         .attendees
         .split(['\n', ',', ';'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
+        .enumerate()
     {
-        let email = EmailAddress::parse(raw)?;
+        let position = u16::try_from(index + 1).unwrap_or(u16::MAX);
+        let unknown = || AppError::Training(TrainingInvalid::UnknownAttendee(position));
+        let email = EmailAddress::parse(raw).map_err(|_| unknown())?;
         let person = people::find_by_email(db, email.as_str())
             .await?
             .filter(|p| p.active)
-            .ok_or(AppError::NotFound(Resource::Person))?;
+            .ok_or_else(unknown)?;
+
         if !attendees
             .iter()
             .any(|p: &crate::ssr::db::entities::person::Model| p.id == person.id)

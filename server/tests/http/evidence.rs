@@ -1,0 +1,213 @@
+//! Evidence packs over HTTP: what is in them, that they verify, and that any change is caught.
+
+use std::collections::BTreeMap;
+
+use app::domain::evidence::verify;
+use app::ssr::evidence::{EvidenceKey, unzip, verify_zip, zip};
+
+use crate::helpers::{COMPLIANCE, EMPLOYEE, MANAGER, PASSWORD, TestApp, new_client, spawn_app};
+use crate::training::{json, with_courses};
+
+async fn pack(app: &TestApp, client: &reqwest::Client, from: &str, to: &str) -> reqwest::Response {
+    app.post_form_with(client, "/evidence/pack.zip", &[("from", from), ("to", to)])
+        .await
+}
+
+fn problems(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    verify(files, None).problems
+}
+
+#[tokio::test]
+async fn an_evidence_pack_holds_the_records_and_sources_verifies_and_reports_any_change() {
+    let app = spawn_app().await;
+    let _courses = with_courses(&app).await;
+    app.login(COMPLIANCE, PASSWORD).await;
+    let today = chrono::Utc::now().date_naive();
+    let (status, _) = json(
+        &app,
+        &app.client,
+        "/api/admin/sessions/record",
+        &[
+            ("course", "tiny"),
+            ("held_on", &today.to_string()),
+            ("format", "presentation"),
+            ("trainer", "Tess Trainer"),
+            ("attendees", EMPLOYEE),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let from = (today - chrono::Days::new(30)).to_string();
+    let response = pack(&app, &app.client, &from, &today.to_string()).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    let bytes = response.bytes().await.unwrap().to_vec();
+
+    // It verifies, with the key Vigil shows administrators.
+    let (_, key) = json(&app, &app.client, "/api/admin/evidence-key", &[]).await;
+    let report = verify_zip(&bytes, None);
+    assert!(report.is_intact(), "{:?}", report.problems);
+    assert_eq!(report.fingerprint.as_deref(), key["fingerprint"].as_str());
+
+    let files = unzip(&bytes).unwrap();
+    for expected in [
+        "index.html",
+        "README.txt",
+        "roster.csv",
+        "completions.csv",
+        "acknowledgements.csv",
+        "sessions.csv",
+        "exemptions.csv",
+        "reminders.csv",
+        "audit-log.csv",
+        "courses.csv",
+        "ledger-verification.txt",
+        "courses/tiny/v1/course.toml",
+        "courses/tiny/v1/quiz.md",
+        "MANIFEST.sha256",
+        "MANIFEST.sha256.sig",
+        "signing-key.pub.pem",
+    ] {
+        assert!(
+            files.contains_key(expected),
+            "{expected} is missing from {:?}",
+            files.keys().collect::<Vec<_>>()
+        );
+    }
+    // The completion names the exact version and its content hash, and is marked instructor-led.
+    let version = app::ssr::db::courses::find_by_slug(&app.db, "tiny")
+        .await
+        .unwrap()
+        .unwrap();
+    let version =
+        app::ssr::db::courses::version_by_id(&app.db, version.current_version_id.unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+    let completions = String::from_utf8(files["completions.csv"].clone()).unwrap();
+    let erin = completions
+        .lines()
+        .find(|l| l.contains(EMPLOYEE))
+        .expect("Erin's record");
+    assert!(
+        erin.contains(&version.content_hash)
+            && erin.contains("instructor_led")
+            && erin.contains(",1,"),
+        "{erin}"
+    );
+    // The roster reconciles: Erin is up to date on "tiny", everyone else is not.
+    let roster = String::from_utf8(files["roster.csv"].clone()).unwrap();
+    assert_eq!(
+        roster
+            .lines()
+            .filter(|l| l.contains("Tiny course") && l.contains("completed"))
+            .count(),
+        1,
+        "{roster}"
+    );
+    // Every control has its summary.
+    let index = String::from_utf8(files["index.html"].clone()).unwrap();
+    for control in [
+        "A.6.3",
+        "CC1.4",
+        "CC2.2",
+        "12.6.1",
+        "12.6.2",
+        "12.6.3",
+        "164.308(a)(5)",
+        "AT-2",
+        "AT-3",
+        "AT-4",
+    ] {
+        assert!(index.contains(control), "index.html lacks {control}");
+    }
+
+    // One changed byte in any file is reported, naming the file.
+    let mut changed = files.clone();
+    changed.get_mut("completions.csv").unwrap()[10] ^= 0x01;
+    assert_eq!(
+        problems(&changed),
+        ["completions.csv has been changed: its hash does not match the manifest"]
+    );
+    // So is a changed manifest (the signature no longer matches), an added file and a removed one.
+    let mut manifest = files.clone();
+    manifest.get_mut("MANIFEST.sha256").unwrap()[0] ^= 0x01;
+    assert!(
+        problems(&manifest)
+            .iter()
+            .any(|p| p.starts_with("the signature does not match"))
+    );
+    let mut added = files.clone();
+    added.insert("extra.csv".to_owned(), b"x".to_vec());
+    assert_eq!(
+        problems(&added),
+        ["extra.csv is in the pack but not in the manifest (it was added)"]
+    );
+    let mut removed = files.clone();
+    removed.remove("audit-log.csv");
+    assert_eq!(
+        problems(&removed),
+        ["audit-log.csv is listed in the manifest but missing from the pack"]
+    );
+    // A flipped bit in the zip itself, headers and padding included: a spread of positions
+    // through the file and every byte of its last 400 (central directory, end record, comment).
+    // (The domain tests flip every single byte of a signed container.)
+    let stride = (bytes.len() / 400).max(1);
+    for position in (0..bytes.len())
+        .step_by(stride)
+        .chain(bytes.len().saturating_sub(400)..bytes.len())
+    {
+        let mut raw = bytes.clone();
+        raw[position] ^= 0x01;
+        assert!(
+            !verify_zip(&raw, None).is_intact(),
+            "a change at byte {position} went unnoticed"
+        );
+    }
+    // A changed file re-packed by someone without the key: both the zip and the file are named.
+    let forged = zip(&changed, &EvidenceKey::from_bytes(&[9u8; 32])).unwrap();
+    let report = verify_zip(&forged, None);
+    assert_eq!(
+        report.problems,
+        [
+            "the zip file was changed after it was signed: its whole-file signature does not match",
+            "completions.csv has been changed: its hash does not match the manifest"
+        ]
+    );
+
+    // Making a pack is an audited admin action.
+    let (_, audit) = json(
+        &app,
+        &app.client,
+        "/api/admin/audit",
+        &[("action", "export")],
+    )
+    .await;
+    assert_eq!(audit["rows"][0]["subject"], "export:evidence-pack");
+}
+
+#[tokio::test]
+async fn evidence_packs_are_for_compliance_admins_and_need_a_period() {
+    let app = spawn_app().await;
+    app.login(COMPLIANCE, PASSWORD).await;
+    let response = pack(&app, &app.client, "", "2026-01-01").await;
+    assert_eq!(response.status(), 422);
+    let response = pack(&app, &app.client, "2026-06-01", "2026-01-01").await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        response.text().await.unwrap(),
+        "The period must start on or before its end."
+    );
+    for email in [EMPLOYEE, MANAGER] {
+        let client = new_client();
+        app.login_with(&client, email).await;
+        assert_eq!(
+            pack(&app, &client, "2026-01-01", "2026-06-30")
+                .await
+                .status(),
+            403,
+            "{email}"
+        );
+    }
+}
