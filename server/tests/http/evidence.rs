@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use app::domain::evidence::verify;
 use app::ssr::evidence::{EvidenceKey, unzip, verify_zip, zip};
 
-use crate::helpers::{COMPLIANCE, EMPLOYEE, MANAGER, PASSWORD, TestApp, new_client, spawn_app};
+use crate::helpers::{
+    COMPLIANCE, EMPLOYEE, MANAGER, PASSWORD, TestApp, new_client, spawn_app, spawn_app_on_postgres,
+};
 use crate::training::{json, with_courses};
 
 async fn pack(app: &TestApp, client: &reqwest::Client, from: &str, to: &str) -> reqwest::Response {
@@ -19,7 +21,21 @@ fn problems(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
 
 #[tokio::test]
 async fn an_evidence_pack_holds_the_records_and_sources_verifies_and_reports_any_change() {
-    let app = spawn_app().await;
+    pack_contents_and_verification(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn an_evidence_pack_holds_the_records_and_sources_verifies_and_reports_any_change_on_postgres()
+ {
+    let Some(app) = spawn_app_on_postgres().await else {
+        eprintln!("TEST_POSTGRES_URL not set; skipping the PostgreSQL run");
+        return;
+    };
+    pack_contents_and_verification(app).await;
+}
+
+/// The pack, on either database.
+async fn pack_contents_and_verification(app: TestApp) {
     let _courses = with_courses(&app).await;
     app.login(COMPLIANCE, PASSWORD).await;
     let today = chrono::Utc::now().date_naive();

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::helpers::{
     COMPLIANCE, EMPLOYEE, MANAGER, PASSWORD, PLATFORM, TestApp, new_client, spawn_app,
+    spawn_app_on_postgres,
 };
 use crate::training::json;
 
@@ -45,7 +46,20 @@ const HEADER: &str = "email,name,department,job_title,hire_date,manager_email,ro
 
 #[tokio::test]
 async fn an_import_with_one_bad_line_writes_nothing_and_names_the_line() {
-    let app = spawn_app().await;
+    bad_import_writes_nothing(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn an_import_with_one_bad_line_writes_nothing_and_names_the_line_on_postgres() {
+    let Some(app) = spawn_app_on_postgres().await else {
+        eprintln!("TEST_POSTGRES_URL not set; skipping the PostgreSQL run");
+        return;
+    };
+    bad_import_writes_nothing(app).await;
+}
+
+/// A bad line stops the whole import, on either database.
+async fn bad_import_writes_nothing(app: TestApp) {
     app.login(COMPLIANCE, PASSWORD).await;
     let before = people_count(&app).await;
     let csv = format!(
@@ -123,7 +137,20 @@ async fn an_import_with_one_bad_line_writes_nothing_and_names_the_line() {
 
 #[tokio::test]
 async fn a_clean_import_adds_and_updates_everyone_once_and_is_audited() {
-    let app = spawn_app().await;
+    clean_import(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_clean_import_adds_and_updates_everyone_once_and_is_audited_on_postgres() {
+    let Some(app) = spawn_app_on_postgres().await else {
+        eprintln!("TEST_POSTGRES_URL not set; skipping the PostgreSQL run");
+        return;
+    };
+    clean_import(app).await;
+}
+
+/// A clean import, on either database.
+async fn clean_import(app: TestApp) {
     app.login(COMPLIANCE, PASSWORD).await;
     let before = people_count(&app).await;
     // The new manager is defined later in the same file than their report.

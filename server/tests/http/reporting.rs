@@ -6,7 +6,9 @@ use app::ssr::people_admin::{self, NewPerson};
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use crate::helpers::{COMPLIANCE, EMPLOYEE, MANAGER, PASSWORD, TestApp, new_client, spawn_app};
+use crate::helpers::{
+    COMPLIANCE, EMPLOYEE, MANAGER, PASSWORD, TestApp, new_client, spawn_app, spawn_app_on_postgres,
+};
 use crate::training::{json, with_courses};
 
 const OTHER_MANAGER: &str = "otto.other@example.com";
@@ -261,7 +263,20 @@ async fn an_instructor_led_session_counts_as_completion_and_is_marked_as_such() 
 
 #[tokio::test]
 async fn the_compliance_dashboard_counts_what_happened() {
-    let app = spawn_app().await;
+    dashboard_counts(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn the_compliance_dashboard_counts_what_happened_on_postgres() {
+    let Some(app) = spawn_app_on_postgres().await else {
+        eprintln!("TEST_POSTGRES_URL not set; skipping the PostgreSQL run");
+        return;
+    };
+    dashboard_counts(app).await;
+}
+
+/// The dashboard and its shared URL, on either database.
+async fn dashboard_counts(app: TestApp) {
     with_two_trees(&app).await;
     let _courses = with_courses(&app).await;
     app.login(COMPLIANCE, PASSWORD).await;
