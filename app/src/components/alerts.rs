@@ -50,3 +50,11 @@ pub fn SuccessAlert(#[prop(into)] message: Signal<Option<&'static str>>) -> impl
         })
     }
 }
+
+/// A page whose data could not be loaded: the error, and on the server the matching HTTP status
+/// (404 for a link to something that is not there or not yours, 403, …).
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    super::status::set_page_status(error.status());
+    view! { <ErrorAlert error=Signal::stored(Some(error)) /> }
+}

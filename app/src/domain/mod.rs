@@ -22,7 +22,6 @@ pub mod login_throttle;
 pub mod navigation;
 pub mod next_path;
 pub mod password_policy;
-#[cfg(feature = "ssr")]
 pub mod people_import;
 pub mod period;
 pub mod permissions;

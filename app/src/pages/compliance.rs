@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::dashboard::{Choice, DashboardQuery, DashboardView, get_dashboard};
-use crate::components::alerts::ErrorAlert;
+use crate::components::alerts::LoadError;
 use crate::components::guard::Protected;
 use crate::components::progress::Completion;
 use crate::components::time::date;
@@ -55,7 +55,7 @@ fn Dashboard() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match dashboard.await {
                         Ok(view) => view! { <DashboardBody view /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::content::{CourseRow, DraftRow, NewCourse, UploadCourse, list_courses};
-use crate::components::alerts::{ErrorAlert, SuccessAlert, url_error};
+use crate::components::alerts::{ErrorAlert, LoadError, SuccessAlert, url_error};
 use crate::components::guard::Protected;
 use crate::components::time::date_time;
 use crate::domain::permissions::Permission;
@@ -45,7 +45,7 @@ fn ContentList() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match courses.await {
                         Ok((rows, drafts)) => view! { <DraftList drafts /> <CourseTable rows /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

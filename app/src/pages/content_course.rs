@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::administration::{RuleView, SaveRules, get_rules};
 use crate::api::content::{CourseDetail, EditCourse, RestoreCourse, get_course};
-use crate::components::alerts::{ErrorAlert, SuccessAlert};
+use crate::components::alerts::{ErrorAlert, LoadError, SuccessAlert};
 use crate::components::guard::Protected;
 use crate::components::time::date_time;
 use crate::domain::permissions::Permission;
@@ -60,7 +60,7 @@ fn CourseDetailView() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match course.await {
                         Ok(detail) => view! { <Detail detail restore /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -186,7 +186,7 @@ fn AssignmentRule(slug: String) -> impl IntoView {
             {move || Suspend::new(async move {
                 match rule.await {
                     Ok(rule) => view! { <RuleForm rule save /> }.into_any(),
-                    Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                    Err(error) => view! { <LoadError error /> }.into_any(),
                 }
             })}
         </Suspense>

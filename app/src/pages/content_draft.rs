@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::content::{
     AddDraftLesson, DiscardDraft, DraftView, RemoveDraftFile, SaveDraft, get_draft,
 };
-use crate::components::alerts::{ErrorAlert, SuccessAlert};
+use crate::components::alerts::{ErrorAlert, LoadError, SuccessAlert};
 use crate::components::guard::Protected;
 use crate::components::preview::ContentPreview;
 use crate::components::time::date_time;
@@ -85,7 +85,7 @@ fn Editor() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match draft.await {
                         Ok(view) => view! { <DraftEditor draft=view actions /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::content::version_preview;
-use crate::components::alerts::ErrorAlert;
+use crate::components::alerts::LoadError;
 use crate::components::guard::Protected;
 use crate::components::preview::ContentPreview;
 use crate::components::time::date_time;
@@ -54,7 +54,7 @@ fn VersionView() -> impl IntoView {
                             <p class="muted">"Content hash (SHA-256): "<code class="hash">{row.content_hash}</code></p>
                             <ContentPreview preview />
                         }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

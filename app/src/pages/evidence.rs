@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::records_admin::evidence_key;
-use crate::components::alerts::ErrorAlert;
+use crate::components::alerts::LoadError;
 use crate::components::guard::Protected;
 use crate::domain::permissions::Permission;
 
@@ -33,7 +33,7 @@ pub fn EvidencePage() -> impl IntoView {
                                 <p>"Fingerprint: "<code class="hash">{key.fingerprint}</code></p>
                                 <pre><code>{key.public_key_pem}</code></pre>
                             }.into_any(),
-                            Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
                         }
                     })}
                 </Suspense>

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::administration::{ExemptionRow, GrantExemption, RevokeExemption, list_exemptions};
-use crate::components::alerts::{ErrorAlert, SuccessAlert};
+use crate::components::alerts::{ErrorAlert, LoadError, SuccessAlert};
 use crate::components::guard::Protected;
 use crate::components::time::date;
 use crate::domain::permissions::Permission;
@@ -59,7 +59,7 @@ fn Exemptions() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match rows.await {
                         Ok(rows) => view! { <ExemptionTable rows revoke /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

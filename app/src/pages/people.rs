@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::people::{PersonRow, list_people};
-use crate::components::alerts::ErrorAlert;
+use crate::components::alerts::LoadError;
 use crate::components::guard::Protected;
 use crate::domain::permissions::Permission;
 
@@ -62,7 +62,7 @@ fn PeopleTable() -> impl IntoView {
                             <div class="empty-state"><p>"Nobody has been added yet. "<a href="/admin/people/new">"Add the first person"</a>" or import a CSV file."</p></div>
                         }.into_any(),
                         Ok(rows) => view! { <Directory rows page=page() /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

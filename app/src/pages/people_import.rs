@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::people::{CommitImport, ImportPreview, UploadPeople, get_import_preview};
-use crate::components::alerts::{ErrorAlert, url_error};
+use crate::components::alerts::{ErrorAlert, LoadError, url_error};
 use crate::components::guard::Protected;
 use crate::domain::people_import::Action;
 use crate::domain::permissions::Permission;
@@ -87,7 +87,7 @@ fn Preview() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match preview.await {
                         Ok(preview) => view! { <Outcome preview commit /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

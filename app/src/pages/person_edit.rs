@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::people::{DeactivatePerson, PersonForm, SavePerson, get_person_form};
-use crate::components::alerts::{ErrorAlert, SuccessAlert};
+use crate::components::alerts::{ErrorAlert, LoadError, SuccessAlert};
 use crate::components::guard::Protected;
 use crate::domain::permissions::Permission;
 
@@ -59,7 +59,7 @@ fn Editor() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match form.await {
                         Ok(person) => view! { <Details person save save_error deactivate deactivate_error /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::administration::{RecordManualCompletion, RecordRow, VoidRecord, recent_records};
-use crate::components::alerts::{ErrorAlert, SuccessAlert};
+use crate::components::alerts::{ErrorAlert, LoadError, SuccessAlert};
 use crate::components::guard::Protected;
 use crate::components::time::date_time;
 use crate::domain::permissions::Permission;
@@ -67,7 +67,7 @@ fn Records() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match rows.await {
                         Ok(rows) => view! { <RecordTable rows /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::team::{TeamView, get_team};
-use crate::components::alerts::ErrorAlert;
+use crate::components::alerts::LoadError;
 use crate::components::guard::Protected;
 use crate::components::progress::Completion;
 use crate::components::time::date_time;
@@ -36,7 +36,7 @@ fn Team() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match team.await {
                         Ok(team) => view! { <TeamTables team /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

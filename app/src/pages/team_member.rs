@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::team::{SendReminder, TeamMemberView, get_team_member};
-use crate::components::alerts::{ErrorAlert, SuccessAlert};
+use crate::components::alerts::{ErrorAlert, LoadError, SuccessAlert};
 use crate::components::guard::Protected;
 use crate::components::progress::Completion;
 use crate::components::time::{date, date_time};
@@ -53,7 +53,7 @@ fn Member() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match member.await {
                         Ok(member) => view! { <Detail member remind /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

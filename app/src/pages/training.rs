@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::training::{MyTraining, TrainingItem, get_my_training};
-use crate::components::alerts::ErrorAlert;
+use crate::components::alerts::LoadError;
 use crate::components::guard::Protected;
 use crate::components::time::date;
 use crate::domain::assignment::Status;
@@ -31,7 +31,7 @@ fn TrainingLists() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match training.await {
                         Ok(mine) => view! { <Lists mine /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

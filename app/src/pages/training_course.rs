@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::training::{
     Acknowledge, CourseOverview, StartQuiz, StartReading, get_course_overview,
 };
-use crate::components::alerts::{ErrorAlert, SuccessAlert};
+use crate::components::alerts::{ErrorAlert, LoadError, SuccessAlert};
 use crate::components::guard::Protected;
 use crate::components::time::{date, date_time};
 use crate::domain::course_kind::CourseKind;
@@ -70,7 +70,7 @@ fn Overview() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match course.await {
                         Ok(course) => view! { <CourseBody course start_reading acknowledge start_quiz /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::training::{MarkLessonRead, get_lesson};
-use crate::components::alerts::ErrorAlert;
+use crate::components::alerts::{ErrorAlert, LoadError};
 use crate::components::guard::Protected;
 use crate::domain::permissions::Permission;
 
@@ -66,7 +66,7 @@ fn LessonReader() -> impl IntoView {
                                 </ActionForm>
                             </nav>
                         }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::training::{QuizView, SubmitQuiz, get_quiz};
-use crate::components::alerts::ErrorAlert;
+use crate::components::alerts::{ErrorAlert, LoadError};
 use crate::components::guard::Protected;
 use crate::domain::permissions::Permission;
 
@@ -43,7 +43,7 @@ fn QuizForm() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match quiz.await {
                         Ok(quiz) => view! { <Questions quiz submit /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

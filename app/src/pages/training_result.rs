@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::training::{AttemptResult, StartQuiz, get_attempt_result};
-use crate::components::alerts::ErrorAlert;
+use crate::components::alerts::{ErrorAlert, LoadError};
 use crate::components::guard::Protected;
 use crate::components::time::date_time;
 use crate::domain::permissions::Permission;
@@ -44,7 +44,7 @@ fn ResultView() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match result.await {
                         Ok(result) => view! { <Outcome result retake /> }.into_any(),
-                        Err(error) => view! { <ErrorAlert error=Signal::stored(Some(error)) /> }.into_any(),
+                        Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -9,7 +9,7 @@ use axum_extra::extract::cookie::CookieJar;
 use http::{HeaderValue, StatusCode, header};
 use serde::Deserialize;
 
-use super::exports::{compliance_admin, optional_date};
+use super::exports::{compliance_admin, optional_date, unprocessable};
 
 /// The period, inclusive.
 #[derive(Debug, Deserialize)]
@@ -33,19 +33,11 @@ pub async fn download(
     let (from, to) = match (optional_date(&form.from), optional_date(&form.to)) {
         (Ok(Some(from)), Ok(Some(to))) if from <= to => (from, to),
         (Ok(Some(_)), Ok(Some(_))) => {
-            return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "The period must start on or before its end.",
-            )
-                .into_response();
+            return unprocessable("The period must start on or before its end.");
         }
-        (Err(refused), _) | (_, Err(refused)) => return refused,
+        (Err(message), _) | (_, Err(message)) => return unprocessable(message),
         _ => {
-            return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Give the period's first and last day, as YYYY-MM-DD.",
-            )
-                .into_response();
+            return unprocessable("Give the period's first and last day, as YYYY-MM-DD.");
         }
     };
     let now = chrono::Utc::now();

@@ -57,21 +57,20 @@ pub async fn compliance_admin(state: &AppState, jar: &CookieJar) -> Result<Curre
     Ok(user)
 }
 
-/// Parses an optional `YYYY-MM-DD`.
-pub fn optional_date(raw: &str) -> Result<Option<NaiveDate>, Response> {
+/// Parses an optional `YYYY-MM-DD`; the error is the message for a 422 answer.
+pub fn optional_date(raw: &str) -> Result<Option<NaiveDate>, String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
     }
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| {
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("{raw:?} is not a date written as YYYY-MM-DD."),
-            )
-                .into_response()
-        })
+        .map_err(|_| format!("{raw:?} is not a date written as YYYY-MM-DD."))
+}
+
+/// A 422 answer with `message`.
+pub fn unprocessable(message: impl Into<String>) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, message.into()).into_response()
 }
 
 fn failed(context: &str, cause: impl std::fmt::Display) -> Response {
@@ -112,11 +111,11 @@ pub async fn export(
         let message = format!(
             "{status:?} is not a status. Use overdue, in_progress, not_started, completed or exempt, or leave it empty."
         );
-        return (StatusCode::UNPROCESSABLE_ENTITY, message).into_response();
+        return unprocessable(message);
     }
     let (from, to) = match (optional_date(&form.from), optional_date(&form.to)) {
         (Ok(from), Ok(to)) => (from, to),
-        (Err(refused), _) | (_, Err(refused)) => return refused,
+        (Err(message), _) | (_, Err(message)) => return unprocessable(message),
     };
     let data = match directory(&state.db).await {
         Ok(data) => data,

@@ -194,7 +194,6 @@ impl TestApp {
     }
 
     /// The signed-in person's email according to the server, or `None`.
-
     pub async fn whoami_with(&self, client: &Client) -> Option<String> {
         let response = self
             .post_form_with(client, "/api/session/current", &[])

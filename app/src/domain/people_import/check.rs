@@ -1,19 +1,11 @@
-//! Importing people from CSV: every line is checked, and the import is all or nothing.
-//!
-//! Columns (a header row is required; order is free; extra columns are refused):
-//! `email, name, department, job_title, hire_date, manager_email, roles, compliance_admin,
-//! platform_admin`. `roles` holds job role ids separated by `;`. The admin columns take
-//! `yes`/`no` (empty means no). An email already in Vigil updates that person; a new one adds a
-//! person.
+//! Checking a CSV file of people, line by line, against the people already in Vigil.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-
-use super::email::EmailAddress;
-use super::job_role::seeded;
-use super::person::{optional_text, parse_date, required_text};
+use super::{Action, ImportPlan, LineError, PlannedPerson};
+use crate::domain::email::EmailAddress;
+use crate::domain::job_role::seeded;
+use crate::domain::person::{optional_text, parse_date, required_text};
 use crate::error::Field;
 
 /// Largest file accepted.
@@ -33,57 +25,6 @@ const COLUMNS: [&str; 9] = [
     "platform_admin",
 ];
 const REQUIRED: [&str; 3] = ["email", "name", "hire_date"];
-
-/// Whether a line adds a person or updates one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Action {
-    Add,
-    Update,
-}
-
-/// One good line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlannedPerson {
-    pub line: usize,
-    pub action: Action,
-    pub email: String,
-    pub name: String,
-    pub department: Option<String>,
-    pub job_title: String,
-    pub hire_date: NaiveDate,
-    pub manager_email: Option<String>,
-    pub roles: Vec<String>,
-    pub compliance_admin: bool,
-    pub platform_admin: bool,
-}
-
-/// A problem on one line (line 1 is the header).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineError {
-    pub line: usize,
-    pub message: String,
-}
-
-impl std::fmt::Display for LineError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
-}
-
-/// The outcome of checking a file: the people it would add or update, and every problem.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportPlan {
-    pub people: Vec<PlannedPerson>,
-    pub errors: Vec<LineError>,
-}
-
-impl ImportPlan {
-    /// Whether the import may run.
-    pub fn is_clean(&self) -> bool {
-        self.errors.is_empty() && !self.people.is_empty()
-    }
-}
-
 /// Someone already in Vigil, for matching and manager checks.
 pub struct Existing {
     pub email: String,
@@ -404,7 +345,7 @@ mod tests {
             plan.errors
         );
         assert!(
-            !super::plan(&HEADER.to_string(), &[]).is_clean(),
+            !super::plan(HEADER, &[]).is_clean(),
             "a header alone imports nobody"
         );
     }

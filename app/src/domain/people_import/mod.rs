@@ -1,0 +1,67 @@
+//! Importing people from CSV: every line is checked, and the import is all or nothing.
+//!
+//! Columns (a header row is required; order is free; extra columns are refused):
+//! `email, name, department, job_title, hire_date, manager_email, roles, compliance_admin,
+//! platform_admin`. `roles` holds job role ids separated by `;`. The admin columns take
+//! `yes`/`no` (empty means no). An email already in Vigil updates that person; a new one adds a
+//! person.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+// Checking a file needs the csv crate, so it runs on the server only; the plan it produces is
+// shown by the browser too.
+#[cfg(feature = "ssr")]
+mod check;
+#[cfg(feature = "ssr")]
+pub use check::{Existing, MAX_BYTES, MAX_ROWS, plan};
+
+/// Whether a line adds a person or updates one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    Add,
+    Update,
+}
+
+/// One good line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedPerson {
+    pub line: usize,
+    pub action: Action,
+    pub email: String,
+    pub name: String,
+    pub department: Option<String>,
+    pub job_title: String,
+    pub hire_date: NaiveDate,
+    pub manager_email: Option<String>,
+    pub roles: Vec<String>,
+    pub compliance_admin: bool,
+    pub platform_admin: bool,
+}
+
+/// A problem on one line (line 1 is the header).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// The outcome of checking a file: the people it would add or update, and every problem.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPlan {
+    pub people: Vec<PlannedPerson>,
+    pub errors: Vec<LineError>,
+}
+
+impl ImportPlan {
+    /// Whether the import may run.
+    pub fn is_clean(&self) -> bool {
+        self.errors.is_empty() && !self.people.is_empty()
+    }
+}
