@@ -83,12 +83,10 @@ async fn a_manager_sees_direct_reports_and_with_the_toggle_everyone_below_but_no
         outbox::reminders(&app.db).await.unwrap().is_empty(),
         "nothing was queued"
     );
-    let page = app
-        .get(&format!("/team/{rita}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.get(&format!("/team/{rita}")).await;
+    assert_eq!(page.status(), 404, "another tree's member page is not found");
+    let page = page.text().await.unwrap();
+
     assert!(
         !page.contains("Rita Report"),
         "another tree's member page leaks their name"
