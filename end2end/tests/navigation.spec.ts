@@ -4,8 +4,7 @@ import { COMPLIANCE, EMPLOYEE, MANAGER, PLATFORM, signIn } from "./support";
 const cases = [
   { who: "an employee", email: EMPLOYEE, sees: ["Home", "My training", "Account"], hidden: ["My team", "Compliance", "People"] },
   { who: "a manager", email: MANAGER, sees: ["My team"], hidden: ["Compliance", "People"] },
-  { who: "a compliance admin", email: COMPLIANCE, sees: ["Compliance", "Content", "People"], hidden: ["My team"] },
-
+  { who: "a compliance admin", email: COMPLIANCE, sees: ["Compliance", "Content", "People"], hidden: [] },
   { who: "a platform admin", email: PLATFORM, sees: ["People"], hidden: ["Compliance"] },
 ];
 

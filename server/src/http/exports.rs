@@ -205,7 +205,15 @@ pub async fn export(
         },
     );
 
+    // An empty chunk would read as the end of a chunked body to some clients (Chromium cancels
+    // the download), so pages without rows send nothing at all.
+    // Fused: the compression layer may poll once more after the end, which `unfold` forbids.
+    let stream = futures::StreamExt::fuse(futures::TryStreamExt::try_filter(stream, |bytes| {
+        futures::future::ready(!bytes.is_empty())
+    }));
+
     let mut response = Body::from_stream(stream).into_response();
+
     let headers = response.headers_mut();
     let content_type = if json {
         "application/json"

@@ -84,7 +84,11 @@ async fn a_manager_sees_direct_reports_and_with_the_toggle_everyone_below_but_no
         "nothing was queued"
     );
     let page = app.get(&format!("/team/{rita}")).await;
-    assert_eq!(page.status(), 404, "another tree's member page is not found");
+    assert_eq!(
+        page.status(),
+        404,
+        "another tree's member page is not found"
+    );
     let page = page.text().await.unwrap();
 
     assert!(
@@ -474,4 +478,39 @@ async fn exports_escape_formulas_follow_rfc_4180_and_are_for_compliance_admins_o
 
     let (_, audit) = json(&app, &admin, "/api/admin/audit", &[("action", "export")]).await;
     assert_eq!(audit["total"], 2, "{audit}");
+}
+
+#[tokio::test]
+async fn a_compressed_export_arrives_whole() {
+    use std::io::Read;
+    let app = spawn_app().await;
+    let _courses = with_courses(&app).await;
+    app.login(COMPLIANCE, PASSWORD).await;
+    let plain = app
+        .post_form("/exports/compliance-status.csv", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let response = app
+        .client
+        .post(format!("{}/exports/compliance-status.csv", app.address))
+        .header("origin", &app.address)
+        .header("accept-encoding", "gzip")
+        .form(&[("course", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let gzipped = response.bytes().await.unwrap();
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&gzipped[..])
+        .read_to_string(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain);
+    assert_eq!(
+        plain.lines().count(),
+        1 + 4 * 2,
+        "a header and a row per person and course"
+    );
 }
