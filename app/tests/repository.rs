@@ -304,3 +304,42 @@ async fn the_demo_organisation_loads_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_audit_log_refuses_updates_and_deletes_in_the_database_itself() {
+    use app::ssr::db::audit::{self, Actor, AuditEntry};
+    use sea_orm::ConnectionTrait;
+    for (backend, db) in test_support::backends().await.unwrap() {
+        let entry = AuditEntry {
+            actor: Actor::system("test"),
+            action: "export",
+            subject: "export:test".to_owned(),
+            before: None,
+            after: None,
+            reason: None,
+        };
+        audit::record(&db, entry, Utc::now()).await.unwrap();
+        for statement in [
+            "UPDATE audit_events SET actor_label = 'someone else'",
+            "DELETE FROM audit_events",
+        ] {
+            let refused = db.execute_unprepared(statement).await;
+            let message = refused.expect_err(statement).to_string();
+            assert!(message.contains("append-only"), "{backend}: {message}");
+        }
+        let rows = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) AS n, MIN(actor_label) AS who FROM audit_events",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(rows.try_get::<i64>("", "n").unwrap(), 1, "{backend}");
+        assert_eq!(
+            rows.try_get::<String>("", "who").unwrap(),
+            "test",
+            "{backend}"
+        );
+    }
+}

@@ -1,7 +1,8 @@
 //! Vigil's database schema as reversible, date-stamped migrations.
 //!
 //! Every migration uses sea-orm's backend-neutral schema builder so that SQLite (the embedded
-//! default) and PostgreSQL share one migration set. Each `down` undoes exactly its `up`.
+//! default) and PostgreSQL share one migration set; the one exception, the audit log's
+//! append-only triggers, has one statement per backend. Each `down` undoes exactly its `up`.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -10,6 +11,7 @@ mod m20261121_000002_create_sign_in_tables;
 mod m20261121_000003_create_content;
 mod m20261121_000004_create_training;
 mod m20261121_000005_create_outbox_and_sessions;
+mod m20261121_000006_append_only_audit_log;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -22,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_content::Migration),
             Box::new(m20261121_000004_create_training::Migration),
             Box::new(m20261121_000005_create_outbox_and_sessions::Migration),
+            Box::new(m20261121_000006_append_only_audit_log::Migration),
         ]
     }
 }

@@ -255,3 +255,36 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<person::Model>, DbErr>
         .all(db)
         .await
 }
+
+/// Every department's name by id.
+pub async fn department_names(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    Ok(department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect())
+}
+
+/// Everyone's job roles by person id, each as `label` gives it (the slug for rules, the name
+/// for reports).
+pub async fn roles_by_person(
+    db: &impl ConnectionTrait,
+    label: fn(job_role::Model) -> String,
+) -> Result<std::collections::HashMap<i64, Vec<String>>, DbErr> {
+    let labels: std::collections::HashMap<i64, String> = job_role::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, label(r)))
+        .collect();
+    let mut roles: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for link in person_role::Entity::find().all(db).await? {
+        if let Some(label) = labels.get(&link.role_id) {
+            roles.entry(link.person_id).or_default().push(label.clone());
+        }
+    }
+    Ok(roles)
+}

@@ -6,13 +6,14 @@ pub mod exports;
 pub mod team;
 pub mod trend;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-use super::db::entities::{department, job_role, person, person_role};
-use super::db::{courses, training};
+use super::db::entities::person;
+
+use super::db::{courses, people, training};
 use super::internal;
 use super::training::learner::parse_version;
 use crate::domain::assignment::Status;
@@ -96,24 +97,9 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<ReportData, AppError> {
 /// Loads people and courses without the obligations (exports page through those).
 pub async fn directory(db: &impl ConnectionTrait) -> Result<ReportData, AppError> {
     let everyone = person::Entity::find().all(db).await?;
-    let departments: HashMap<i64, String> = department::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.name))
-        .collect();
-    let role_names: HashMap<i64, String> = job_role::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
-    let mut roles: HashMap<i64, Vec<String>> = HashMap::new();
-    for link in person_role::Entity::find().all(db).await? {
-        if let Some(name) = role_names.get(&link.role_id) {
-            roles.entry(link.person_id).or_default().push(name.clone());
-        }
-    }
+    let departments = people::department_names(db).await?;
+    let mut roles = people::roles_by_person(db, |role| role.name).await?;
+
     let mut people = BTreeMap::new();
     let mut person_details = BTreeMap::new();
     let mut links = Vec::new();

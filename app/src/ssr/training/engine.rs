@@ -20,8 +20,9 @@ use crate::domain::audience::Audience;
 use crate::domain::content::metadata::CourseMetadata;
 use crate::domain::ledger::RecordKind;
 use crate::error::AppError;
-use crate::ssr::db::entities::{compliance_state, department, job_role, person, person_role};
-use crate::ssr::db::{courses, ledger, training};
+use crate::ssr::db::entities::{compliance_state, person};
+
+use crate::ssr::db::{courses, ledger, people, training};
 use crate::ssr::internal;
 
 /// Serialises engine runs within one process.
@@ -107,24 +108,9 @@ pub async fn recompute_logged(db: &DatabaseConnection, lock: &EngineLock, reason
 /// Loads everything the engine reads.
 pub async fn load_input(db: &impl ConnectionTrait) -> Result<EngineInput, AppError> {
     let everyone = person::Entity::find().all(db).await?;
-    let departments: HashMap<i64, String> = department::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.name))
-        .collect();
-    let role_slugs: HashMap<i64, String> = job_role::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.slug))
-        .collect();
-    let mut roles: HashMap<i64, Vec<String>> = HashMap::new();
-    for link in person_role::Entity::find().all(db).await? {
-        if let Some(slug) = role_slugs.get(&link.role_id) {
-            roles.entry(link.person_id).or_default().push(slug.clone());
-        }
-    }
+    let departments = people::department_names(db).await?;
+    let mut roles = people::roles_by_person(db, |role| role.slug).await?;
+
     let managers: HashSet<i64> = everyone
         .iter()
         .filter(|p| p.active)
