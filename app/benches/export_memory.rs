@@ -10,11 +10,10 @@
 
 use std::time::Instant;
 
-use app::domain::reporting::Filter;
+use app::api::dashboard::DashboardQuery;
 use app::ssr::db::audit::Actor;
 use app::ssr::people_admin::{self, NewPerson};
-use app::ssr::reporting::directory;
-use app::ssr::reporting::exports::{Cursor, Dataset, ExportRequest, Exporter, csv_bytes};
+use app::ssr::reporting::exports::{Cursor, Dataset, Exporter, csv_bytes};
 use app::ssr::training::engine::{EngineLock, recompute};
 use chrono::{NaiveDate, Utc};
 use peak_alloc::PeakAlloc;
@@ -71,17 +70,10 @@ async fn run(people: usize) -> Run {
     ALLOCATOR.reset_peak_usage();
     let started = Instant::now();
     // What the HTTP handler does, minus the socket: page by page, each page written and dropped.
-    let data = directory(&db).await.expect("directory");
-    let exporter = Exporter::new(
-        ExportRequest {
-            dataset: Dataset::Status,
-            filter: Filter::default(),
-            from: None,
-            to: None,
-        },
-        data,
-        Default::default(),
-    );
+    let mut exporter =
+        Exporter::prepare(&db, Dataset::Status, &DashboardQuery::default(), None, None)
+            .await
+            .expect("prepare");
     let mut cursor = Cursor::Start;
     let (mut rows, mut output_bytes) = (0, csv_bytes(columns, &[], true).len());
     while cursor != Cursor::Done {

@@ -2,7 +2,7 @@
 //! filters, and how promptly new hires finish their training. Pure: it counts what the
 //! assignment engine stored.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -98,7 +98,7 @@ pub fn filter<'a>(
     rows: &'a [ObligationRow],
     people: &BTreeMap<i64, PersonInfo>,
     filter: &Filter,
-    below_manager: &[i64],
+    below_manager: &HashSet<i64>,
 ) -> Vec<&'a ObligationRow> {
     rows.iter()
         .filter(|row| {
@@ -444,7 +444,7 @@ mod tests {
                 department: Some("engineering".into()),
                 ..Default::default()
             },
-            &[],
+            &HashSet::new(),
         );
         assert_eq!(engineering.len(), 4);
         let basics_overdue = filter(
@@ -455,7 +455,7 @@ mod tests {
                 status: Some(Status::Overdue),
                 ..Default::default()
             },
-            &[],
+            &HashSet::new(),
         );
         assert_eq!(
             basics_overdue
@@ -471,7 +471,7 @@ mod tests {
                 manager_id: Some(2),
                 ..Default::default()
             },
-            &[4],
+            &HashSet::from([4]),
         );
         assert_eq!(
             bobs_team.iter().map(|r| r.person_id).collect::<Vec<_>>(),
@@ -484,7 +484,7 @@ mod tests {
                 role: Some("Secure development engineer".into()),
                 ..Default::default()
             },
-            &[],
+            &HashSet::new(),
         );
         assert_eq!(developers.len(), 4);
     }

@@ -7,10 +7,8 @@ use app::domain::permissions::Permission;
 use app::ssr::AppState;
 use app::ssr::auth::{CurrentUser, cookie::cookie_name, current_user::authenticate};
 use app::ssr::db::audit::{self, Actor, AuditEntry};
-use app::ssr::reporting::exports::{
-    Cursor, Dataset, ExportRequest, Exporter, csv_bytes, json_bytes,
-};
-use app::ssr::reporting::{dashboard::to_filter, directory};
+use app::ssr::reporting::exports::{Cursor, Dataset, Exporter, csv_bytes, json_bytes};
+
 use axum::Form;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -117,14 +115,6 @@ pub async fn export(
         (Ok(from), Ok(to)) => (from, to),
         (Err(message), _) | (_, Err(message)) => return unprocessable(message),
     };
-    let data = match directory(&state.db).await {
-        Ok(data) => data,
-        Err(err) => return failed("loading export data", err),
-    };
-    let voided = match app::ssr::db::ledger::voided_sequences(&state.db).await {
-        Ok(voided) => voided.into_iter().collect(),
-        Err(err) => return failed("loading voided records", err),
-    };
     let query = DashboardQuery {
         course: form.course,
         department: form.department,
@@ -132,7 +122,10 @@ pub async fn export(
         manager: form.manager,
         status: form.status,
     };
-    let filter = to_filter(&data, &query);
+    let exporter = match Exporter::prepare(&state.db, dataset, &query, from, to).await {
+        Ok(exporter) => exporter,
+        Err(err) => return failed("preparing an export", err),
+    };
     let now = chrono::Utc::now();
     let entry = AuditEntry {
         actor: Actor::person(user.person.id, &user.person.name, &user.person.email),
@@ -146,21 +139,11 @@ pub async fn export(
         return failed("recording an export", err);
     }
 
-    let exporter = Exporter::new(
-        ExportRequest {
-            dataset,
-            filter,
-            from,
-            to,
-        },
-        data,
-        voided,
-    );
     let db = state.db.clone();
     let columns = dataset.columns();
     let stream = futures::stream::unfold(
         (exporter, db, Step::Opening, true),
-        move |(exporter, db, step, first)| async move {
+        move |(mut exporter, db, step, first)| async move {
             match step {
                 Step::Opening => {
                     let bytes = if json {

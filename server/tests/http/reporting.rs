@@ -261,6 +261,91 @@ async fn an_instructor_led_session_counts_as_completion_and_is_marked_as_such() 
         rows.iter().all(|row| row.contains("instructor_led")),
         "{csv}"
     );
+
+    // Filtered like the dashboard: Mona's tree holds Erin's record only, Finance Rita's only.
+    let mona = app.public_id(MANAGER).await;
+    for (filter, who) in [
+        (("manager", mona.as_str()), "erin.employee@example.com"),
+        (("department", "finance"), "rita.report@example.com"),
+    ] {
+        let csv = app
+            .post_form_with(&admin, "/exports/completion-records.csv", &[filter])
+            .await
+            .text()
+            .await
+            .unwrap();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let emails: Vec<String> = reader
+            .records()
+            .map(|row| row.unwrap()[3].to_owned())
+            .collect();
+        assert_eq!(emails, [who], "{filter:?}: {csv}");
+    }
+}
+
+#[tokio::test]
+async fn status_exports_are_filtered_like_the_dashboard_and_name_each_manager() {
+    let app = spawn_app().await;
+    with_two_trees(&app).await;
+    let _courses = with_courses(&app).await;
+    let admin = new_client();
+    app.login_with(&admin, COMPLIANCE).await;
+    let export = |filter: Vec<(&'static str, String)>| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let pairs: Vec<(&str, &str)> = filter.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let csv = app
+                .post_form_with(admin, "/exports/compliance-status.csv", &pairs)
+                .await
+                .text()
+                .await
+                .unwrap();
+            let mut reader = csv::Reader::from_reader(csv.as_bytes());
+            let mut rows: Vec<(String, String, String)> = reader
+                .records()
+                .map(Result::unwrap)
+                // person, department, manager
+                .map(|row| (row[0].to_owned(), row[2].to_owned(), row[4].to_owned()))
+                .collect();
+            rows.sort();
+            rows.dedup();
+            rows
+        }
+    };
+
+    // Everyone below Mona, with the manager each reports to.
+    let mona = app.public_id(MANAGER).await;
+    let below_mona = export(vec![("manager", mona)]).await;
+    let names: Vec<&str> = below_mona
+        .iter()
+        .map(|(name, _, _)| name.as_str())
+        .collect();
+    assert_eq!(names, ["Erin Employee", "Ivan Indirect"]);
+    let ivan = below_mona
+        .iter()
+        .find(|(name, _, _)| name == "Ivan Indirect")
+        .unwrap();
+    assert_eq!(ivan.1, "Engineering");
+    assert_eq!(ivan.2, "Erin Employee");
+
+    let finance = export(vec![("department", "Finance".to_owned())]).await;
+    assert_eq!(
+        finance,
+        [
+            ("Otto Other".to_owned(), "Finance".to_owned(), String::new()),
+            (
+                "Rita Report".to_owned(),
+                "Finance".to_owned(),
+                "Otto Other".to_owned()
+            ),
+        ]
+    );
+    // A manager nobody has is nobody's tree, not everyone's.
+    assert!(
+        export(vec![("manager", "no-such-person".to_owned())])
+            .await
+            .is_empty()
+    );
 }
 
 #[tokio::test]

@@ -196,6 +196,21 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<completion_record::Mod
     Entity::find().order_by_asc(Column::Sequence).all(db).await
 }
 
+/// Which of `sequences` a later void record cancels.
+pub async fn voided_among(db: &impl ConnectionTrait, sequences: &[i64]) -> Result<Vec<i64>, DbErr> {
+    if sequences.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Entity::find()
+        .filter(Column::Kind.eq(RecordKind::Void.as_str()))
+        .filter(Column::VoidsSequence.is_in(sequences.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| row.voids_sequence)
+        .collect())
+}
+
 /// Sequences of records that a later void record cancels.
 pub async fn voided_sequences(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
     Ok(Entity::find()

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::entities::{department, job_role, person, person_role};
@@ -268,11 +268,12 @@ pub async fn department_names(
         .collect())
 }
 
-/// Everyone's job roles by person id, each as `label` gives it (the slug for rules, the name
-/// for reports).
+/// Job roles by person id, each as `label` gives it (the slug for rules, the name for reports):
+/// everyone's, or only those of the people in `only`.
 pub async fn roles_by_person(
     db: &impl ConnectionTrait,
     label: fn(job_role::Model) -> String,
+    only: Option<&[i64]>,
 ) -> Result<std::collections::HashMap<i64, Vec<String>>, DbErr> {
     let labels: std::collections::HashMap<i64, String> = job_role::Entity::find()
         .all(db)
@@ -280,11 +281,38 @@ pub async fn roles_by_person(
         .into_iter()
         .map(|r| (r.id, label(r)))
         .collect();
+    let mut links = person_role::Entity::find();
+    if let Some(ids) = only {
+        links = links.filter(person_role::Column::PersonId.is_in(ids.iter().copied()));
+    }
     let mut roles: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
-    for link in person_role::Entity::find().all(db).await? {
+    for link in links.all(db).await? {
         if let Some(label) = labels.get(&link.role_id) {
             roles.entry(link.person_id).or_default().push(label.clone());
         }
     }
     Ok(roles)
+}
+
+/// The people with these ids (any that do not exist are left out).
+pub async fn with_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<person::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    person::Entity::find()
+        .filter(person::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+/// (person, manager) for every active person: the reporting tree, two numbers a person.
+pub async fn active_links(db: &impl ConnectionTrait) -> Result<Vec<(i64, Option<i64>)>, DbErr> {
+    person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::ManagerId)
+        .filter(person::Column::Active.eq(true))
+        .into_tuple()
+        .all(db)
+        .await
 }

@@ -38,9 +38,13 @@ pub async fn dashboard(
 ) -> Result<DashboardView, AppError> {
     let data = load(db).await?;
     let wanted = to_filter(&data, &query);
-    let below = wanted
+    let below: std::collections::HashSet<i64> = wanted
         .manager_id
-        .map(|m| reports_of(m, &data.links, Scope::AllBelow))
+        .map(|m| {
+            reports_of(m, &data.links, Scope::AllBelow)
+                .into_iter()
+                .collect()
+        })
         .unwrap_or_default();
     let rows = filter(&data.rows, &data.people, &wanted, &below);
 

@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::ReportData;
+use super::dashboard::to_filter;
+use super::{ReportData, catalogue, load_page_people};
+use crate::api::dashboard::DashboardQuery;
 use crate::domain::assignment::Status;
 use crate::domain::ledger::RecordKind;
 use crate::domain::reporting::{Filter, ObligationRow, filter};
@@ -16,6 +18,7 @@ use crate::domain::spreadsheet::neutralise;
 use crate::domain::team::{Scope, reports_of};
 use crate::error::AppError;
 use crate::ssr::db::entities::{completion_record, compliance_state};
+use crate::ssr::db::{ledger, people};
 
 /// Rows fetched per page.
 pub const PAGE: u64 = 500;
@@ -98,33 +101,57 @@ pub struct ExportRequest {
     pub to: Option<NaiveDate>,
 }
 
-/// Everything paging needs that does not grow with the rows.
+/// Everything paging needs that does not grow with the rows: the course catalogue, and when
+/// filtering by manager, who is below them. People are read page by page with their rows.
 pub struct Exporter {
     pub request: ExportRequest,
     data: ReportData,
-    below_manager: Vec<i64>,
-    voided: HashSet<i64>,
+    below_manager: HashSet<i64>,
 }
 
 impl Exporter {
-    /// Prepares an export over `data` (loaded without rows).
-    pub fn new(request: ExportRequest, data: ReportData, voided: HashSet<i64>) -> Self {
-        let below_manager = request
-            .filter
-            .manager_id
-            .map(|m| reports_of(m, &data.links, Scope::AllBelow))
-            .unwrap_or_default();
-        Self {
-            request,
+    /// Prepares an export of `dataset` filtered like the dashboard's `query`.
+    pub async fn prepare(
+        db: &impl ConnectionTrait,
+        dataset: Dataset,
+        query: &DashboardQuery,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Self, AppError> {
+        let data = catalogue(db).await?;
+        let mut filter = to_filter(&data, query);
+        let manager = query.manager.trim();
+        filter.manager_id = if manager.is_empty() {
+            None
+        } else {
+            // An unknown manager matches nobody rather than everybody.
+            Some(
+                people::find_by_public_id(db, manager)
+                    .await?
+                    .map_or(-1, |p| p.id),
+            )
+        };
+        let below_manager = match filter.manager_id {
+            Some(manager) => reports_of(manager, &people::active_links(db).await?, Scope::AllBelow)
+                .into_iter()
+                .collect(),
+            None => HashSet::new(),
+        };
+        Ok(Self {
+            request: ExportRequest {
+                dataset,
+                filter,
+                from,
+                to,
+            },
             data,
             below_manager,
-            voided,
-        }
+        })
     }
 
     /// The next page of rows (as cells) and where to continue.
     pub async fn next_page(
-        &self,
+        &mut self,
         db: &impl ConnectionTrait,
         cursor: Cursor,
     ) -> Result<(Vec<Vec<String>>, Cursor), AppError> {
@@ -141,7 +168,7 @@ impl Exporter {
     }
 
     async fn status_page(
-        &self,
+        &mut self,
         db: &impl ConnectionTrait,
         cursor: Cursor,
     ) -> Result<(Vec<Vec<String>>, Cursor), AppError> {
@@ -165,6 +192,8 @@ impl Exporter {
             );
         }
         let page = query.all(db).await?;
+        let on_page: Vec<i64> = page.iter().map(|row| row.person_id).collect();
+        load_page_people(db, &mut self.data, &on_page).await?;
         let next = match page.last() {
             Some(last) if page.len() as u64 == PAGE => Cursor::Status {
                 person_id: last.person_id,
@@ -240,7 +269,7 @@ impl Exporter {
     }
 
     async fn completion_page(
-        &self,
+        &mut self,
         db: &impl ConnectionTrait,
         cursor: Cursor,
     ) -> Result<(Vec<Vec<String>>, Cursor), AppError> {
@@ -262,6 +291,16 @@ impl Exporter {
             query = query.filter(completion_record::Column::CourseId.eq(course));
         }
         let page = query.all(db).await?;
+        let on_page: Vec<i64> = page
+            .iter()
+            .flat_map(|record| std::iter::once(record.person_id).chain(record.actor_id))
+            .collect();
+        load_page_people(db, &mut self.data, &on_page).await?;
+        let sequences: Vec<i64> = page.iter().map(|record| record.sequence).collect();
+        let voided: HashSet<i64> = ledger::voided_among(db, &sequences)
+            .await?
+            .into_iter()
+            .collect();
         let next = match page.last() {
             Some(last) if page.len() as u64 == PAGE => Cursor::Completion {
                 sequence: last.sequence,
@@ -286,9 +325,7 @@ impl Exporter {
                     wanted.manager_id.is_none() || self.below_manager.contains(&record.person_id);
                 department_ok && role_ok && manager_ok
             })
-            .map(|record| {
-                completion_cells(&self.data, record, self.voided.contains(&record.sequence))
-            })
+            .map(|record| completion_cells(&self.data, record, voided.contains(&record.sequence)))
             .collect();
         Ok((cells, next))
     }

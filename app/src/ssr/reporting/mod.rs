@@ -9,7 +9,7 @@ pub mod trend;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 
 use super::db::entities::person;
 
@@ -94,43 +94,16 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<ReportData, AppError> {
     Ok(data)
 }
 
-/// Loads people and courses without the obligations (exports page through those).
+/// Loads people and courses without the obligations.
 pub async fn directory(db: &impl ConnectionTrait) -> Result<ReportData, AppError> {
-    let everyone = person::Entity::find().all(db).await?;
-    let departments = people::department_names(db).await?;
-    let mut roles = people::roles_by_person(db, |role| role.name).await?;
+    let mut data = catalogue(db).await?;
+    let everyone = people::all(db).await?;
+    load_people(db, &mut data, everyone, None).await?;
+    Ok(data)
+}
 
-    let mut people = BTreeMap::new();
-    let mut person_details = BTreeMap::new();
-    let mut links = Vec::new();
-    for p in &everyone {
-        let mut person_roles = roles.remove(&p.id).unwrap_or_default();
-        person_roles.sort();
-        people.insert(
-            p.id,
-            PersonInfo {
-                id: p.id,
-                name: p.name.clone(),
-                department: p.department_id.and_then(|id| departments.get(&id).cloned()),
-                roles: person_roles,
-                manager_id: p.manager_id,
-                hire_date: p.hire_date,
-            },
-        );
-        person_details.insert(
-            p.id,
-            PersonDetail {
-                public_id: p.public_id.clone(),
-                email: p.email.clone(),
-                job_title: p.job_title.clone(),
-                active: p.active,
-            },
-        );
-        if p.active {
-            links.push((p.id, p.manager_id));
-        }
-    }
-
+/// Loads the courses and their versions only: what every report needs, whatever the headcount.
+pub async fn catalogue(db: &impl ConnectionTrait) -> Result<ReportData, AppError> {
     let mut course_map = BTreeMap::new();
     let mut course_details = BTreeMap::new();
     let mut version_numbers = BTreeMap::new();
@@ -162,16 +135,82 @@ pub async fn directory(db: &impl ConnectionTrait) -> Result<ReportData, AppError
             },
         );
     }
-
     Ok(ReportData {
         rows: Vec::new(),
-        people,
-        person_details,
+        people: BTreeMap::new(),
+        person_details: BTreeMap::new(),
         courses: course_map,
         course_details,
-        links,
+        links: Vec::new(),
         version_numbers,
     })
+}
+
+/// Replaces the people in `data` with the people with these ids and their managers (whose names
+/// reports show), so that a page of an export holds only the people on it. The reporting tree
+/// (`links`) is left empty: it spans everyone.
+pub async fn load_page_people(
+    db: &impl ConnectionTrait,
+    data: &mut ReportData,
+    ids: &[i64],
+) -> Result<(), AppError> {
+    let mut wanted: Vec<i64> = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut found = people::with_ids(db, &wanted).await?;
+    let mut managers: Vec<i64> = found
+        .iter()
+        .filter_map(|p| p.manager_id)
+        .filter(|m| wanted.binary_search(m).is_err())
+        .collect();
+    managers.sort_unstable();
+    managers.dedup();
+    found.extend(people::with_ids(db, &managers).await?);
+    let ids: Vec<i64> = found.iter().map(|p| p.id).collect();
+    load_people(db, data, found, Some(&ids)).await
+}
+
+/// Puts `found` into `data` with their departments and roles (`only`: the ids in `found`, so that
+/// roles are read for them alone; `None` reads everyone's and also builds the reporting tree).
+async fn load_people(
+    db: &impl ConnectionTrait,
+    data: &mut ReportData,
+    found: Vec<person::Model>,
+    only: Option<&[i64]>,
+) -> Result<(), AppError> {
+    let departments = people::department_names(db).await?;
+    let mut roles = people::roles_by_person(db, |role| role.name, only).await?;
+    data.people.clear();
+    data.person_details.clear();
+    data.links.clear();
+    for p in found {
+        let mut person_roles = roles.remove(&p.id).unwrap_or_default();
+        person_roles.sort();
+        if only.is_none() && p.active {
+            data.links.push((p.id, p.manager_id));
+        }
+        data.people.insert(
+            p.id,
+            PersonInfo {
+                id: p.id,
+                name: p.name,
+                department: p.department_id.and_then(|id| departments.get(&id).cloned()),
+                roles: person_roles,
+                manager_id: p.manager_id,
+                hire_date: p.hire_date,
+            },
+        );
+        data.person_details.insert(
+            p.id,
+            PersonDetail {
+                public_id: p.public_id,
+                email: p.email,
+                job_title: p.job_title,
+                active: p.active,
+            },
+        );
+    }
+    Ok(())
 }
 
 /// The first day of the twelve-month window ending `today`, for new-hire timeliness.

@@ -93,9 +93,13 @@ pub async fn monthly(
         .into_iter()
         .filter_map(|e| e.revoked_at.map(|at| (e.id, at.date_naive())))
         .collect();
-    let below = wanted
+    let below: std::collections::HashSet<i64> = wanted
         .manager_id
-        .map(|manager| reports_of(manager, &data.links, Scope::AllBelow))
+        .map(|manager| {
+            reports_of(manager, &data.links, Scope::AllBelow)
+                .into_iter()
+                .collect()
+        })
         .unwrap_or_default();
 
     let mut points = Vec::new();

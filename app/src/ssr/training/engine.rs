@@ -109,7 +109,7 @@ pub async fn recompute_logged(db: &DatabaseConnection, lock: &EngineLock, reason
 pub async fn load_input(db: &impl ConnectionTrait) -> Result<EngineInput, AppError> {
     let everyone = person::Entity::find().all(db).await?;
     let departments = people::department_names(db).await?;
-    let mut roles = people::roles_by_person(db, |role| role.slug).await?;
+    let mut roles = people::roles_by_person(db, |role| role.slug, None).await?;
 
     let managers: HashSet<i64> = everyone
         .iter()
