@@ -285,12 +285,12 @@ pub async fn build(
         .map(|m| {
             vec![
                 crate::domain::ledger::timestamp(m.created_at),
-                name(&data, Some(m.person_id)),
+                data.name_of(Some(m.person_id)),
                 m.course_id
                     .and_then(|c| data.courses.get(&c))
                     .map(|c| c.title.clone())
                     .unwrap_or_else(|| "all outstanding training".into()),
-                name(&data, m.sent_by),
+                data.name_of(m.sent_by),
                 m.subject.clone(),
                 m.status.clone(),
             ]
@@ -421,12 +421,6 @@ pub async fn build(
     Ok(Pack { files, facts })
 }
 
-fn name(data: &ReportData, id: Option<i64>) -> String {
-    id.and_then(|id| data.people.get(&id))
-        .map(|p| p.name.clone())
-        .unwrap_or_default()
-}
-
 fn roster_csv(
     data: &ReportData,
     in_scope: &BTreeSet<i64>,
@@ -435,18 +429,12 @@ fn roster_csv(
     let mut rows = Vec::new();
     for id in in_scope {
         let person = data.people.get(id);
-        let detail = data.person_details.get(id);
-        let base = vec![
-            person.map(|p| p.name.clone()).unwrap_or_default(),
-            detail.map(|d| d.email.clone()).unwrap_or_default(),
-            person
-                .and_then(|p| p.department.clone())
-                .unwrap_or_default(),
-            detail.map(|d| d.job_title.clone()).unwrap_or_default(),
+        let mut base = data.person_cells(*id).to_vec();
+        base.extend([
             person.map(|p| p.roles.join("; ")).unwrap_or_default(),
-            name(data, person.and_then(|p| p.manager_id)),
+            data.name_of(person.and_then(|p| p.manager_id)),
             person.map(|p| p.hire_date.to_string()).unwrap_or_default(),
-        ];
+        ]);
         let own: Vec<_> = at_end.iter().filter(|o| o.person_id == *id).collect();
         if own.is_empty() {
             rows.push(
@@ -526,7 +514,7 @@ fn sessions_csv(
             let attendees: Vec<String> = records
                 .iter()
                 .filter(|r| r.session_id == Some(s.id))
-                .map(|r| name(data, Some(r.person_id)))
+                .map(|r| data.name_of(Some(r.person_id)))
                 .collect();
             vec![
                 s.id.to_string(),
@@ -569,7 +557,7 @@ fn exemptions_csv(data: &ReportData, exemptions: &[&exemption::Model]) -> Vec<u8
         .map(|e| {
             vec![
                 e.id.to_string(),
-                name(data, Some(e.person_id)),
+                data.name_of(Some(e.person_id)),
                 data.courses
                     .get(&e.course_id)
                     .map(|c| c.title.clone())
@@ -577,7 +565,7 @@ fn exemptions_csv(data: &ReportData, exemptions: &[&exemption::Model]) -> Vec<u8
                 e.reason.clone(),
                 e.starts_on.to_string(),
                 e.expires_on.map(|d| d.to_string()).unwrap_or_default(),
-                name(data, e.created_by),
+                data.name_of(e.created_by),
                 e.revoked_at
                     .map(crate::domain::ledger::timestamp)
                     .unwrap_or_default(),

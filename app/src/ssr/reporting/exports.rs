@@ -232,20 +232,10 @@ impl Exporter {
             .filter(|(o, _)| kept.contains(&(o.person_id, o.course_id)))
             .map(|(o, stored)| {
                 let person = self.data.people.get(&o.person_id);
-                let detail = self.data.person_details.get(&o.person_id);
                 let course = self.data.course_details.get(&o.course_id);
-                vec![
-                    person.map(|p| p.name.clone()).unwrap_or_default(),
-                    detail.map(|d| d.email.clone()).unwrap_or_default(),
-                    person
-                        .and_then(|p| p.department.clone())
-                        .unwrap_or_default(),
-                    detail.map(|d| d.job_title.clone()).unwrap_or_default(),
-                    person
-                        .and_then(|p| p.manager_id)
-                        .and_then(|m| self.data.people.get(&m))
-                        .map(|m| m.name.clone())
-                        .unwrap_or_default(),
+                let mut row = self.data.person_cells(o.person_id).to_vec();
+                row.extend([
+                    self.data.name_of(person.and_then(|p| p.manager_id)),
                     person.map(|p| p.roles.join("; ")).unwrap_or_default(),
                     self.data
                         .courses
@@ -262,7 +252,8 @@ impl Exporter {
                         .valid_until
                         .map(|d| d.to_string())
                         .unwrap_or_default(),
-                ]
+                ]);
+                row
             })
             .collect();
         Ok((cells, next))
@@ -369,11 +360,7 @@ pub fn completion_cells(
             .map(|s| s.to_string())
             .unwrap_or_default(),
         record.session_id.map(|s| s.to_string()).unwrap_or_default(),
-        record
-            .actor_id
-            .and_then(|a| data.people.get(&a))
-            .map(|p| p.name.clone())
-            .unwrap_or_default(),
+        data.name_of(record.actor_id),
         record.reason.clone().unwrap_or_default(),
         record.record_hash.clone(),
     ]

@@ -60,6 +60,27 @@ impl ReportData {
             .map(|(id, _)| *id)
     }
 
+    /// A person's name, or nothing for nobody (or somebody not loaded).
+    pub fn name_of(&self, id: Option<i64>) -> String {
+        id.and_then(|id| self.people.get(&id))
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The columns every per-person table starts with: name, email, department, job title.
+    pub fn person_cells(&self, id: i64) -> [String; 4] {
+        let person = self.people.get(&id);
+        let detail = self.person_details.get(&id);
+        [
+            person.map(|p| p.name.clone()).unwrap_or_default(),
+            detail.map(|d| d.email.clone()).unwrap_or_default(),
+            person
+                .and_then(|p| p.department.clone())
+                .unwrap_or_default(),
+            detail.map(|d| d.job_title.clone()).unwrap_or_default(),
+        ]
+    }
+
     /// A course's id by slug.
     pub fn course_by_slug(&self, slug: &str) -> Option<i64> {
         self.course_details
