@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::assignment::Status;
+use super::assignment::{Obligation, Status};
 use super::period::Period;
 
 /// One obligation, as reports read it.
@@ -19,6 +19,19 @@ pub struct ObligationRow {
     pub assigned_on: NaiveDate,
     pub due_on: NaiveDate,
     pub completed_on: Option<NaiveDate>,
+}
+
+impl From<&Obligation> for ObligationRow {
+    fn from(o: &Obligation) -> Self {
+        Self {
+            person_id: o.person_id,
+            course_id: o.course_id,
+            status: o.status,
+            assigned_on: o.assigned_on,
+            due_on: o.due_on,
+            completed_on: o.completion.as_ref().map(|c| c.completed_on),
+        }
+    }
 }
 
 /// A person's attributes that reports group by.
@@ -107,21 +120,33 @@ pub fn filter<'a>(
                 .is_none_or(|course| row.course_id == course)
         })
         .filter(|row| filter.status.is_none_or(|status| row.status == status))
-        .filter(|row| {
-            let person = people.get(&row.person_id);
-            let department_ok = filter.department.as_ref().is_none_or(|wanted| {
-                person
-                    .and_then(|p| p.department.as_ref())
-                    .is_some_and(|d| d.eq_ignore_ascii_case(wanted))
-            });
-            let role_ok = filter
-                .role
-                .as_ref()
-                .is_none_or(|wanted| person.is_some_and(|p| p.roles.iter().any(|r| r == wanted)));
-            let manager_ok = filter.manager_id.is_none() || below_manager.contains(&row.person_id);
-            department_ok && role_ok && manager_ok
-        })
+        .filter(|row| filter.keeps_person(row.person_id, people, below_manager))
         .collect()
+}
+
+impl Filter {
+    /// Whether the person passes the department, role and manager parts of the filter (the
+    /// course and status parts concern rows). `below_manager` lists the people below the filter's
+    /// manager.
+    pub fn keeps_person(
+        &self,
+        person_id: i64,
+        people: &BTreeMap<i64, PersonInfo>,
+        below_manager: &HashSet<i64>,
+    ) -> bool {
+        let person = people.get(&person_id);
+        let department_ok = self.department.as_ref().is_none_or(|wanted| {
+            person
+                .and_then(|p| p.department.as_ref())
+                .is_some_and(|d| d.eq_ignore_ascii_case(wanted))
+        });
+        let role_ok = self
+            .role
+            .as_ref()
+            .is_none_or(|wanted| person.is_some_and(|p| p.roles.iter().any(|r| r == wanted)));
+        let manager_ok = self.manager_id.is_none() || below_manager.contains(&person_id);
+        department_ok && role_ok && manager_ok
+    }
 }
 
 /// The tally of all rows.

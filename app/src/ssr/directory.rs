@@ -26,7 +26,7 @@ pub async fn people_admin() -> Result<(AppState, CurrentUser), AppError> {
 }
 
 fn actor(user: &CurrentUser) -> Actor {
-    Actor::person(user.person.id, &user.person.name, &user.person.email)
+    user.actor()
 }
 
 async fn by_public_id(

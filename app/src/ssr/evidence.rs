@@ -179,17 +179,7 @@ pub async fn build(
         .iter()
         .filter(|o| o.status == Status::Overdue)
         .count();
-    let rows: Vec<ObligationRow> = at_end
-        .iter()
-        .map(|o| ObligationRow {
-            person_id: o.person_id,
-            course_id: o.course_id,
-            status: o.status,
-            assigned_on: o.assigned_on,
-            due_on: o.due_on,
-            completed_on: o.completion.as_ref().map(|c| c.completed_on),
-        })
-        .collect();
+    let rows: Vec<ObligationRow> = at_end.iter().map(ObligationRow::from).collect();
     let Timeliness { measured, on_time } = new_hire_timeliness(
         &rows.iter().collect::<Vec<_>>(),
         &data.people,

@@ -1,7 +1,7 @@
 //! `POST /evidence/pack.zip`: a signed evidence pack for an audit period.
 
 use app::ssr::AppState;
-use app::ssr::db::audit::{self, Actor, AuditEntry};
+use app::ssr::db::audit::{self, AuditEntry};
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -57,7 +57,7 @@ pub async fn download(
         Err(err) => return (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response(),
     };
     let entry = AuditEntry {
-        actor: Actor::person(user.person.id, &user.person.name, &user.person.email),
+        actor: user.actor(),
         action: "export",
         subject: "export:evidence-pack".to_owned(),
         before: None,

@@ -6,7 +6,7 @@ use app::api::dashboard::DashboardQuery;
 use app::domain::permissions::Permission;
 use app::ssr::AppState;
 use app::ssr::auth::{CurrentUser, cookie::cookie_name, current_user::authenticate};
-use app::ssr::db::audit::{self, Actor, AuditEntry};
+use app::ssr::db::audit::{self, AuditEntry};
 use app::ssr::reporting::exports::{Cursor, Dataset, Exporter, csv_bytes, json_bytes};
 
 use axum::Form;
@@ -128,7 +128,7 @@ pub async fn export(
     };
     let now = chrono::Utc::now();
     let entry = AuditEntry {
-        actor: Actor::person(user.person.id, &user.person.name, &user.person.email),
+        actor: user.actor(),
         action: "export",
         subject: format!("export:{file}"),
         before: None,

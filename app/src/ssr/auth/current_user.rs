@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use super::cookie::cookie_name;
 use crate::domain::permissions::{Permission, PermissionFacts, Permissions};
 use crate::error::AppError;
+use crate::ssr::db::audit::Actor;
 use crate::ssr::db::{entities::person, people, revoked_sessions};
 use crate::ssr::request::{app_state, cookies};
 use crate::ssr::{AppState, AuthSettings};
@@ -26,6 +27,11 @@ impl CurrentUser {
         } else {
             Err(AppError::Forbidden)
         }
+    }
+
+    /// This person as the actor of an audited action.
+    pub fn actor(&self) -> Actor {
+        Actor::person(self.person.id, &self.person.name, &self.person.email)
     }
 }
 

@@ -15,7 +15,6 @@ use crate::domain::content::{CourseSource, ParsedCourse, Problem, parse_course};
 use crate::domain::course_kind::CourseKind;
 use crate::error::{AppError, ContentInvalid, Resource};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::db::audit::Actor;
 use crate::ssr::db::entities::content_draft;
 use crate::ssr::db::{courses, drafts};
 use crate::ssr::internal;
@@ -281,7 +280,7 @@ pub async fn publish_draft(
     let Some(course) = check.parsed.filter(|_| check.problems.is_empty()) else {
         return Err(ContentInvalid::HasProblems.into());
     };
-    let actor = Actor::person(user.person.id, &user.person.name, &user.person.email);
+    let actor = user.actor();
     let outcome = publish(db, &course, &actor, Via::Web, now).await?;
     if matches!(
         outcome,

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::domain::person::optional_text;
 use crate::error::{AppError, Conflict, Field, Resource};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::db::audit::{self, Actor, AuditEntry};
+use crate::ssr::db::audit::{self, AuditEntry};
 use crate::ssr::db::courses;
 
 /// Retires `slug`, recording who, when and why.
@@ -30,7 +30,7 @@ pub async fn retire(
     audit::record(
         &txn,
         AuditEntry {
-            actor: Actor::person(user.person.id, &user.person.name, &user.person.email),
+            actor: user.actor(),
             action: "content.retire",
             subject: format!("course:{slug}"),
             before: Some(json!({ "retired": false })),
@@ -62,7 +62,7 @@ pub async fn restore(
     audit::record(
         &txn,
         AuditEntry {
-            actor: Actor::person(user.person.id, &user.person.name, &user.person.email),
+            actor: user.actor(),
             action: "content.restore",
             subject: format!("course:{slug}"),
             before: Some(json!({ "retired": true, "reason": course.retired_reason })),

@@ -112,6 +112,23 @@ pub async fn version_by_id(
     course_version::Entity::find_by_id(id).one(db).await
 }
 
+/// A course by slug with its current version; `None` if there is no such course or it has no
+/// current version.
+pub async fn current_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<(course::Model, course_version::Model)>, DbErr> {
+    let Some(course) = find_by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    let Some(version_id) = course.current_version_id else {
+        return Ok(None);
+    };
+    Ok(version_by_id(db, version_id)
+        .await?
+        .map(|version| (course, version)))
+}
+
 /// Inserts a new course.
 pub async fn insert_course(
     db: &impl ConnectionTrait,

@@ -298,23 +298,14 @@ impl Exporter {
             },
             _ => Cursor::Done,
         };
-        let wanted = &self.request.filter;
         let cells = page
             .iter()
             .filter(|record| {
-                let person = self.data.people.get(&record.person_id);
-                let department_ok = wanted.department.as_ref().is_none_or(|d| {
-                    person
-                        .and_then(|p| p.department.as_ref())
-                        .is_some_and(|pd| pd.eq_ignore_ascii_case(d))
-                });
-                let role_ok = wanted
-                    .role
-                    .as_ref()
-                    .is_none_or(|r| person.is_some_and(|p| p.roles.contains(r)));
-                let manager_ok =
-                    wanted.manager_id.is_none() || self.below_manager.contains(&record.person_id);
-                department_ok && role_ok && manager_ok
+                self.request.filter.keeps_person(
+                    record.person_id,
+                    &self.data.people,
+                    &self.below_manager,
+                )
             })
             .map(|record| completion_cells(&self.data, record, voided.contains(&record.sequence)))
             .collect();

@@ -96,6 +96,14 @@ pub async fn team(
     })
 }
 
+/// The id of the person `public_id` names if they are below `user`; "not found" otherwise, so a
+/// manager cannot learn whether somebody outside their tree exists.
+fn member_id(data: &ReportData, user: &CurrentUser, public_id: &str) -> Result<i64, AppError> {
+    data.person_by_public_id(public_id)
+        .filter(|id| allowed(data, user).contains(id))
+        .ok_or(AppError::NotFound(Resource::Person))
+}
+
 /// One person's training, for a manager above them. Anyone else gets "not found".
 pub async fn member(
     db: &DatabaseConnection,
@@ -104,10 +112,7 @@ pub async fn member(
 ) -> Result<TeamMemberView, AppError> {
     user.require(Permission::Manager)?;
     let data = load(db).await?;
-    let id = data
-        .person_by_public_id(public_id)
-        .filter(|id| allowed(&data, user).contains(id))
-        .ok_or(AppError::NotFound(Resource::Person))?;
+    let id = member_id(&data, user, public_id)?;
     let info = data
         .people
         .get(&id)
@@ -183,10 +188,7 @@ pub async fn remind(
 ) -> Result<(), AppError> {
     user.require(Permission::Manager)?;
     let data = load(db).await?;
-    let id = data
-        .person_by_public_id(public_id)
-        .filter(|id| allowed(&data, user).contains(id))
-        .ok_or(AppError::NotFound(Resource::Person))?;
+    let id = member_id(&data, user, public_id)?;
     let course_id = match course_slug.filter(|s| !s.is_empty()) {
         Some(slug) => Some(
             courses::find_by_slug(db, slug)

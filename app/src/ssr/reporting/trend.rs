@@ -108,15 +108,8 @@ pub async fn monthly(
             &as_of(&input, date, &left_on, &retired_on, &revoked_on),
             date,
         )
-        .into_iter()
-        .map(|o| ObligationRow {
-            person_id: o.person_id,
-            course_id: o.course_id,
-            status: o.status,
-            assigned_on: o.assigned_on,
-            due_on: o.due_on,
-            completed_on: o.completion.map(|c| c.completed_on),
-        })
+        .iter()
+        .map(ObligationRow::from)
         .collect();
         let kept = filter(&rows, &data.people, wanted, &below);
         points.push(Point {

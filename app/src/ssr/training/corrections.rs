@@ -17,7 +17,7 @@ use crate::ssr::db::ledger::{NewRecord, append, by_sequence, voided_sequences};
 use crate::ssr::db::{courses, people};
 
 fn actor(user: &CurrentUser) -> Actor {
-    Actor::person(user.person.id, &user.person.name, &user.person.email)
+    user.actor()
 }
 
 /// A completion done outside Vigil, as an administrator enters it.
@@ -48,17 +48,9 @@ pub async fn manual_completion(
     let person = people::find_by_email(db, email.as_str())
         .await?
         .ok_or(AppError::NotFound(Resource::Person))?;
-    let course = courses::find_by_slug(db, slug)
+    let (course, version) = courses::current_by_slug(db, slug)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let version = courses::version_by_id(
-        db,
-        course
-            .current_version_id
-            .ok_or(AppError::NotFound(Resource::Course))?,
-    )
-    .await?
-    .ok_or(AppError::NotFound(Resource::Course))?;
     if completed_on > now.date_naive() {
         return Err(Invalid::DateFormat(Field::CompletedOn).into());
     }

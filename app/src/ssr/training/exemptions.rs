@@ -9,7 +9,7 @@ use crate::domain::email::EmailAddress;
 use crate::domain::person::required_text;
 use crate::error::{AppError, Field, Invalid, Resource};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::db::audit::{self, Actor, AuditEntry};
+use crate::ssr::db::audit::{self, AuditEntry};
 use crate::ssr::db::training::{self, NewExemption};
 use crate::ssr::db::{courses, people};
 
@@ -64,7 +64,7 @@ pub async fn grant(
     audit::record(
         db,
         AuditEntry {
-            actor: Actor::person(admin.person.id, &admin.person.name, &admin.person.email),
+            actor: admin.actor(),
             action: "exemption.grant",
             subject: format!("person:{}", person.email),
             before: None,
@@ -94,7 +94,7 @@ pub async fn revoke(
     audit::record(
         db,
         AuditEntry {
-            actor: Actor::person(admin.person.id, &admin.person.name, &admin.person.email),
+            actor: admin.actor(),
             action: "exemption.revoke",
             subject: format!("exemption:{id}"),
             before: Some(json!({ "person": exemption.person_id, "course": exemption.course_id, "expires_on": exemption.expires_on })),

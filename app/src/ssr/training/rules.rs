@@ -9,7 +9,7 @@ use crate::domain::audience::Audience;
 use crate::domain::job_role::seeded;
 use crate::error::{AppError, Invalid, Resource};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::db::audit::{self, Actor, AuditEntry};
+use crate::ssr::db::audit::{self, AuditEntry};
 use crate::ssr::db::{courses, training};
 use crate::ssr::internal;
 
@@ -70,7 +70,7 @@ pub async fn set_audience(
     audit::record(
         db,
         AuditEntry {
-            actor: Actor::person(user.person.id, &user.person.name, &user.person.email),
+            actor: user.actor(),
             action: "rules.update",
             subject: format!("course:{slug}"),
             before: before.map(|a| json!(a)),

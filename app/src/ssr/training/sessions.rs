@@ -12,7 +12,7 @@ use crate::domain::ledger::RecordKind;
 use crate::domain::person::{optional_text, required_text};
 use crate::error::{AppError, Field, Invalid, Resource, TrainingInvalid};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::db::audit::{self, Actor, AuditEntry};
+use crate::ssr::db::audit::{self, AuditEntry};
 use crate::ssr::db::entities::training_session;
 use crate::ssr::db::ledger::{NewRecord, append};
 use crate::ssr::db::{courses, people};
@@ -52,13 +52,7 @@ pub async fn record(
     }
     let trainer = required_text(input.trainer, Field::Trainer)?;
     let notes = optional_text(input.notes, Field::Notes)?.unwrap_or_default();
-    let course = courses::find_by_slug(db, input.course.trim())
-        .await?
-        .ok_or(AppError::NotFound(Resource::Course))?;
-    let version_id = course
-        .current_version_id
-        .ok_or(AppError::NotFound(Resource::Course))?;
-    let version = courses::version_by_id(db, version_id)
+    let (course, version) = courses::current_by_slug(db, input.course.trim())
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
     let mut attendees = Vec::new();
@@ -135,7 +129,7 @@ pub async fn record(
     audit::record(
         db,
         AuditEntry {
-            actor: Actor::person(admin.person.id, &admin.person.name, &admin.person.email),
+            actor: admin.actor(),
             action: "session.record",
             subject: format!("course:{}", course.slug),
             before: None,
