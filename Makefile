@@ -7,13 +7,16 @@ SHELL := /bin/bash
 LEPTOS_RUSTFLAGS := --cfg erase_components
 CARGO_TEST_FEATURES := --workspace --features app/ssr
 
-.PHONY: help tools build run test test-rust test-content test-e2e e2e-deps bench lint fmt clean
+.PHONY: help tools test-deps build run test test-rust test-content test-e2e e2e-deps bench lint fmt clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 tools: ## Install the pinned build tools that are missing (wasm32 target, cargo-leptos, wasm-bindgen)
 	@.ci/ensure-tools
+
+test-deps: ## Install the test servers the tests start (aiosmtpd for SMTP) into target/test-tools
+	@.ci/ensure-test-deps
 
 build: tools ## Build the server and the browser bundle (debug)
 	cargo leptos build
@@ -24,7 +27,7 @@ run: build ## Build and run Vigil on http://127.0.0.1:3000 with data in data/vig
 test: build test-rust test-content test-e2e ## Run every test: unit, database, HTTP, content and browser
 	@echo "All tests passed."
 
-test-rust: tools ## Unit, repository (SQLite, and PostgreSQL if TEST_POSTGRES_URL is set) and HTTP tests
+test-rust: tools test-deps ## Unit, repository (SQLite, and PostgreSQL if TEST_POSTGRES_URL is set) and HTTP tests
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo nextest run $(CARGO_TEST_FEATURES) --no-fail-fast
 
 test-content: build ## Validate the course tree in content/
@@ -33,7 +36,7 @@ test-content: build ## Validate the course tree in content/
 e2e-deps: ## Install the end-to-end test packages and check for Chromium
 	@.ci/ensure-e2e
 
-test-e2e: build e2e-deps ## Browser tests, with and without JavaScript
+test-e2e: build e2e-deps test-deps ## Browser tests, with and without JavaScript
 	cd end2end && npx playwright test
 
 bench: tools ## Benchmarks (numbers reported as ratios against an in-run baseline)

@@ -5,6 +5,9 @@ import { defineConfig } from "@playwright/test";
 export const PORT = 3100;
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DATA_DIR = ".vigil-e2e";
+// A real SMTP server (aiosmtpd) that stores each message it accepts as JSON in MAIL_DIR.
+export const SMTP_PORT = 3125;
+export const MAIL_DIR = `${DATA_DIR}/mail`;
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -37,8 +40,17 @@ export default defineConfig({
     { name: "with-js", use: { javaScriptEnabled: true } },
     { name: "no-js", use: { javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: `rm -rf ${DATA_DIR} && mkdir -p ${DATA_DIR} && ../target/debug/vigil serve`,
+  webServer: [
+    {
+      command: `rm -rf ${MAIL_DIR} && mkdir -p ${MAIL_DIR} && ../target/test-tools/venv/bin/python3 ../server/tests/support/smtp_sink.py --port ${SMTP_PORT} --dir ${MAIL_DIR}`,
+      port: SMTP_PORT,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+    command: `mkdir -p ${DATA_DIR} && rm -f ${DATA_DIR}/vigil.db* ${DATA_DIR}/evidence-key.pem && ../target/debug/vigil serve`,
     url: `${BASE_URL}/login`,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -51,8 +63,13 @@ export default defineConfig({
       VIGIL_CONTENT_DIR: "../content",
       VIGIL_DEMO: "true",
       VIGIL_EVIDENCE_KEY_FILE: `${DATA_DIR}/evidence-key.pem`,
+      VIGIL_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}?tls=none`,
+      VIGIL_MAIL_FROM: "Vigil <vigil@vigil.test>",
+      VIGIL_MAIL_POLL_SECS: "1",
+      VIGIL_RUN_SCHEDULED_REMINDERS: "false",
 
       RUST_LOG: "warn",
     },
   },
+  ],
 });

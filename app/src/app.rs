@@ -11,6 +11,7 @@ use leptos_router::{
 use crate::components::{layout::Layout, session::SessionProvider};
 use crate::pages::{
     account::AccountPage,
+    account_link::{InvitationPage, ResetPasswordPage},
     audit_log::AuditLogPage,
     certificate::VerifyPage,
     compliance::CompliancePage,
@@ -21,13 +22,17 @@ use crate::pages::{
     content_version::VersionPage,
     evidence::EvidencePage,
     exemptions::ExemptionsPage,
+    forgot_password::ForgotPasswordPage,
     home::HomePage,
     login::LoginPage,
+    mail_queue::MailQueuePage,
+    mail_templates::MailTemplatesPage,
     not_found::NotFound,
     people::PeoplePage,
     people_import::{PeopleImportPage, PeopleImportPreviewPage},
     person_edit::PersonEditPage,
     records::RecordsPage,
+    reminder_settings::ReminderSettingsPage,
     sessions::SessionsPage,
     team::TeamPage,
     team_member::TeamMemberPage,
@@ -74,6 +79,9 @@ pub fn App() -> impl IntoView {
                 <Layout>
                     <Routes fallback=NotFound>
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/invite/:token") view=InvitationPage ssr=SsrMode::Async />
+                        <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/training") view=TrainingPage ssr=SsrMode::Async />
                         <Route path=path!("/training/:slug") view=TrainingCoursePage ssr=SsrMode::Async />
@@ -86,6 +94,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compliance/sessions") view=SessionsPage ssr=SsrMode::Async />
                         <Route path=path!("/compliance/evidence") view=EvidencePage ssr=SsrMode::Async />
                         <Route path=path!("/compliance/audit") view=AuditLogPage ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/mail") view=MailQueuePage ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/mail/templates") view=MailTemplatesPage ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/reminders") view=ReminderSettingsPage ssr=SsrMode::Async />
                         <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                         <Route path=path!("/team/:id") view=TeamMemberPage ssr=SsrMode::Async />
                         <Route path=path!("/compliance") view=CompliancePage ssr=SsrMode::Async />

@@ -31,6 +31,13 @@ pub enum AppError {
         wait_phrase(*retry_after_secs)
     )]
     RateLimited { retry_after_secs: u64 },
+    #[error(
+        "Too many requests from here. Wait {} before trying again.",
+        wait_phrase(*retry_after_secs)
+    )]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("{0}")]
+    Link(LinkProblem),
     #[error("{0}")]
     Invalid(Invalid),
     #[error("{0}")]
@@ -167,6 +174,36 @@ pub enum Invalid {
     ReasonRequired,
     #[error("The expiry date must be after the start date.")]
     ExpiryBeforeStart,
+    #[error("Reminder days must be whole numbers from 1 to 365; leave a box empty to switch that reminder off.")]
+    ReminderDays,
+    #[error("Choose a day of the week for the digest, or none.")]
+    DigestWeekday,
+    #[error("The hour to send reminders must be from 0 to 23 (UTC).")]
+    SendHour,
+}
+
+/// Why a link from an email (an invitation, a password reset) cannot be used. Each says what
+/// to do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum LinkProblem {
+    #[error("This invitation has expired. Ask your administrator to send you a new one.")]
+    InvitationExpired,
+    #[error(
+        "This invitation has already been used. Sign in with the password you chose, or use “Forgot your password?” on the sign-in page."
+    )]
+    InvitationUsed,
+    #[error(
+        "This password reset link has expired (links last one hour). Ask for a new one with “Forgot your password?” on the sign-in page."
+    )]
+    ResetExpired,
+    #[error(
+        "This password reset link has already been used. If you still need to, ask for a new one with “Forgot your password?” on the sign-in page."
+    )]
+    ResetUsed,
+    #[error(
+        "This link is not valid. Check that you copied all of it from the email, or ask for a new one."
+    )]
+    Unknown,
 }
 
 /// Requests that clash with what is already stored.
@@ -192,6 +229,16 @@ pub enum Conflict {
     AlreadyImported,
     #[error("Nothing is outstanding for this person, so there is nothing to remind them about.")]
     NothingOutstanding,
+    #[error(
+        "Email is switched off on this Vigil (VIGIL_MAIL=off), so nothing can be sent. Ask your platform administrator to configure mail."
+    )]
+    MailOff,
+    #[error(
+        "This person has already accepted an invitation and chosen a password. If they have forgotten it, they can use “Forgot your password?” on the sign-in page."
+    )]
+    InvitationAccepted,
+    #[error("This person is deactivated, so they cannot be invited.")]
+    InvitedPersonInactive,
 }
 
 /// Why a learner's or administrator's training action was refused.
@@ -290,7 +337,9 @@ impl AppError {
             Self::Training(TrainingInvalid::AttemptSubmitted) => 409,
             Self::Training(TrainingInvalid::RetakeLater(_)) => 429,
             Self::Training(_) => 422,
-            Self::RateLimited { .. } => 429,
+            Self::RateLimited { .. } | Self::TooManyRequests { .. } => 429,
+            Self::Link(LinkProblem::Unknown) => 404,
+            Self::Link(_) => 410,
             Self::BadRequest => 400,
             Self::Unreachable => 503,
             Self::Internal { .. } => 500,
@@ -339,6 +388,12 @@ impl From<TrainingInvalid> for AppError {
 impl From<ContentInvalid> for AppError {
     fn from(invalid: ContentInvalid) -> Self {
         Self::Content(invalid)
+    }
+}
+
+impl From<LinkProblem> for AppError {
+    fn from(problem: LinkProblem) -> Self {
+        Self::Link(problem)
     }
 }
 

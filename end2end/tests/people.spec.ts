@@ -20,7 +20,7 @@ test("an admin adds a person, changes their roles and deactivates them", async (
   await page.getByLabel("Security operations engineer").check();
   await page.getByRole("button", { name: "Add person" }).click();
 
-  await expect(page.getByRole("status")).toContainText("Saved.");
+  await expect(page.getByRole("status")).toContainText("Added. Their invitation is queued");
   await expect(page.getByRole("heading", { level: 1, name: `Pat Newcomer ${run}` })).toBeVisible();
   await expect(page.getByLabel("Security operations engineer")).toBeChecked();
   await expect(page.getByLabel("Manager", { exact: true })).toHaveValue("elena.petrova@demo.vigil.example");

@@ -12,6 +12,7 @@ mod m20261121_000003_create_content;
 mod m20261121_000004_create_training;
 mod m20261121_000005_create_outbox_and_sessions;
 mod m20261121_000006_append_only_audit_log;
+mod m20261130_000007_mail_delivery;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_create_training::Migration),
             Box::new(m20261121_000005_create_outbox_and_sessions::Migration),
             Box::new(m20261121_000006_append_only_audit_log::Migration),
+            Box::new(m20261130_000007_mail_delivery::Migration),
         ]
     }
 }

@@ -47,6 +47,42 @@ pub enum Command {
     /// Build and check signed evidence packs for audits.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Email: send a test message, list the queue, deliver what is due.
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// Scheduled reminders and escalations.
+    #[command(subcommand)]
+    Reminders(RemindersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Send one message now with the configured settings; exits non-zero with the server's
+    /// answer if it is not accepted.
+    Test {
+        /// Where to send it.
+        #[arg(long, value_name = "ADDRESS")]
+        to: String,
+    },
+    /// List queued and failed messages (with --all, every message), newest first.
+    Queue {
+        /// Include sent and cancelled messages too.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Deliver every queued message that is due now (the server does this by itself).
+    Deliver,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemindersCommand {
+    /// Recompute obligations and queue today's scheduled reminders now, if they have not run
+    /// today (here or on another instance). The running server delivers them.
+    Run {
+        /// Run for this day instead of today, as YYYY-MM-DD (to catch up a missed day).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +158,11 @@ pub enum UserCommand {
         /// The person's email address.
         email: String,
     },
+    /// Email a person (again) an invitation to choose their password; earlier ones stop working.
+    Invite {
+        /// The person's email address.
+        email: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -154,8 +195,11 @@ pub struct UserAddArgs {
     #[arg(long)]
     pub platform_admin: bool,
     /// Read the password from standard input instead of generating one.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "invite")]
     pub password_stdin: bool,
+    /// Email them an invitation to choose their own password, instead of generating one.
+    #[arg(long)]
+    pub invite: bool,
 }
 
 #[derive(Debug, Args)]

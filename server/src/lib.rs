@@ -5,5 +5,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod http;
+pub mod mail;
 pub mod startup;
 pub mod telemetry;

@@ -13,8 +13,10 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
-use crate::config::{Config, Mode};
+use crate::config::{Config, MailConfig, Mode};
 use crate::http::{assets, csrf, evidence, exports, security_headers};
+use crate::mail::{Mailer, Worker};
+use app::ssr::mail::MailSettings;
 
 /// What can stop Vigil from starting.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +39,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pub state: AppState,
+    /// The mail delivery worker, when mail is on.
+    pub mail_worker: Option<Worker>,
 }
 
 impl Application {
@@ -59,6 +63,7 @@ impl Application {
         }
         import_content(&db, &config.content_dir).await;
         let state = app_state(config, db).await?;
+        let mail_worker = mail_worker(config, &state)?;
         let now = chrono::Utc::now();
         app::ssr::training::engine::recompute(&state.db, &state.engine, now.date_naive(), now)
             .await
@@ -77,6 +82,7 @@ impl Application {
             listener,
             router,
             state,
+            mail_worker,
         })
     }
 
@@ -88,6 +94,9 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
     pub async fn run_until_stopped(self) -> Result<(), std::io::Error> {
         spawn_maintenance(self.state.clone());
+        if let Some(worker) = self.mail_worker {
+            tokio::spawn(worker.run());
+        }
         axum::serve(
             self.listener,
             self.router
@@ -200,7 +209,51 @@ async fn app_state(config: &Config, db: DatabaseConnection) -> Result<AppState, 
         auth: Arc::new(auth),
         engine: Arc::default(),
         evidence_key: Arc::new(evidence_key),
+        mail: Arc::new(mail_settings(&config.mail, config.public_base())),
     })
+}
+
+/// What the application needs to know about mail.
+pub fn mail_settings(mail: &MailConfig, public_base: String) -> MailSettings {
+    MailSettings::new(
+        mail.mode(),
+        public_base,
+        mail.message_domain(),
+        mail.invitation_days,
+    )
+}
+
+/// The delivery worker for this instance, or `None` when mail is off.
+pub fn mail_worker(config: &Config, state: &AppState) -> Result<Option<Worker>, StartupError> {
+    build_worker(&config.mail, state.db.clone(), state.mail.clone())
+}
+
+/// A delivery worker for `mail`, or `None` when mail is off.
+pub fn build_worker(
+    mail: &MailConfig,
+    db: DatabaseConnection,
+    settings: Arc<MailSettings>,
+) -> Result<Option<Worker>, StartupError> {
+    if !mail.mode().is_on() {
+        return Ok(None);
+    }
+    let mailer = Mailer::build(mail).map_err(StartupError::Setup)?;
+    let from = mail.from.parse().map_err(|err| {
+        StartupError::Setup(format!("VIGIL_MAIL_FROM {:?} is not valid: {err}", mail.from))
+    })?;
+    Ok(Some(Worker {
+        db,
+        mail: settings,
+        mailer: Arc::new(mailer),
+        from,
+        retry: mail.retry,
+        poll: std::time::Duration::from_secs(mail.poll_secs),
+        lease: chrono::Duration::seconds(
+            i64::try_from(mail.smtp_timeout_secs.saturating_mul(2)).unwrap_or(60),
+        ),
+        instance: crate::mail::worker::instance_name(),
+        run_scheduled: mail.run_scheduled,
+    }))
 }
 
 /// The full router: Leptos pages and server functions, static files, and the security layers.

@@ -6,6 +6,10 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+#[allow(dead_code)]
+#[path = "support/smtp.rs"]
+mod smtp;
+
 struct Cli {
     database: String,
     dir: tempfile::TempDir,
@@ -29,6 +33,14 @@ impl Cli {
     }
 
     fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        self.run_full(args, stdin, &[])
+    }
+
+    fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.run_full(args, None, env)
+    }
+
+    fn run_full(&self, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
             .arg("--database")
             .arg(&self.database)
@@ -39,6 +51,7 @@ impl Cli {
                 self.dir.path().join("evidence-key.pem"),
             )
             .env("RUST_LOG", "error")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -646,4 +659,149 @@ echo all-checked",
     let changed = shell(&unpacked, "sha256sum --quiet -c MANIFEST.sha256");
     assert!(!changed.status.success());
     assert!(String::from_utf8_lossy(&changed.stdout).contains("roster.csv: FAILED"));
+}
+
+/// Settings that send through `sink`.
+fn smtp_env(sink: &smtp::SmtpSink) -> Vec<(&'static str, String)> {
+    vec![
+        ("VIGIL_SMTP_URL", sink.url()),
+        ("VIGIL_MAIL_FROM", "Vigil <vigil@vigil.test>".to_owned()),
+    ]
+}
+
+fn borrowed<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[test]
+fn mail_test_sends_at_once_and_a_refusal_exits_non_zero_with_the_servers_answer() {
+    let cli = Cli::new();
+    let sink = smtp::SmtpSink::start();
+    let env = smtp_env(&sink);
+    let sent = cli.run_with_env(&["mail", "test", "--to", "ops@example.com"], &borrowed(&env));
+    assert!(sent.status.success(), "{}", stderr(&sent));
+    assert!(stdout(&sent).contains("The server answered: 250"), "{}", stdout(&sent));
+    let received = sink.to("ops@example.com");
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].subject, "Vigil test message");
+
+    let refused = cli.run_with_env(
+        &["mail", "test", "--to", "reject-me@example.com"],
+        &borrowed(&env),
+    );
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("550"), "{}", stderr(&refused));
+
+    let queue = cli.run_with_env(&["mail", "queue"], &borrowed(&env));
+    assert!(queue.status.success(), "{}", stderr(&queue));
+    let listing = stdout(&queue);
+    assert!(listing.contains("failed") && listing.contains("reject-me@example.com"), "{listing}");
+    assert!(!listing.contains("ops@example.com"), "sent messages are not listed: {listing}");
+    let all = stdout(&cli.run_with_env(&["mail", "queue", "--all"], &borrowed(&env)));
+    assert!(all.contains("ops@example.com") && all.contains("sent"), "{all}");
+}
+
+#[test]
+fn mail_test_with_nothing_listening_fails_and_names_the_problem() {
+    let cli = Cli::new();
+    let url = format!("smtp://127.0.0.1:{}?tls=none", smtp::closed_port());
+    let output = cli.run_with_env(
+        &["mail", "test", "--to", "ops@example.com"],
+        &[("VIGIL_SMTP_URL", &url), ("VIGIL_MAIL_FROM", "vigil@vigil.test")],
+    );
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("was not sent"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_invalid_smtp_url_stops_start_up_naming_it() {
+    let cli = Cli::new();
+    let output = cli.run_with_env(
+        &["serve", "--listen", "127.0.0.1:0"],
+        &[("VIGIL_SMTP_URL", "mail.example.com:25"), ("VIGIL_MAIL_FROM", "vigil@vigil.test")],
+    );
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("VIGIL_SMTP_URL is not valid"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// A private CA and a certificate for 127.0.0.1 signed by it, made with openssl.
+fn certificates(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let script = "set -e
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=Vigil-test-CA -keyout ca.key -out ca.pem 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout relay.key -out relay.csr 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > relay.ext
+openssl x509 -req -in relay.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile relay.ext -out relay.pem 2>/dev/null";
+    let output = shell(dir, script);
+    assert!(output.status.success(), "{}", stderr(&output));
+    (dir.join("ca.pem"), dir.join("relay.pem"), dir.join("relay.key"))
+}
+
+#[test]
+fn mail_goes_over_starttls_to_a_relay_whose_ca_is_configured_and_not_otherwise() {
+    let cli = Cli::new();
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(certs.path());
+    let sink = smtp::SmtpSink::start_with(smtp::SinkOptions {
+        tls: Some((cert, key)),
+        ..smtp::SinkOptions::default()
+    });
+    // smtp:// means STARTTLS, required.
+    let url = format!("smtp://127.0.0.1:{}", sink.port);
+    let ca = ca.display().to_string();
+    let trusted = cli.run_with_env(
+        &["mail", "test", "--to", "ops@example.com"],
+        &[
+            ("VIGIL_SMTP_URL", &url),
+            ("VIGIL_MAIL_FROM", "vigil@vigil.test"),
+            ("VIGIL_SMTP_CA_FILE", &ca),
+        ],
+    );
+    assert!(trusted.status.success(), "{}", stderr(&trusted));
+    let received = sink.to("ops@example.com");
+    assert_eq!(received.len(), 1);
+    assert!(received[0].tls, "the message went over TLS");
+
+    let untrusted = cli.run_with_env(
+        &["mail", "test", "--to", "ops@example.com"],
+        &[("VIGIL_SMTP_URL", &url), ("VIGIL_MAIL_FROM", "vigil@vigil.test")],
+    );
+    assert!(!untrusted.status.success(), "an unknown certificate must be refused");
+    assert_eq!(sink.to("ops@example.com").len(), 1);
+}
+
+#[test]
+fn user_add_invite_queues_an_invitation_and_reminders_run_once_a_day() {
+    let cli = Cli::new();
+    let sink = smtp::SmtpSink::start();
+    let env = smtp_env(&sink);
+    let added = cli.run_with_env(
+        &["user", "add", "--email", "ivy@example.com", "--name", "Ivy Invited", "--invite"],
+        &borrowed(&env),
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let out = stdout(&added);
+    assert!(out.contains("Invitation queued as message <"), "{out}");
+    assert!(!out.contains("Temporary password"), "{out}");
+    let queue = stdout(&cli.run_with_env(&["mail", "queue"], &borrowed(&env)));
+    assert!(queue.contains("ivy@example.com") && queue.contains("invite"), "{queue}");
+    let delivered = cli.run_with_env(&["mail", "deliver"], &borrowed(&env));
+    assert!(delivered.status.success(), "{}", stderr(&delivered));
+    let mail = sink.to("ivy@example.com");
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].text.contains("/invite/"), "{}", mail[0].text);
+
+    let first = cli.run_with_env(&["reminders", "run"], &borrowed(&env));
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("queued"), "{}", stdout(&first));
+    let second = cli.run_with_env(&["reminders", "run"], &borrowed(&env));
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(stdout(&second).contains("already ran"), "{}", stdout(&second));
 }

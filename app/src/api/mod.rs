@@ -2,9 +2,11 @@
 //! authorizes itself, then calls the domain and repositories. DTOs here are the wire format.
 
 pub mod account;
+pub mod account_links;
 pub mod administration;
 pub mod content;
 pub mod dashboard;
+pub mod mail_admin;
 
 pub mod people;
 pub mod records_admin;

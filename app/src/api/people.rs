@@ -7,6 +7,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::account_link::InvitationState;
+use crate::domain::mail::MailMode;
+use crate::dto::mail::{InvitationView, MessageRow};
 use crate::error::AppError;
 
 /// One row of the people directory.
@@ -21,6 +24,7 @@ pub struct PersonRow {
     pub roles: Vec<String>,
     pub active: bool,
     pub admin_labels: Vec<String>,
+    pub invitation: InvitationState,
 }
 
 /// Everyone in the organisation. People administrators (platform or compliance) only.
@@ -33,9 +37,16 @@ pub async fn list_people() -> Result<Vec<PersonRow>, AppError> {
             let (state, _) = crate::ssr::directory::people_admin().await?;
 
             let listings = people_admin::list(&state.db).await?;
+            let everyone: Vec<_> = listings.iter().map(|l| l.person.clone()).collect();
+            let invitations =
+                crate::ssr::mail::views::invitations(&state.db, &everyone, chrono::Utc::now())
+                    .await?;
             Ok(listings
                 .into_iter()
                 .map(|listing| PersonRow {
+                    invitation: invitations
+                        .get(&listing.person.id)
+                        .map_or(InvitationState::NotInvited, |view| view.state),
                     admin_labels: [
                         (listing.person.is_platform_admin, "Platform admin"),
                         (listing.person.is_compliance_admin, "Compliance admin"),
@@ -60,7 +71,7 @@ pub async fn list_people() -> Result<Vec<PersonRow>, AppError> {
 }
 
 /// A person as the administrators' form shows them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonForm {
     /// Empty for a new person.
     pub public_id: String,
@@ -79,6 +90,12 @@ pub struct PersonForm {
     pub departments: Vec<String>,
     /// Active people's emails, for choosing a manager.
     pub people: Vec<(String, String)>,
+    /// How mail is delivered (an invitation can only be sent when it is on).
+    pub mail: MailMode,
+    /// The person's invitation, for an existing person.
+    pub invitation: Option<InvitationView>,
+    /// The newest messages to the person, with their delivery.
+    pub messages: Vec<MessageRow>,
 }
 
 /// An import waiting for confirmation, with every line checked.
@@ -95,7 +112,7 @@ pub async fn get_person_form(#[server(default)] public_id: String) -> Result<Per
     crate::ssr::request::respond(
         async {
             let (state, _) = crate::ssr::directory::people_admin().await?;
-            crate::ssr::directory::form(&state.db, &public_id).await
+            crate::ssr::directory::form(&state.db, &state.mail, &public_id).await
         }
         .await,
     )
@@ -114,6 +131,7 @@ pub async fn save_person(
     #[server(default)] roles: std::collections::BTreeMap<String, String>,
     #[server(default)] compliance_admin: Option<String>,
     #[server(default)] platform_admin: Option<String>,
+    #[server(default)] invite: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::person::parse_date;
     use crate::error::Field;
@@ -132,11 +150,15 @@ pub async fn save_person(
                 compliance_admin: compliance_admin.is_some(),
                 platform_admin: platform_admin.is_some(),
             };
+            let is_new = public_id.is_empty();
+            let invite = is_new && invite.is_some();
             let saved = crate::ssr::directory::save(
                 &state.db,
+                &state.mail,
                 &user,
                 &public_id,
                 changes,
+                invite,
                 chrono::Utc::now(),
             )
             .await?;
@@ -146,7 +168,12 @@ pub async fn save_person(
                 "person saved",
             )
             .await;
-            leptos_axum::redirect(&format!("/admin/people/{saved}?saved=1"));
+            let notice = match (is_new, invite) {
+                (true, true) => "added=invited",
+                (true, false) => "added=1",
+                _ => "saved=1",
+            };
+            leptos_axum::redirect(&format!("/admin/people/{saved}?{notice}"));
             Ok(())
         }
         .await,
@@ -214,15 +241,46 @@ pub async fn commit_import(id: i64) -> Result<(), AppError> {
     crate::ssr::request::respond(
         async {
             let (state, user) = crate::ssr::directory::people_admin().await?;
-            let (added, updated) =
-                crate::ssr::directory::commit(&state.db, &user, id, chrono::Utc::now()).await?;
+            let counts = crate::ssr::directory::commit(
+                &state.db,
+                &state.mail,
+                &user,
+                id,
+                chrono::Utc::now(),
+            )
+            .await?;
             crate::ssr::training::engine::recompute_logged(
                 &state.db,
                 &state.engine,
                 "people imported",
             )
             .await;
-            leptos_axum::redirect(&format!("/admin/people?added={added}&updated={updated}"));
+            leptos_axum::redirect(&format!(
+                "/admin/people?added={}&updated={}&invited={}",
+                counts.added, counts.updated, counts.invited
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Sends (again) an invitation to a person who has not chosen a password yet. The earlier
+/// invitation stops working. People administrators only.
+#[server(prefix = "/api", endpoint = "people/invite")]
+pub async fn send_invitation(public_id: String) -> Result<(), AppError> {
+    use crate::ssr::mail::invitations::{self, Inviter};
+    crate::ssr::request::respond(
+        async {
+            let (state, user) = crate::ssr::directory::people_admin().await?;
+            let person = invitations::person_by_public_id(&state.db, &public_id).await?;
+            let inviter = Inviter::person(user.person.id, &user.person.name, &user.person.email);
+            invitations::send(&state.db, &state.mail, &inviter, &person, chrono::Utc::now())
+                .await?;
+            leptos_axum::redirect(&format!(
+                "/admin/people/{}?invited=1",
+                urlencoding::encode(&public_id)
+            ));
             Ok(())
         }
         .await,

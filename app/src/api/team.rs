@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::assignment::Status;
+use crate::domain::mail::{Delivery, MailMode};
 use crate::domain::reporting::Tally;
+use crate::dto::mail::ReminderRow;
 use crate::error::AppError;
 
 /// One person in the team table.
@@ -17,7 +19,8 @@ pub struct TeamMember {
     pub department: Option<String>,
     pub direct: bool,
     pub tally: Tally,
-    pub last_reminder: Option<DateTime<Utc>>,
+    /// The newest reminder message to them, with its delivery as it stands.
+    pub last_reminder: Option<Delivery>,
 }
 
 /// One course across the team.
@@ -45,7 +48,8 @@ pub struct TeamMemberItem {
     pub status: Status,
     pub due_on: NaiveDate,
     pub completed_on: Option<NaiveDate>,
-    pub last_reminder: Option<DateTime<Utc>>,
+    /// The newest reminder about this course, with its delivery as it stands.
+    pub last_reminder: Option<Delivery>,
 }
 
 /// A record in a team member's history.
@@ -69,6 +73,9 @@ pub struct TeamMemberView {
     pub tally: Tally,
     pub items: Vec<TeamMemberItem>,
     pub history: Vec<MemberRecord>,
+    /// Reminders about this person (to them, or escalated to their managers), newest first.
+    pub reminders: Vec<ReminderRow>,
+    pub mail: MailMode,
 }
 
 /// The signed-in manager's team; `scope = "all"` includes everyone below, not only direct reports.
@@ -95,7 +102,7 @@ pub async fn get_team_member(public_id: String) -> Result<TeamMemberView, AppErr
     crate::ssr::request::respond(
         async {
             let (state, user) = crate::ssr::training::learner::employee().await?;
-            crate::ssr::reporting::team::member(&state.db, &user, &public_id).await
+            crate::ssr::reporting::team::member(&state.db, &state.mail, &user, &public_id).await
         }
         .await,
     )
@@ -112,6 +119,7 @@ pub async fn send_reminder(
             let (state, user) = crate::ssr::training::learner::employee().await?;
             crate::ssr::reporting::team::remind(
                 &state.db,
+                &state.mail,
                 &user,
                 &public_id,
                 Some(course.as_str()),

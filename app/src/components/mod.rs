@@ -1,6 +1,7 @@
 //! Building blocks shared by pages.
 
 pub mod alerts;
+pub mod delivery;
 pub mod guard;
 pub mod layout;
 pub mod preview;

@@ -21,7 +21,12 @@ pub struct PackFacts {
     pub acknowledgements: usize,
     pub instructor_led: usize,
     pub sessions: usize,
-    pub reminders: usize,
+    /// Reminder messages queued in the period whose delivery the SMTP server accepted.
+    pub reminders_sent: usize,
+    /// Reminder messages still waiting for delivery when the pack was made.
+    pub reminders_queued: usize,
+    /// Reminder messages that were never delivered (failed, or cancelled for a leaver).
+    pub reminders_not_delivered: usize,
     pub exemptions: usize,
     pub versions_published: usize,
     pub material_versions: usize,
@@ -129,8 +134,8 @@ pub fn summaries(facts: &PackFacts) -> Vec<ControlSummary> {
         facts.acknowledgements
     );
     let reminders = format!(
-        "{} reminders were sent to people with outstanding training in {period}.",
-        facts.reminders
+        "{} reminder messages to people with outstanding training in {period} were delivered to the mail server; {} were still queued (not sent) when this pack was made, and {} were not delivered (failed or cancelled). Each is listed in reminders.csv with its state and times.",
+        facts.reminders_sent, facts.reminders_queued, facts.reminders_not_delivered
     );
 
     vec![

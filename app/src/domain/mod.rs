@@ -2,6 +2,7 @@
 //!
 //! Server functions and the command line load data, call into these modules, and save.
 
+pub mod account_link;
 pub mod assignment;
 pub mod audience;
 pub mod certificate;
@@ -19,6 +20,7 @@ pub mod job_role;
 #[cfg(feature = "ssr")]
 pub mod ledger;
 pub mod login_throttle;
+pub mod mail;
 pub mod navigation;
 pub mod next_path;
 pub mod password_policy;
@@ -29,6 +31,7 @@ pub mod permissions;
 pub mod person;
 #[cfg(feature = "ssr")]
 pub mod quiz_attempt;
+pub mod reminders;
 pub mod reporting;
 pub mod spreadsheet;
 pub mod team;

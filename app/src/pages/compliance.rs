@@ -49,6 +49,8 @@ fn Dashboard() -> impl IntoView {
                     <a href="/compliance/sessions">"Sessions"</a>
                     <a href="/compliance/evidence">"Evidence"</a>
                     <a href="/compliance/audit">"Audit log"</a>
+                    <a href="/compliance/mail">"Email"</a>
+                    <a href="/compliance/reminders">"Reminders"</a>
                 </nav>
             </div>
             <Suspense fallback=|| view! { <p class="loading">"Loading the dashboard…"</p> }>
@@ -197,6 +199,8 @@ fn DashboardBody(view: DashboardView) -> impl IntoView {
             <div class="actions">
                 <button type="submit" class="button">"Completion records (CSV)"</button>
                 <button type="submit" class="button" formaction="/exports/completion-records.json">"Completion records (JSON)"</button>
+                <button type="submit" class="button" formaction="/exports/reminders.csv">"Reminders with delivery (CSV)"</button>
+                <button type="submit" class="button" formaction="/exports/reminders.json">"Reminders with delivery (JSON)"</button>
             </div>
         </form>
     }

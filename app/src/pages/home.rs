@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::session::SessionUser;
+use crate::components::alerts::SuccessAlert;
 use crate::components::guard::Protected;
 use crate::domain::permissions::Permission;
 
@@ -28,8 +30,20 @@ fn HomeSections(user: SessionUser) -> impl IntoView {
         .next()
         .unwrap_or_default()
         .to_owned();
+    let query = use_query_map();
+    let notice = Signal::derive(move || {
+        let query = query.read();
+        if query.get("welcome").is_some() {
+            Some("Your password is set and you are signed in. Your training is below.")
+        } else if query.get("password_reset").is_some() {
+            Some("Your new password is saved. Every other session of your account has been signed out.")
+        } else {
+            None
+        }
+    });
     view! {
         <section class="page">
+            <SuccessAlert message=notice />
             <h1>{format!("Welcome, {first_name}")}</h1>
             <p class="lead">{user.job_title.clone()}{user.department.map(|d| format!(" · {d}"))}</p>
             <div class="card-grid">

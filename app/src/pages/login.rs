@@ -59,7 +59,7 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </ActionForm>
             })}
-            <p class="hint">"Forgotten your password? Ask your Vigil administrator to set a new one."</p>
+            <p class="hint"><a href="/forgot-password">"Forgot your password?"</a></p>
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod account_link;
 pub mod audit_log;
 pub mod certificate;
 pub mod compliance;
@@ -11,8 +12,11 @@ pub mod content_retire;
 pub mod content_version;
 pub mod evidence;
 pub mod exemptions;
+pub mod forgot_password;
 pub mod home;
 pub mod login;
+pub mod mail_queue;
+pub mod mail_templates;
 pub mod not_found;
 pub mod people;
 pub mod people_import;
@@ -20,6 +24,7 @@ pub mod person_edit;
 
 pub mod placeholder;
 pub mod records;
+pub mod reminder_settings;
 pub mod sessions;
 pub mod team;
 pub mod team_member;

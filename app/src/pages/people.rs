@@ -31,9 +31,10 @@ fn PeopleTable() -> impl IntoView {
         let query = query.read();
         let added = query.get("added")?;
         let updated = query.get("updated").unwrap_or_else(|| "0".to_owned());
+        let invited = query.get("invited").unwrap_or_else(|| "0".to_owned());
         Some(view! {
             <div class="alert alert-success" role="status">
-                <p>{format!("Import finished: {added} added, {updated} updated. Training obligations follow from the new roles and managers.")}</p>
+                <p>{format!("Import finished: {added} added, {updated} updated, {invited} invitation(s) queued for email. Training obligations follow from the new roles and managers.")}</p>
             </div>
         })
     };
@@ -94,6 +95,7 @@ fn Directory(rows: Vec<PersonRow>, page: usize) -> impl IntoView {
                         <th scope="col">"Manager"</th>
                         <th scope="col">"Job roles"</th>
                         <th scope="col">"Status"</th>
+                        <th scope="col">"Sign-in"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -108,6 +110,7 @@ fn Directory(rows: Vec<PersonRow>, page: usize) -> impl IntoView {
                             <td>{row.manager_email.unwrap_or_default()}</td>
                             <td>{row.roles.join(", ")}{(!row.admin_labels.is_empty()).then(|| format!(" · {}", row.admin_labels.join(", ")))}</td>
                             <td>{if row.active { "Active" } else { "Deactivated" }}</td>
+                            <td>{row.invitation.label()}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

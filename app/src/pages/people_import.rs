@@ -38,14 +38,15 @@ pub fn PeopleImportPage() -> impl IntoView {
                 </form>
                 <h2>"Columns"</h2>
                 <p>"The first row names the columns, in any order. "<code>"email"</code>", "<code>"name"</code>" and "<code>"hire_date"</code>" are required."</p>
-                <pre class="example">"email,name,department,job_title,hire_date,manager_email,roles,compliance_admin,platform_admin\n"
-    "ana.lopez@example.com,Ana López,Finance,Accountant,2026-03-02,elena.petrova@example.com,employee,no,no\n"
-    "raj.iyer@example.com,Raj Iyer,Engineering,Developer,2026-04-13,,employee;secure-development-engineer,,"</pre>
+                <pre class="example">"email,name,department,job_title,hire_date,manager_email,roles,compliance_admin,platform_admin,invite\n"
+    "ana.lopez@example.com,Ana López,Finance,Accountant,2026-03-02,elena.petrova@example.com,employee,no,no,yes\n"
+    "raj.iyer@example.com,Raj Iyer,Engineering,Developer,2026-04-13,,employee;secure-development-engineer,,,yes"</pre>
                 <ul>
                     <li><code>"hire_date"</code>": YYYY-MM-DD."</li>
                     <li><code>"manager_email"</code>": someone already in Vigil or elsewhere in the file; empty for none."</li>
                     <li><code>"roles"</code>": job role ids separated by "<code>";"</code>", for example "<code>"employee;department-head"</code>"."</li>
                     <li><code>"compliance_admin"</code>", "<code>"platform_admin"</code>": yes or no; empty means no."</li>
+                    <li><code>"invite"</code>": yes to email an invitation to choose a password (only to people who have none yet); empty means no."</li>
                 </ul>
             </section>
         </Protected>
@@ -147,7 +148,7 @@ fn Outcome(preview: ImportPreview, commit: ServerAction<CommitImport>) -> impl I
                 <table aria-labelledby="planned">
                     <thead><tr>
                         <th scope="col">"Line"</th><th scope="col">"Change"</th><th scope="col">"Person"</th>
-                        <th scope="col">"Department"</th><th scope="col">"Manager"</th><th scope="col">"Job roles"</th>
+                        <th scope="col">"Department"</th><th scope="col">"Manager"</th><th scope="col">"Job roles"</th><th scope="col">"Invite"</th>
                     </tr></thead>
                     <tbody>
                         {plan.people.into_iter().take(PREVIEW_ROWS).map(|p| view! {
@@ -158,6 +159,7 @@ fn Outcome(preview: ImportPreview, commit: ServerAction<CommitImport>) -> impl I
                                 <td>{p.department.unwrap_or_default()}</td>
                                 <td>{p.manager_email.unwrap_or_default()}</td>
                                 <td>{p.roles.join(", ")}</td>
+                                <td>{if p.invite { "Yes" } else { "" }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -6,10 +6,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::people::{DeactivatePerson, PersonForm, SavePerson, get_person_form};
+use crate::api::people::{
+    DeactivatePerson, PersonForm, SavePerson, SendInvitation, get_person_form,
+};
 use crate::components::alerts::{ErrorAlert, LoadError, SuccessAlert};
+use crate::components::delivery::DeliveryText;
 use crate::components::guard::Protected;
+use crate::components::time::date_time;
+use crate::domain::account_link::InvitationState;
 use crate::domain::permissions::Permission;
+use crate::dto::mail::{InvitationView, MessageRow};
 
 /// `/admin/people/new` and `/admin/people/:id`
 #[component]
@@ -27,19 +33,27 @@ fn Editor() -> impl IntoView {
     let query = use_query_map();
     let save = ServerAction::<SavePerson>::new();
     let deactivate = ServerAction::<DeactivatePerson>::new();
+    let invite = ServerAction::<SendInvitation>::new();
     let form = Resource::new(
         move || {
             (
                 params.read().get("id").unwrap_or_default(),
                 save.version().get(),
                 deactivate.version().get(),
+                invite.version().get(),
             )
         },
-        |(id, _, _)| get_person_form(id),
+        |(id, _, _, _)| get_person_form(id),
     );
     let notice = Signal::derive(move || {
         let query = query.read();
-        if query.get("saved").is_some() {
+        if query.get("added").as_deref() == Some("invited") {
+            Some("Added. Their invitation is queued and will be emailed shortly; its delivery is shown below.")
+        } else if query.get("added").is_some() {
+            Some("Added. They cannot sign in until they have a password: send them an invitation below.")
+        } else if query.get("invited").is_some() {
+            Some("Invitation queued; any earlier invitation no longer works. Its delivery is shown below.")
+        } else if query.get("saved").is_some() {
             Some("Saved. Training obligations follow the new details straight away.")
         } else if query.get("deactivated").is_some() {
             Some(
@@ -51,6 +65,7 @@ fn Editor() -> impl IntoView {
     });
     let save_error = Signal::derive(move || save.value().get().and_then(Result::err));
     let deactivate_error = Signal::derive(move || deactivate.value().get().and_then(Result::err));
+    let invite_error = Signal::derive(move || invite.value().get().and_then(Result::err));
     view! {
         <section class="page">
             <p class="breadcrumb"><a href="/admin/people">"People"</a></p>
@@ -58,7 +73,9 @@ fn Editor() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match form.await {
-                        Ok(person) => view! { <Details person save save_error deactivate deactivate_error /> }.into_any(),
+                        Ok(person) => view! {
+                            <Details person save save_error deactivate deactivate_error invite invite_error />
+                        }.into_any(),
                         Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
@@ -74,7 +91,13 @@ fn Details(
     save_error: Signal<Option<crate::error::AppError>>,
     deactivate: ServerAction<DeactivatePerson>,
     deactivate_error: Signal<Option<crate::error::AppError>>,
+    invite: ServerAction<SendInvitation>,
+    invite_error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
+    let mail_on = person.mail.is_on();
+    let mail_off_notice = person.mail.off_notice();
+    let invitation = person.invitation.clone();
+    let messages = person.messages.clone();
     let is_new = person.public_id.is_empty();
     let heading = if is_new {
         "Add a person".to_owned()
@@ -139,8 +162,22 @@ fn Details(
                        "Platform admin: people and accounts"
                    </label>
                </fieldset>
+               {is_new.then(|| view! {
+                   <fieldset class="field">
+                       <legend>"Signing in"</legend>
+                       <label class="check" for="invite">
+                           <input id="invite" type="checkbox" name="invite" value="yes" checked=mail_on disabled=!mail_on />
+                           "Email them an invitation to choose a password"
+                       </label>
+                       <p class="hint">{mail_off_notice.unwrap_or("The link works once and expires after a few days; you can send another from their page.")}</p>
+                   </fieldset>
+               })}
                <button type="submit" class="button button-primary">{if is_new { "Add person" } else { "Save changes" }}</button>
            </ActionForm>
+           {invitation.map(|invitation| view! {
+               <SignIn invitation public_id=public_id.clone() active mail_on mail_off_notice invite invite_error />
+           })}
+           {(!is_new).then(|| view! { <Messages messages /> })}
            {(!is_new && active).then(|| view! {
                <section class="danger-zone" aria-labelledby="deactivate">
                    <h2 id="deactivate">"Deactivate"</h2>
@@ -157,4 +194,72 @@ fn Details(
                </section>
            })}
        }
+}
+
+/// Whether the person can sign in, their invitation, and sending one (again).
+#[component]
+fn SignIn(
+    invitation: InvitationView,
+    public_id: String,
+    active: bool,
+    mail_on: bool,
+    mail_off_notice: Option<&'static str>,
+    invite: ServerAction<SendInvitation>,
+    invite_error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let state = invitation.state;
+    let summary = match state {
+        InvitationState::NotInvited => "Not invited: they cannot sign in until they have a password.".to_owned(),
+        InvitationState::PasswordSet => "They have a password and can sign in.".to_owned(),
+        InvitationState::Pending { expires_at } => format!("Invited; the link works until {}.", date_time(expires_at)),
+        InvitationState::Accepted { at } => format!("Accepted their invitation on {}.", date_time(at)),
+        InvitationState::Expired { at } => format!("Their invitation expired on {}.", date_time(at)),
+    };
+    let can_invite = active && state.can_invite();
+    view! {
+        <section aria-labelledby="sign-in">
+            <h2 id="sign-in">"Signing in"</h2>
+            <p><span class="status">{state.label()}</span>" "{summary}</p>
+            {invitation.delivery.map(|delivery| view! { <p>"Invitation email: "<DeliveryText delivery /></p> })}
+            <ErrorAlert error=invite_error />
+            {(can_invite && !mail_on).then(|| view! { <p class="hint">{mail_off_notice.unwrap_or_default()}</p> })}
+            {(can_invite && mail_on).then(|| view! {
+                <ActionForm action=invite attr:class="inline-form">
+                    <input type="hidden" name="public_id" value=public_id />
+                    <button type="submit" class="button">
+                        {if matches!(state, InvitationState::NotInvited) { "Send invitation" } else { "Send a new invitation" }}
+                    </button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// The newest emails to this person, each with its delivery as it stands.
+#[component]
+fn Messages(messages: Vec<MessageRow>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="emails">
+            <h2 id="emails">"Emails"</h2>
+            {if messages.is_empty() {
+                view! { <p class="muted">"No email has been queued for them."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table aria-labelledby="emails">
+                            <thead><tr><th scope="col">"Message"</th><th scope="col">"Delivery"</th></tr></thead>
+                            <tbody>
+                                {messages.into_iter().map(|row| view! {
+                                    <tr>
+                                        <th scope="row">{row.subject}<br /><span class="muted">{row.kind.label()}</span></th>
+                                        <td><DeliveryText delivery=row.delivery /></td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
 }

@@ -8,7 +8,7 @@ use crate::api::team::{TeamView, get_team};
 use crate::components::alerts::LoadError;
 use crate::components::guard::Protected;
 use crate::components::progress::Completion;
-use crate::components::time::date_time;
+use crate::components::delivery::DeliveryText;
 use crate::domain::permissions::Permission;
 
 /// `/team` (`?scope=all` for everyone below, not only direct reports)
@@ -70,7 +70,10 @@ fn TeamTables(team: TeamView) -> impl IntoView {
                                         <br /><span class="muted">{member.job_title}{(!member.direct).then_some(" · indirect")}</span>
                                     </th>
                                     <td><Completion tally=member.tally /></td>
-                                    <td>{member.last_reminder.map(date_time).unwrap_or_else(|| "None".to_owned())}</td>
+                                    <td>{match member.last_reminder {
+                                        Some(delivery) => view! { <DeliveryText delivery /> }.into_any(),
+                                        None => "None".into_any(),
+                                    }}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

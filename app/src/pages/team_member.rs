@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::team::{SendReminder, TeamMemberView, get_team_member};
 use crate::components::alerts::{ErrorAlert, LoadError, SuccessAlert};
+use crate::components::delivery::DeliveryText;
 use crate::components::guard::Protected;
 use crate::components::progress::Completion;
 use crate::components::time::{date, date_time};
@@ -41,7 +42,7 @@ fn Member() -> impl IntoView {
         query
             .read()
             .get("reminded")
-            .map(|_| "Reminder queued. It will be sent by email; the time is shown below.")
+            .map(|_| "Reminder queued: it is not sent yet. It goes out by email shortly; its delivery is shown below.")
     });
     let error = Signal::derive(move || remind.value().get().and_then(Result::err));
     view! {
@@ -65,15 +66,20 @@ fn Member() -> impl IntoView {
 fn Detail(member: TeamMemberView, remind: ServerAction<SendReminder>) -> impl IntoView {
     let public_id = member.public_id.clone();
     let remind_all_id = member.public_id.clone();
+    let mail_on = member.mail.is_on();
+    let reminders = member.reminders.clone();
     view! {
         <Title text=member.name.clone() />
         <h1>{member.name.clone()}</h1>
         <p class="lead">{member.job_title.clone()}{member.department.clone().map(|d| format!(" · {d}"))}" · "{member.email.clone()}</p>
         <Completion tally=member.tally />
-        <ActionForm action=remind attr:class="inline-form">
-            <input type="hidden" name="public_id" value=remind_all_id />
-            <button type="submit" class="button">"Remind about everything outstanding"</button>
-        </ActionForm>
+        {member.mail.off_notice().map(|notice| view! { <p class="hint">{notice}</p> })}
+        {mail_on.then(|| view! {
+            <ActionForm action=remind attr:class="inline-form">
+                <input type="hidden" name="public_id" value=remind_all_id />
+                <button type="submit" class="button">"Remind about everything outstanding"</button>
+            </ActionForm>
+        })}
         <h2 id="training">"Training"</h2>
         <div class="table-wrap">
             <table aria-labelledby="training">
@@ -90,8 +96,8 @@ fn Detail(member: TeamMemberView, remind: ServerAction<SendReminder>) -> impl In
                                     {item.completed_on.map(|d| view! { <span class="muted">{format!(" {}", date(d))}</span> })}</td>
                                 <td>{date(item.due_on)}</td>
                                 <td>
-                                    {item.last_reminder.map(|at| view! { <span class="muted">{format!("Last sent {} ", date_time(at))}</span> })}
-                                    {(!compliant).then(|| view! {
+                                    {item.last_reminder.map(|delivery| view! { <DeliveryText delivery />" " })}
+                                    {(!compliant && mail_on).then(|| view! {
                                         <ActionForm action=remind attr:class="inline-form">
                                             <input type="hidden" name="public_id" value=public_id.clone() />
                                             <input type="hidden" name="course" value=item.slug.clone() />
@@ -105,6 +111,28 @@ fn Detail(member: TeamMemberView, remind: ServerAction<SendReminder>) -> impl In
                 </tbody>
             </table>
         </div>
+        <h2 id="reminders">"Reminders"</h2>
+        {if reminders.is_empty() {
+            view! { <p class="muted">"No reminders about their training yet."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table aria-labelledby="reminders">
+                        <thead><tr><th scope="col">"Queued"</th><th scope="col">"About"</th><th scope="col">"To"</th><th scope="col">"Delivery"</th></tr></thead>
+                        <tbody>
+                            {reminders.into_iter().map(|row| view! {
+                                <tr>
+                                    <td>{date_time(row.at)}</td>
+                                    <th scope="row">{row.course}<br /><span class="muted">{row.reason}</span></th>
+                                    <td>{row.recipient}</td>
+                                    <td><DeliveryText delivery=row.delivery /></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
         <h2 id="history">"History"</h2>
         {if member.history.is_empty() {
             view! { <p class="muted">"No records yet."</p> }.into_any()

@@ -9,7 +9,9 @@ use super::auth::{CurrentUser, current_user};
 use super::db::audit::{self, Actor, AuditEntry};
 use super::db::entities::{department, people_import};
 use super::db::{job_roles, people};
-use super::people_admin::{self, NewPerson, PersonChanges, snapshot};
+use super::mail::MailSettings;
+use super::mail::invitations::Inviter;
+use super::people_admin::{self, AdminAction, NewPerson, PersonChanges, snapshot};
 use super::request::app_state;
 use crate::api::people::{ImportPreview, PersonForm};
 use crate::domain::people_import::{MAX_BYTES, plan};
@@ -39,7 +41,11 @@ async fn by_public_id(
 }
 
 /// The form for a person, or an empty one.
-pub async fn form(db: &DatabaseConnection, public_id: &str) -> Result<PersonForm, AppError> {
+pub async fn form(
+    db: &DatabaseConnection,
+    mail: &MailSettings,
+    public_id: &str,
+) -> Result<PersonForm, AppError> {
     let everyone = people::all(db).await?;
     let mut form = PersonForm {
         role_choices: job_roles::all(db)
@@ -60,7 +66,18 @@ pub async fn form(db: &DatabaseConnection, public_id: &str) -> Result<PersonForm
             .collect(),
         active: true,
         roles: vec!["employee".to_owned()],
-        ..Default::default()
+        mail: mail.mode,
+        invitation: None,
+        messages: Vec::new(),
+        public_id: String::new(),
+        email: String::new(),
+        name: String::new(),
+        department: String::new(),
+        job_title: String::new(),
+        hire_date: String::new(),
+        manager_email: String::new(),
+        compliance_admin: false,
+        platform_admin: false,
     };
     if public_id.is_empty() {
         return Ok(form);
@@ -83,19 +100,32 @@ pub async fn form(db: &DatabaseConnection, public_id: &str) -> Result<PersonForm
     form.compliance_admin = person.is_compliance_admin;
     form.platform_admin = person.is_platform_admin;
     form.active = person.active;
+    let now = chrono::Utc::now();
+    form.invitation = super::mail::views::invitations(db, std::slice::from_ref(&person), now)
+        .await?
+        .remove(&person.id);
+    form.messages = super::db::outbox::for_person(db, person.id, 20)
+        .await?
+        .iter()
+        .map(super::mail::views::message_row)
+        .collect::<Result<_, _>>()?;
     Ok(form)
 }
 
-/// Adds or updates a person; returns their public id.
+/// Adds or updates a person; returns their public id. A new person gets an invitation when
+/// `invite` is set (queued in the same transaction).
 pub async fn save(
     db: &DatabaseConnection,
+    mail: &MailSettings,
     user: &CurrentUser,
     public_id: &str,
     changes: PersonChanges,
+    invite: bool,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     if public_id.is_empty() {
-        let person = people_admin::add_person(
+        let inviter = Inviter::person(user.person.id, &user.person.name, &user.person.email);
+        let (person, invitation) = people_admin::add_person_as(
             db,
             NewPerson {
                 email: changes.email,
@@ -109,20 +139,16 @@ pub async fn save(
                 platform_admin: changes.platform_admin,
                 password: None,
             },
+            Some(AdminAction {
+                inviter: &inviter,
+                invite: invite.then_some(mail),
+            }),
             now,
         )
         .await?;
-        let after = snapshot(db, person.id).await?;
-        record(
-            db,
-            user,
-            "person.add",
-            &person.email,
-            None,
-            Some(after),
-            now,
-        )
-        .await?;
+        if invitation.is_some() {
+            mail.wake();
+        }
         return Ok(person.public_id);
     }
     let person = by_public_id(db, public_id).await?;
@@ -258,17 +284,19 @@ pub async fn preview(
 /// Applies a staged import if every line is good; otherwise nothing is written.
 pub async fn commit(
     db: &DatabaseConnection,
+    mail: &MailSettings,
     user: &CurrentUser,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<(usize, usize), AppError> {
+) -> Result<people_admin::ImportCounts, AppError> {
     let staged = own_import(db, user, id).await?;
     if staged.committed_at.is_some() {
         return Err(AppError::Conflict(crate::error::Conflict::AlreadyImported));
     }
     let existing = people_admin::existing_for_import(db).await?;
     let checked = plan(&staged.csv_text, &existing);
-    let (added, updated) = people_admin::apply_import(db, &checked, now).await?;
+    let inviter = Inviter::person(user.person.id, &user.person.name, &user.person.email);
+    let counts = people_admin::apply_import(db, &checked, Some((mail, &inviter)), now).await?;
     people_import::ActiveModel {
         id: Set(staged.id),
         committed_at: Set(Some(now)),
@@ -286,11 +314,12 @@ pub async fn commit(
             after: Some(serde_json::json!({
                 "added": checked.people.iter().filter(|p| p.action == crate::domain::people_import::Action::Add).map(|p| p.email.clone()).collect::<Vec<_>>(),
                 "updated": checked.people.iter().filter(|p| p.action == crate::domain::people_import::Action::Update).map(|p| p.email.clone()).collect::<Vec<_>>(),
+                "invited": counts.invited,
             })),
             reason: None,
         },
         now,
     )
     .await?;
-    Ok((added, updated))
+    Ok(counts)
 }

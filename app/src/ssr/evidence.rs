@@ -263,35 +263,29 @@ pub async fn build(
         .collect();
     facts.exemptions = overlapping.len();
     files.insert("exemptions.csv".into(), exemptions_csv(&data, &overlapping));
-    let reminders = outbox::reminders_between(
+    let reminder_messages = outbox::reminders_between(
         db,
         day_start(from),
         day_start(to + chrono::Duration::days(1)),
     )
     .await?;
-    facts.reminders = reminders.len();
-    let reminder_rows: Vec<Vec<String>> = reminders
-        .iter()
-        .map(|m| {
-            vec![
-                crate::domain::ledger::timestamp(m.created_at),
-                data.name_of(Some(m.person_id)),
-                m.course_id
-                    .and_then(|c| data.courses.get(&c))
-                    .map(|c| c.title.clone())
-                    .unwrap_or_else(|| "all outstanding training".into()),
-                data.name_of(m.sent_by),
-                m.subject.clone(),
-                m.status.clone(),
-            ]
-        })
-        .collect();
+    let person_name = |id: Option<i64>| data.name_of(id);
+    let course_title = |id: i64| data.courses.get(&id).map(|c| c.title.clone());
+    let (reminder_rows, tally) = super::reporting::reminders::rows(
+        db,
+        &reminder_messages,
+        &super::reporting::reminders::Names {
+            person: &person_name,
+            course: &course_title,
+        },
+    )
+    .await?;
+    facts.reminders_sent = tally.sent;
+    facts.reminders_queued = tally.queued;
+    facts.reminders_not_delivered = tally.not_delivered;
     files.insert(
         "reminders.csv".into(),
-        csv(
-            &["sent_at", "to", "about", "sent_by", "subject", "status"],
-            &reminder_rows,
-        ),
+        csv(&super::reporting::reminders::COLUMNS, &reminder_rows),
     );
     let audit = audit_event::Entity::find()
         .filter(audit_event::Column::At.gte(day_start(from)))
@@ -730,3 +724,4 @@ pub fn verify_zip(bytes: &[u8], trusted: Option<&ed25519_dalek::VerifyingKey>) -
     }
     report
 }
+

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod evidence;
 
 pub mod failure;
+pub mod mail;
 pub mod people_admin;
 pub mod reporting;
 pub mod request;

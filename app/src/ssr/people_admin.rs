@@ -2,11 +2,15 @@
 //! storage through the repositories. Used by the command line and the admin pages.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, DbErr, SqlErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlErr, TransactionTrait};
 
 use super::auth::password;
-use super::db::{entities::person, job_roles, people};
+use super::db::audit::{self, AuditEntry};
+use super::db::entities::{outbox_message, person};
+use super::db::{account_tokens, job_roles, outbox, people};
 use super::internal;
+use super::mail::MailSettings;
+use super::mail::invitations::{self, Inviter};
 use crate::domain::{
     email::EmailAddress,
     job_role::EMPLOYEE,
@@ -37,6 +41,24 @@ pub async fn add_person(
     input: NewPerson,
     now: DateTime<Utc>,
 ) -> Result<person::Model, AppError> {
+    Ok(add_person_as(db, input, None, now).await?.0)
+}
+
+/// An administrator's action: who did it, and whether to invite the person by email.
+pub struct AdminAction<'a> {
+    pub inviter: &'a Inviter,
+    /// Queue an invitation with these mail settings.
+    pub invite: Option<&'a MailSettings>,
+}
+
+/// Adds a person. With `by`, the audit entry and (if asked) the invitation message are written
+/// in the same transaction as the person: all of it happens, or none.
+pub async fn add_person_as(
+    db: &DatabaseConnection,
+    input: NewPerson,
+    by: Option<AdminAction<'_>>,
+    now: DateTime<Utc>,
+) -> Result<(person::Model, Option<outbox_message::Model>), AppError> {
     let email = EmailAddress::parse(&input.email)?;
     let name = required_text(&input.name, Field::Name)?;
     let job_title = optional_text(&input.job_title, Field::JobTitle)?.unwrap_or_default();
@@ -46,11 +68,17 @@ pub async fn add_person(
         .map(|d| optional_text(d, Field::Department))
         .transpose()?
         .flatten();
+    if let Some(mail) = by.as_ref().and_then(|b| b.invite) {
+        mail.require_on()?;
+    }
+    // Argon2 runs before the transaction, so no connection waits on it.
     let password_hash = match input.password {
         Some(candidate) => Some(hash_new_password(&candidate, email.as_str()).await?),
         None => None,
     };
-    if people::find_by_email(db, email.as_str()).await?.is_some() {
+
+    let txn = db.begin().await?;
+    if people::find_by_email(&txn, email.as_str()).await?.is_some() {
         return Err(Conflict::EmailTaken.into());
     }
     let manager_id = match input
@@ -58,12 +86,10 @@ pub async fn add_person(
         .as_deref()
         .filter(|m| !m.trim().is_empty())
     {
-        Some(manager) => Some(active_person_by_email(db, manager).await?.id),
+        Some(manager) => Some(active_person_by_email(&txn, manager).await?.id),
         None => None,
     };
-    let role_ids = role_ids_for(db, &input.roles).await?;
-
-    let txn = db.begin().await?;
+    let role_ids = role_ids_for(&txn, &input.roles).await?;
     let department_id = match department {
         Some(name) => Some(people::department_named(&txn, &name, now).await?.id),
         None => None,
@@ -84,8 +110,29 @@ pub async fn add_person(
         .await
         .map_err(email_conflict)?;
     people::replace_roles(&txn, person.id, &role_ids).await?;
+    let mut invitation = None;
+    if let Some(by) = by {
+        if let Some(mail) = by.invite {
+            invitation =
+                Some(invitations::queue_invitation(&txn, mail, &person, by.inviter, now).await?);
+        }
+        let after = snapshot(&txn, person.id).await?;
+        audit::record(
+            &txn,
+            AuditEntry {
+                actor: by.inviter.actor.clone(),
+                action: "person.add",
+                subject: format!("person:{}", person.email),
+                before: None,
+                after: Some(after),
+                reason: None,
+            },
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
-    Ok(person)
+    Ok((person, invitation))
 }
 
 /// Replaces a person's job roles (always keeping `employee`) and, when given, admin flags.
@@ -125,7 +172,13 @@ pub async fn deactivate(
     if !person.active {
         return Err(Conflict::AlreadyDeactivated.into());
     }
-    people::deactivate(db, person.id, now).await?;
+    let txn = db.begin().await?;
+    people::deactivate(&txn, person.id, now).await?;
+    // Their invitation and reset links stop working, and nothing more is sent to them.
+    account_tokens::revoke(&txn, person.id, None, now).await?;
+    outbox::cancel_for_person(&txn, person.id, "the person was deactivated before delivery", now)
+        .await?;
+    txn.commit().await?;
     Ok(people::find_by_id(db, person.id).await?.unwrap_or(person))
 }
 
@@ -138,7 +191,11 @@ pub async fn set_password(
 ) -> Result<(), AppError> {
     let person = person_by_email(db, email).await?;
     let hash = hash_new_password(candidate, &person.email).await?;
-    people::set_password_hash(db, person.id, hash, now).await?;
+    let txn = db.begin().await?;
+    people::set_password_hash(&txn, person.id, hash, now).await?;
+    // A password set another way replaces any invitation or reset link still waiting.
+    account_tokens::revoke(&txn, person.id, None, now).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -178,7 +235,10 @@ pub async fn hash_new_password(candidate: &str, email: &str) -> Result<String, A
         .map_err(|err| internal("password hashing", err))
 }
 
-async fn person_by_email(db: &DatabaseConnection, email: &str) -> Result<person::Model, AppError> {
+async fn person_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<person::Model, AppError> {
     let email = EmailAddress::parse(email)?;
     people::find_by_email(db, email.as_str())
         .await?
@@ -186,7 +246,7 @@ async fn person_by_email(db: &DatabaseConnection, email: &str) -> Result<person:
 }
 
 async fn active_person_by_email(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     email: &str,
 ) -> Result<person::Model, AppError> {
     Some(person_by_email(db, email).await?)
@@ -194,7 +254,7 @@ async fn active_person_by_email(
         .ok_or(AppError::NotFound(Resource::Person))
 }
 
-async fn role_ids_for(db: &DatabaseConnection, slugs: &[String]) -> Result<Vec<i64>, AppError> {
+async fn role_ids_for(db: &impl ConnectionTrait, slugs: &[String]) -> Result<Vec<i64>, AppError> {
     let mut wanted: Vec<String> = slugs
         .iter()
         .map(|s| s.trim().to_owned())
@@ -232,7 +292,7 @@ pub struct PersonChanges {
 }
 
 /// A person's details as the audit log records them.
-pub async fn snapshot(db: &DatabaseConnection, id: i64) -> Result<serde_json::Value, AppError> {
+pub async fn snapshot(db: &impl ConnectionTrait, id: i64) -> Result<serde_json::Value, AppError> {
     let person = people::find_by_id(db, id)
         .await?
         .ok_or(AppError::NotFound(Resource::Person))?;
@@ -325,19 +385,38 @@ pub async fn update_person(
     Ok(people::find_by_id(db, id).await?.unwrap_or(current))
 }
 
+/// What an import did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub added: usize,
+    pub updated: usize,
+    pub invited: usize,
+}
+
 /// Applies a clean import plan in one transaction: everyone is added or updated, or nobody is.
-/// Returns (added, updated).
+/// People marked `invite` who have no password yet get an invitation queued in the same
+/// transaction, from `inviter` with `mail` (refused, changing nothing, if mail is off).
 pub async fn apply_import(
     db: &DatabaseConnection,
     plan: &crate::domain::people_import::ImportPlan,
+    invitations_by: Option<(&MailSettings, &Inviter)>,
     now: DateTime<Utc>,
-) -> Result<(usize, usize), AppError> {
+) -> Result<ImportCounts, AppError> {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
     use crate::domain::people_import::Action;
     if !plan.is_clean() {
         return Err(Invalid::ImportHasErrors.into());
     }
+    let wants_invitations = plan.people.iter().any(|p| p.invite);
+    let invitations_by = match invitations_by {
+        Some((mail, inviter)) if wants_invitations => {
+            mail.require_on()?;
+            Some((mail, inviter))
+        }
+        _ if wants_invitations => return Err(Conflict::MailOff.into()),
+        _ => None,
+    };
     let roles = job_roles::all(db).await?;
     let txn = db.begin().await?;
     let mut ids = std::collections::HashMap::new();
@@ -395,6 +474,18 @@ pub async fn apply_import(
         people::replace_roles(&txn, id, &wanted).await?;
         ids.insert(planned.email.clone(), id);
     }
+    let mut invited = 0;
+    if let Some((mail, inviter)) = invitations_by {
+        for planned in plan.people.iter().filter(|p| p.invite) {
+            let Some(person) = people::find_by_email(&txn, &planned.email).await? else {
+                continue;
+            };
+            if invitations::state_of(&txn, &person, now).await?.can_invite() {
+                invitations::queue_invitation(&txn, mail, &person, inviter, now).await?;
+                invited += 1;
+            }
+        }
+    }
     for planned in &plan.people {
         let manager_id = match &planned.manager_email {
             Some(email) => match ids.get(email) {
@@ -419,7 +510,16 @@ pub async fn apply_import(
         }
     }
     txn.commit().await?;
-    Ok((added, updated))
+    if invited > 0
+        && let Some((mail, _)) = invitations_by
+    {
+        mail.wake();
+    }
+    Ok(ImportCounts {
+        added,
+        updated,
+        invited,
+    })
 }
 
 /// The people already in Vigil, as an import plan checks against them.

@@ -78,7 +78,9 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             response.set_status(
                 StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             );
-            if let AppError::RateLimited { retry_after_secs } = error {
+            if let AppError::RateLimited { retry_after_secs }
+            | AppError::TooManyRequests { retry_after_secs } = error
+            {
                 response.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
         }

@@ -20,6 +20,8 @@ pub struct AppState {
     pub engine: Arc<super::training::engine::EngineLock>,
     /// Signs evidence packs.
     pub evidence_key: Arc<super::evidence::EvidenceKey>,
+    /// Whether and how mail is sent, and the delivery worker's wake-up call.
+    pub mail: Arc<super::mail::MailSettings>,
 }
 
 /// How sessions are issued and checked.

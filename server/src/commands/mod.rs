@@ -2,10 +2,14 @@
 
 mod content;
 mod evidence;
+mod mail;
 mod serve;
 mod user;
 
-use crate::cli::{Cli, Command, ContentCommand, EvidenceCommand, LedgerCommand, UserCommand};
+use crate::cli::{
+    Cli, Command, ContentCommand, EvidenceCommand, LedgerCommand, MailCommand, RemindersCommand,
+    UserCommand,
+};
 use crate::config::{Config, Overrides};
 use crate::startup::{StartupError, open_database};
 
@@ -80,7 +84,8 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
                 command,
                 UserCommand::Add(_) | UserCommand::SetRole(_) | UserCommand::Deactivate { .. }
             );
-            user::run(&db, command).await?;
+            let settings = crate::startup::mail_settings(&config.mail, config.public_base());
+            user::run(&db, &settings, command).await?;
             if changes_obligations {
                 assign(&db).await
             } else {
@@ -123,6 +128,20 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
             let db = open_database(&config.database_url).await?;
             evidence::export(&db, &config.evidence_key_file, &from, &to, &out).await
+        }
+        Command::Mail(command) => {
+            let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
+            let db = open_database(&config.database_url).await?;
+            match command {
+                MailCommand::Test { to } => mail::test(&config, &db, &to).await,
+                MailCommand::Queue { all } => mail::queue(&db, all).await,
+                MailCommand::Deliver => mail::deliver(&config, &db).await,
+            }
+        }
+        Command::Reminders(RemindersCommand::Run { date }) => {
+            let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
+            let db = open_database(&config.database_url).await?;
+            mail::run_reminders(&config, &db, date.as_deref()).await
         }
         Command::Assign => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;

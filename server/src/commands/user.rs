@@ -5,14 +5,20 @@ use std::io::BufRead;
 use app::error::AppError;
 use app::ssr::db::audit::{self, Actor, AuditEntry};
 use app::ssr::db::people;
-use app::ssr::people_admin::{self, NewPerson, snapshot};
+use app::ssr::mail::MailSettings;
+use app::ssr::mail::invitations::{self, Inviter};
+use app::ssr::people_admin::{self, AdminAction, NewPerson, snapshot};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::CommandError;
 use crate::cli::UserCommand;
 
-pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), CommandError> {
+pub async fn run(
+    db: &DatabaseConnection,
+    mail: &MailSettings,
+    command: UserCommand,
+) -> Result<(), CommandError> {
     let now = chrono::Utc::now();
     match command {
         UserCommand::Add(args) => {
@@ -21,12 +27,15 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
                     .map_err(app::error::AppError::from)?,
                 None => now.date_naive(),
             };
-            let (password, generated) = if args.password_stdin {
-                (read_password()?, false)
+            let (password, generated) = if args.invite {
+                (None, false)
+            } else if args.password_stdin {
+                (Some(read_password()?), false)
             } else {
-                (generate_password(), true)
+                (Some(generate_password()), true)
             };
-            let person = people_admin::add_person(
+            let inviter = command_line_inviter();
+            let (person, invitation) = people_admin::add_person_as(
                 db,
                 NewPerson {
                     email: args.email,
@@ -38,20 +47,41 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<(), Co
                     roles: args.roles,
                     compliance_admin: args.compliance_admin,
                     platform_admin: args.platform_admin,
-                    password: Some(password.clone()),
+                    password: password.clone(),
                 },
+                Some(AdminAction {
+                    inviter: &inviter,
+                    invite: args.invite.then_some(mail),
+                }),
                 now,
             )
             .await?;
-            let after = snapshot(db, person.id).await?;
-            record(db, "person.add", &person.email, None, Some(after), now).await?;
             println!("Added {} <{}>.", person.name, person.email);
-            if generated {
+            if let Some(message) = invitation {
+                println!(
+                    "Invitation queued as message {} (not sent yet): the running Vigil server delivers it, or run `vigil mail deliver`. It expires in {} days.",
+                    message.message_id, mail.invitation_days
+                );
+            }
+            if let (true, Some(password)) = (generated, password) {
                 println!("Temporary password: {password}");
                 println!(
                     "Give it to them privately; they can change it under Account after signing in."
                 );
             }
+            Ok(())
+        }
+        UserCommand::Invite { email } => {
+            let person = people::find_by_email(db, &app::domain::email::normalise(&email))
+                .await
+                .map_err(AppError::from)?
+                .ok_or(AppError::NotFound(app::error::Resource::Person))?;
+            let message =
+                invitations::send(db, mail, &command_line_inviter(), &person, now).await?;
+            println!(
+                "Invitation for {} queued as message {} (not sent yet); any earlier invitation no longer works.",
+                person.email, message.message_id
+            );
             Ok(())
         }
         UserCommand::SetRole(args) => {
@@ -155,6 +185,11 @@ async fn before_change(
         Some(person) => Ok(Some(snapshot(db, person.id).await?)),
         None => Ok(None),
     }
+}
+
+/// The command line as the actor of an audited change.
+fn command_line_inviter() -> Inviter {
+    Inviter::system(&format!("vigil user ({})", whoami()))
 }
 
 /// Command-line changes are admin actions too: they go into the audit log.

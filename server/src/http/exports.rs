@@ -86,7 +86,8 @@ enum Step {
     Finished,
 }
 
-/// `POST /exports/{file}`: `compliance-status.csv|json` or `completion-records.csv|json`.
+/// `POST /exports/{file}`: `compliance-status.csv|json`, `completion-records.csv|json` or
+/// `reminders.csv|json`.
 pub async fn export(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -102,6 +103,8 @@ pub async fn export(
         "compliance-status.json" => (Dataset::Status, true),
         "completion-records.csv" => (Dataset::Completions, false),
         "completion-records.json" => (Dataset::Completions, true),
+        "reminders.csv" => (Dataset::Reminders, false),
+        "reminders.json" => (Dataset::Reminders, true),
         _ => return (StatusCode::NOT_FOUND, "There is no such export.").into_response(),
     };
     let status = form.status.trim();

@@ -23,28 +23,72 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub db: DatabaseConnection,
+    /// The app's mail settings (to queue messages as the app would).
+    pub mail: std::sync::Arc<app::ssr::mail::MailSettings>,
+    pub database_url: String,
     _dir: tempfile::TempDir,
 }
 
-/// Starts Vigil on a random port with a fresh SQLite file and four people.
+/// Starts Vigil on a random port with a fresh SQLite file and four people. Mail goes to
+/// `.eml` files in a temporary folder (development mode without SMTP).
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// As `spawn_app`, with more settings (they win over the defaults), e.g. an SMTP server.
+pub async fn spawn_app_with(settings: &[(&str, String)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary directory");
     let database_url = format!("sqlite://{}/vigil.db", dir.path().display());
-    spawn_with_database(database_url, dir).await
+    spawn_with(database_url, dir, settings).await
+}
+
+/// Settings for an app that sends through `sink`, retrying quickly.
+pub fn smtp_settings(sink_url: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("VIGIL_SMTP_URL", sink_url.to_owned()),
+        ("VIGIL_MAIL_FROM", "Vigil <vigil@vigil.test>".to_owned()),
+        ("VIGIL_MAIL_POLL_SECS", "1".to_owned()),
+        ("VIGIL_MAIL_RETRY_BASE_SECS", "1".to_owned()),
+        ("VIGIL_SMTP_TIMEOUT_SECS", "5".to_owned()),
+    ]
 }
 
 /// Starts Vigil on PostgreSQL if `TEST_POSTGRES_URL` is set.
 pub async fn spawn_app_on_postgres() -> Option<TestApp> {
+    spawn_app_on_postgres_with(&[]).await
+}
+
+/// As `spawn_app_on_postgres`, with more settings.
+pub async fn spawn_app_on_postgres_with(settings: &[(&str, String)]) -> Option<TestApp> {
     let (url, db) = app::ssr::db::test_support::postgres_fresh()
         .await
         .expect("postgres")?;
     db.close().await.expect("close");
-    Some(spawn_with_database(url, tempfile::tempdir().expect("temporary directory")).await)
+    Some(spawn_with(url, tempfile::tempdir().expect("temporary directory"), settings).await)
 }
 
-async fn spawn_with_database(database_url: String, dir: tempfile::TempDir) -> TestApp {
+/// Starts Vigil on an existing database (a second instance, say) without seeding people.
+pub async fn spawn_instance(database_url: String, settings: &[(&str, String)]) -> TestApp {
+    start(database_url, tempfile::tempdir().expect("temporary directory"), settings).await
+}
+
+async fn spawn_with(
+    database_url: String,
+    dir: tempfile::TempDir,
+    settings: &[(&str, String)],
+) -> TestApp {
+    let app = start(database_url, dir, settings).await;
+    seed_people(&app.db).await;
+    app
+}
+
+async fn start(
+    database_url: String,
+    dir: tempfile::TempDir,
+    settings: &[(&str, String)],
+) -> TestApp {
     server::telemetry::init();
-    let vars: HashMap<&str, String> = [
+    let mut vars: HashMap<&str, String> = [
         ("DATABASE_URL", database_url),
         ("VIGIL_LISTEN", "127.0.0.1:0".to_owned()),
         ("VIGIL_SECRET", SECRET.to_owned()),
@@ -58,9 +102,15 @@ async fn spawn_with_database(database_url: String, dir: tempfile::TempDir) -> Te
             "VIGIL_EVIDENCE_KEY_FILE",
             dir.path().join("evidence-key.pem").display().to_string(),
         ),
+        ("VIGIL_MAIL_DIR", dir.path().join("mail").display().to_string()),
+        // Tests start the daily reminder run themselves, so it never depends on the hour.
+        ("VIGIL_RUN_SCHEDULED_REMINDERS", "false".to_owned()),
     ]
     .into_iter()
     .collect();
+    for (name, value) in settings {
+        vars.insert(name, value.clone());
+    }
     let config = Config::from_sources(
         FileConfig::default(),
         &|name| vars.get(name).cloned(),
@@ -72,12 +122,14 @@ async fn spawn_with_database(database_url: String, dir: tempfile::TempDir) -> Te
         .expect("application starts");
     let port = application.local_addr().expect("bound").port();
     let db = application.state.db.clone();
+    let mail = application.state.mail.clone();
     tokio::spawn(application.run_until_stopped());
-    seed_people(&db).await;
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         client: new_client(),
         db,
+        mail,
+        database_url: config.database_url.clone(),
         _dir: dir,
     }
 }

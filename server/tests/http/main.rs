@@ -5,11 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+#[allow(dead_code)]
+#[path = "../support/smtp.rs"]
+mod smtp;
 
 mod content;
 mod evidence;
 
 mod headers;
+mod mail;
 mod navigation;
 mod people_admin;
 

@@ -177,7 +177,7 @@ async fn clean_import(app: TestApp) {
         .await;
     assert_eq!(
         response.headers()["location"],
-        "/admin/people?added=2&updated=1"
+        "/admin/people?added=2&updated=1&invited=0"
     );
     assert_eq!(people_count(&app).await, before + 2);
     let ana = app::ssr::db::people::find_by_email(&app.db, "ana.lopez@example.com")
@@ -241,7 +241,7 @@ async fn an_admin_adds_edits_and_deactivates_a_person_with_before_and_after_in_t
     let response = app.post_form("/api/people/save", &form).await;
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(
-        location.starts_with("/admin/people/") && location.ends_with("?saved=1"),
+        location.starts_with("/admin/people/") && location.ends_with("?added=1"),
         "{location}"
     );
     let public_id = app.public_id("new.hire@example.com").await;

@@ -1,5 +1,5 @@
 //! Managers see their own tree and nobody else's; the compliance dashboard and exports count what
-//! the ledger holds; reminders go to the outbox.
+//! the ledger holds. Reminders are tested with a real SMTP server in `mail.rs`.
 
 use app::ssr::db::outbox;
 use app::ssr::people_admin::{self, NewPerson};
@@ -116,67 +116,6 @@ async fn a_manager_sees_direct_reports_and_with_the_toggle_everyone_below_but_no
     app.login_with(&rita_client, OTHER_REPORT).await;
     let (status, _) = json(&app, &rita_client, "/api/team", &[]).await;
     assert_eq!(status, 403);
-}
-
-#[tokio::test]
-async fn a_reminder_is_queued_in_the_outbox_shown_with_its_time_and_not_repeated_the_same_day() {
-    let app = spawn_app().await;
-    let _courses = with_courses(&app).await;
-    app.login(MANAGER, PASSWORD).await;
-    let erin = app.public_id(EMPLOYEE).await;
-
-    let (status, body) = json(
-        &app,
-        &app.client,
-        "/api/team/remind",
-        &[("public_id", &erin), ("course", "tiny")],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let queued = outbox::reminders(&app.db).await.unwrap();
-    assert_eq!(queued.len(), 1);
-    assert_eq!(queued[0].subject, "Reminder: Tiny course");
-    assert!(
-        queued[0]
-            .body
-            .contains("Mona Manager asked us to remind you"),
-        "{}",
-        queued[0].body
-    );
-    assert!(
-        queued[0].body.contains("- Tiny course (is due "),
-        "{}",
-        queued[0].body
-    );
-    assert_eq!(queued[0].status, "queued");
-
-    let (_, member) = json(
-        &app,
-        &app.client,
-        "/api/team/member",
-        &[("public_id", &erin)],
-    )
-    .await;
-    let tiny = member["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["slug"] == "tiny")
-        .unwrap();
-    assert!(tiny["last_reminder"].is_string(), "{member}");
-    let (_, team) = json(&app, &app.client, "/api/team", &[]).await;
-    assert!(team["people"][0]["last_reminder"].is_string(), "{team}");
-
-    let (status, body) = json(
-        &app,
-        &app.client,
-        "/api/team/remind",
-        &[("public_id", &erin), ("course", "tiny")],
-    )
-    .await;
-    assert_eq!(status, 409);
-    assert_eq!(body, serde_json::json!({ "Conflict": "RemindedToday" }));
-    assert_eq!(outbox::reminders(&app.db).await.unwrap().len(), 1);
 }
 
 /// Records an instructor-led session for `attendees` (compliance admin's client).

@@ -13,7 +13,7 @@ pub const MAX_BYTES: usize = 1024 * 1024;
 /// Most people in one import.
 pub const MAX_ROWS: usize = 5000;
 
-const COLUMNS: [&str; 9] = [
+const COLUMNS: [&str; 10] = [
     "email",
     "name",
     "department",
@@ -23,6 +23,7 @@ const COLUMNS: [&str; 9] = [
     "roles",
     "compliance_admin",
     "platform_admin",
+    "invite",
 ];
 const REQUIRED: [&str; 3] = ["email", "name", "hire_date"];
 /// Someone already in Vigil, for matching and manager checks.
@@ -199,6 +200,7 @@ fn check_line(
     };
     let compliance_admin = flag("compliance_admin", &mut problems);
     let platform_admin = flag("platform_admin", &mut problems);
+    let invite = flag("invite", &mut problems);
     if let (Some(email), Some(manager)) = (&email, &manager_email)
         && email.as_str() == manager
     {
@@ -221,6 +223,7 @@ fn check_line(
             roles: roles.into_iter().collect(),
             compliance_admin,
             platform_admin,
+            invite,
         }),
         _ => Err(problems.join("; ")),
     }

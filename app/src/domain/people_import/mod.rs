@@ -2,8 +2,9 @@
 //!
 //! Columns (a header row is required; order is free; extra columns are refused):
 //! `email, name, department, job_title, hire_date, manager_email, roles, compliance_admin,
-//! platform_admin`. `roles` holds job role ids separated by `;`. The admin columns take
-//! `yes`/`no` (empty means no). An email already in Vigil updates that person; a new one adds a
+//! platform_admin, invite`. `roles` holds job role ids separated by `;`. The admin columns and
+//! `invite` (email an invitation to a person who has no password yet) take `yes`/`no` (empty
+//! means no). An email already in Vigil updates that person; a new one adds a
 //! person.
 
 use chrono::NaiveDate;
@@ -37,6 +38,8 @@ pub struct PlannedPerson {
     pub roles: Vec<String>,
     pub compliance_admin: bool,
     pub platform_admin: bool,
+    /// Email an invitation if the person has no password yet.
+    pub invite: bool,
 }
 
 /// A problem on one line (line 1 is the header).

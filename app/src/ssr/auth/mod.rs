@@ -1,5 +1,6 @@
 //! Sign-in, sessions and who is asking.
 
+pub mod account_links;
 pub mod cookie;
 pub mod current_user;
 pub mod jwt;

@@ -2,17 +2,22 @@
 //!
 //! Repositories hold the queries; business rules stay in `crate::domain`.
 
+pub mod account_tokens;
 pub mod audit;
 pub mod courses;
 pub mod drafts;
 pub mod entities;
 pub mod job_roles;
+pub mod job_runs;
 pub mod ledger;
 pub mod login_failures;
 pub mod outbox;
 
 pub mod people;
+pub mod reminder_log;
+pub mod reset_requests;
 pub mod revoked_sessions;
+pub mod settings;
 pub mod test_support;
 pub mod training;
 

@@ -30,6 +30,8 @@ pub enum Dataset {
     Status,
     /// Every completion record (attempts, acknowledgements, corrections, instructor-led).
     Completions,
+    /// Every reminder, with its message's delivery as it stands.
+    Reminders,
 }
 
 impl Dataset {
@@ -72,6 +74,7 @@ impl Dataset {
                 "reason",
                 "record_hash",
             ],
+            Self::Reminders => &super::reminders::COLUMNS,
         }
     }
 
@@ -80,6 +83,7 @@ impl Dataset {
         match self {
             Self::Status => "compliance-status",
             Self::Completions => "completion-records",
+            Self::Reminders => "reminders",
         }
     }
 }
@@ -90,6 +94,7 @@ pub enum Cursor {
     Start,
     Status { person_id: i64, course_id: i64 },
     Completion { sequence: i64 },
+    Reminder { id: i64 },
     Done,
 }
 
@@ -162,6 +167,9 @@ impl Exporter {
             }
             (Dataset::Completions, Cursor::Start | Cursor::Completion { .. }) => {
                 self.completion_page(db, cursor).await
+            }
+            (Dataset::Reminders, Cursor::Start | Cursor::Reminder { .. }) => {
+                self.reminder_page(db, cursor).await
             }
             _ => Ok((Vec::new(), Cursor::Done)),
         }
@@ -310,6 +318,76 @@ impl Exporter {
             .map(|record| completion_cells(&self.data, record, voided.contains(&record.sequence)))
             .collect();
         Ok((cells, next))
+    }
+}
+
+impl Exporter {
+    /// Reminder messages queued in the date range, in order, kept when the person they were
+    /// sent to matches the filter.
+    async fn reminder_page(
+        &mut self,
+        db: &impl ConnectionTrait,
+        cursor: Cursor,
+    ) -> Result<(Vec<Vec<String>>, Cursor), AppError> {
+        let after = match cursor {
+            Cursor::Reminder { id } => id,
+            _ => 0,
+        };
+        let page = crate::ssr::db::outbox::reminders_after(
+            db,
+            after,
+            self.request.from.map(day_start),
+            self.request
+                .to
+                .map(|to| day_start(to + chrono::Duration::days(1))),
+            PAGE,
+        )
+        .await?;
+        let next = match page.last() {
+            Some(last) if page.len() as u64 == PAGE => Cursor::Reminder { id: last.id },
+            _ => Cursor::Done,
+        };
+        let kept: Vec<_> = {
+            let on_page: Vec<i64> = page
+                .iter()
+                .flat_map(|m| m.person_id.into_iter().chain(m.sent_by))
+                .collect();
+            load_page_people(db, &mut self.data, &on_page).await?;
+            page.into_iter()
+                .filter(|m| {
+                    m.person_id.is_some_and(|id| {
+                        self.request
+                            .filter
+                            .keeps_person(id, &self.data.people, &self.below_manager)
+                    })
+                })
+                .collect()
+        };
+        // Everyone the rows name: the people reminded about, who was told, and who asked.
+        let mut named: Vec<i64> = crate::ssr::db::reminder_log::for_messages(
+            db,
+            &kept.iter().map(|m| m.id).collect::<Vec<_>>(),
+        )
+        .await?
+        .iter()
+        .flat_map(|e| [Some(e.subject_person_id), Some(e.recipient_person_id), e.requested_by])
+        .flatten()
+        .collect();
+        named.extend(kept.iter().flat_map(|m| m.person_id.into_iter().chain(m.sent_by)));
+        load_page_people(db, &mut self.data, &named).await?;
+        let data = &self.data;
+        let person = |id: Option<i64>| data.name_of(id);
+        let course = |id: i64| data.courses.get(&id).map(|c| c.title.clone());
+        let (rows, _) = super::reminders::rows(
+            db,
+            &kept,
+            &super::reminders::Names {
+                person: &person,
+                course: &course,
+            },
+        )
+        .await?;
+        Ok((rows, next))
     }
 }
 

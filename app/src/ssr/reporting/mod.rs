@@ -3,6 +3,7 @@
 
 pub mod dashboard;
 pub mod exports;
+pub mod reminders;
 pub mod team;
 pub mod trend;
 

@@ -3,35 +3,72 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use super::{ReportData, load};
 use crate::api::team::{TeamCourse, TeamMember, TeamMemberItem, TeamMemberView, TeamView};
 use crate::domain::assignment::Status;
 use crate::domain::ledger::RecordKind;
+use crate::domain::mail::template::{TemplateName, Value, Vars, escape_markdown};
+use crate::domain::mail::{Delivery, MessageKind};
 use crate::domain::permissions::Permission;
+use crate::domain::reminders::{Key, Trigger};
 use crate::domain::reporting::{Tally, by_course, overall};
 use crate::domain::team::{Scope, reports_of};
+use crate::dto::mail::ReminderRow;
 use crate::error::{AppError, Conflict, Resource};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::db::outbox::{NewMessage, queue_reminder, reminders};
-use crate::ssr::db::{courses, ledger};
+use crate::ssr::db::{courses, ledger, outbox, people, reminder_log};
+use crate::ssr::mail::MailSettings;
+use crate::ssr::mail::compose::{self, compose};
 
 /// The people a manager may see: everyone below them.
 fn allowed(data: &ReportData, user: &CurrentUser) -> Vec<i64> {
     reports_of(user.person.id, &data.links, Scope::AllBelow)
 }
 
+/// The newest reminder message to each of `ids`, with its delivery.
 async fn last_reminders(
     db: &DatabaseConnection,
-) -> Result<HashMap<(i64, Option<i64>), DateTime<Utc>>, AppError> {
+    ids: &[i64],
+) -> Result<HashMap<i64, Delivery>, AppError> {
     let mut latest = HashMap::new();
-    for message in reminders(db).await? {
-        latest
-            .entry((message.person_id, message.course_id))
-            .or_insert(message.created_at);
+    for (person, message) in outbox::latest_reminder_by_person(db, ids).await? {
+        latest.insert(person, outbox::delivery(&message)?);
     }
     Ok(latest)
+}
+
+/// Reminder entries about one person, newest first, with who was told and the delivery.
+async fn reminder_rows(
+    db: &DatabaseConnection,
+    data: &ReportData,
+    person_id: i64,
+) -> Result<Vec<ReminderRow>, AppError> {
+    let mut rows = Vec::new();
+    let mut messages = HashMap::new();
+    for entry in reminder_log::about_person(db, person_id).await?.into_iter().take(100) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = messages.entry(entry.outbox_id)
+            && let Some(message) = outbox::by_id(db, entry.outbox_id).await?
+        {
+            slot.insert(outbox::delivery(&message)?);
+        }
+        let Some(delivery) = messages.get(&entry.outbox_id).cloned() else {
+            continue;
+        };
+        rows.push(ReminderRow {
+            at: entry.created_at,
+            course: data
+                .courses
+                .get(&entry.course_id)
+                .map(|c| c.title.clone())
+                .unwrap_or_else(|| "everything outstanding".to_owned()),
+            reason: reminder_log::trigger_of(&entry)?.label().to_owned(),
+            recipient: data.name_of(Some(entry.recipient_person_id)),
+            delivery,
+        });
+    }
+    Ok(rows)
 }
 
 /// The team view: direct reports, or everyone below.
@@ -48,7 +85,7 @@ pub async fn team(
         .iter()
         .filter(|row| members.contains(&row.person_id))
         .collect();
-    let reminded = last_reminders(db).await?;
+    let reminded = last_reminders(db, &members).await?;
     let mut people: Vec<TeamMember> = members
         .iter()
         .filter_map(|id| {
@@ -59,11 +96,7 @@ pub async fn team(
                 .copied()
                 .filter(|row| row.person_id == *id)
                 .collect();
-            let last_reminder = reminded
-                .iter()
-                .filter(|((person, _), _)| person == id)
-                .map(|(_, at)| *at)
-                .max();
+            let last_reminder = reminded.get(id).cloned();
             Some(TeamMember {
                 public_id: detail.public_id.clone(),
                 name: info.name.clone(),
@@ -107,6 +140,7 @@ fn member_id(data: &ReportData, user: &CurrentUser, public_id: &str) -> Result<i
 /// One person's training, for a manager above them. Anyone else gets "not found".
 pub async fn member(
     db: &DatabaseConnection,
+    mail: &MailSettings,
     user: &CurrentUser,
     public_id: &str,
 ) -> Result<TeamMemberView, AppError> {
@@ -121,7 +155,16 @@ pub async fn member(
         .person_details
         .get(&id)
         .ok_or(AppError::NotFound(Resource::Person))?;
-    let reminded = last_reminders(db).await?;
+    let reminders = reminder_rows(db, &data, id).await?;
+    let mut by_course: HashMap<i64, Delivery> = HashMap::new();
+    for entry in reminder_log::about_person(db, id).await? {
+        if by_course.contains_key(&entry.course_id) {
+            continue;
+        }
+        if let Some(message) = outbox::by_id(db, entry.outbox_id).await? {
+            by_course.insert(entry.course_id, outbox::delivery(&message)?);
+        }
+    }
     let mut items: Vec<TeamMemberItem> = data
         .rows
         .iter()
@@ -135,7 +178,7 @@ pub async fn member(
                 status: row.status,
                 due_on: row.due_on,
                 completed_on: row.completed_on,
-                last_reminder: reminded.get(&(id, Some(row.course_id))).copied(),
+                last_reminder: by_course.get(&row.course_id).cloned(),
             })
         })
         .collect();
@@ -174,19 +217,23 @@ pub async fn member(
         ),
         items,
         history,
+        reminders,
+        mail: mail.mode,
     })
 }
 
-/// Queues a reminder to a person below the manager about one course they owe (or all of them).
-/// At most one reminder per person and course each day.
+/// Queues a reminder to a person below the manager about one course they owe (or all of them),
+/// recording which courses it was about. At most one reminder per person and course each day.
 pub async fn remind(
     db: &DatabaseConnection,
+    mail: &MailSettings,
     user: &CurrentUser,
     public_id: &str,
     course_slug: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     user.require(Permission::Manager)?;
+    mail.require_on()?;
     let data = load(db).await?;
     let id = member_id(&data, user, public_id)?;
     let course_id = match course_slug.filter(|s| !s.is_empty()) {
@@ -199,58 +246,74 @@ pub async fn remind(
         None => None,
     };
     let today = now.date_naive();
-    if last_reminders(db)
-        .await?
-        .get(&(id, course_id))
-        .is_some_and(|at| at.date_naive() == today)
-    {
-        return Err(Conflict::RemindedToday.into());
-    }
-    let outstanding: Vec<String> = data
+    let outstanding: Vec<_> = data
         .rows
         .iter()
         .filter(|row| row.person_id == id && course_id.is_none_or(|c| c == row.course_id))
         .filter(|row| !row.status.is_compliant())
-        .filter_map(|row| {
-            let title = &data.courses.get(&row.course_id)?.title;
-            let when = if row.status == Status::Overdue {
-                format!("was due {}", row.due_on)
-            } else {
-                format!("is due {}", row.due_on)
-            };
-            Some(format!("- {title} ({when})"))
-        })
         .collect();
     if outstanding.is_empty() {
         return Err(Conflict::NothingOutstanding.into());
     }
-    let name = data
-        .people
-        .get(&id)
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
-    let subject = match course_id.and_then(|c| data.courses.get(&c)) {
-        Some(course) => format!("Reminder: {}", course.title),
-        None => "Reminder: your security training".to_owned(),
-    };
-    let body = format!(
-        "Hello {name},\n\n{} asked us to remind you about your security training:\n\n{}\n\nOpen Vigil and choose My training to continue.\n",
-        user.person.name,
-        outstanding.join("\n")
-    );
-
-    queue_reminder(
-        db,
-        NewMessage {
-            person_id: id,
-            course_id,
-            sent_by: Some(user.person.id),
-            subject,
-            body,
-        },
-        now,
-    )
-    .await?;
+    let mut due = Vec::new();
+    for row in outstanding {
+        if !reminder_log::manual_exists(db, id, row.course_id, today).await? {
+            due.push(row);
+        }
+    }
+    if due.is_empty() {
+        return Err(Conflict::RemindedToday.into());
+    }
+    let entries: Vec<(String, String)> = due
+        .iter()
+        .filter_map(|row| {
+            let title = &data.courses.get(&row.course_id)?.title;
+            let when = if row.status == Status::Overdue {
+                format!("was due {}", compose::date(row.due_on))
+            } else {
+                format!("is due {}", compose::date(row.due_on))
+            };
+            Some((
+                format!("{title} ({when})"),
+                format!("**{}** ({})", escape_markdown(title), escape_markdown(&when)),
+            ))
+        })
+        .collect();
+    let person = people::find_by_id(db, id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Person))?;
+    let vars: Vars = [
+        ("person.name", Value::Text(person.name.clone())),
+        ("manager.name", Value::Text(user.person.name.clone())),
+        ("courses", Value::list(&entries, "")),
+        ("links.training", Value::Link(mail.link("/training"))),
+    ]
+    .into_iter()
+    .collect();
+    let composed = compose(TemplateName::ManagerReminder, &vars)?;
+    let mut message =
+        compose::for_person(MessageKind::Reminder, &person, composed, Some(user.person.id));
+    message.course_id = course_id;
+    let keys: Vec<Key> = due
+        .iter()
+        .map(|row| Key {
+            subject: id,
+            course: row.course_id,
+            trigger: Trigger::Manual,
+            on: today,
+        })
+        .collect();
+    let txn = db.begin().await?;
+    let queued = outbox::queue(&txn, message, &mail.message_domain, now).await?;
+    // The unique key on the log refuses a second reminder the same day, even from two clicks.
+    reminder_log::record(&txn, &keys, id, Some(user.person.id), queued.id, now)
+        .await
+        .map_err(|err| match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Conflict::RemindedToday.into(),
+            _ => AppError::from(err),
+        })?;
+    txn.commit().await?;
+    mail.wake();
     Ok(())
 }
 

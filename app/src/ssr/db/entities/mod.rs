@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table, mirroring `migrations/`. Written by hand to match the
 //! migrations; the repository tests round-trip every table on SQLite and PostgreSQL.
 
+pub mod account_token;
 pub mod audit_event;
 pub mod certificate;
 pub mod completion_record;
@@ -15,12 +16,16 @@ pub mod draft_file;
 pub mod evaluated_person;
 pub mod exemption;
 pub mod job_role;
+pub mod job_run;
 pub mod login_failure;
 pub mod outbox_message;
+pub mod password_reset_request;
 pub mod people_import;
 pub mod person;
 pub mod person_role;
 pub mod quiz_attempt;
 pub mod reading_progress;
+pub mod reminder_log;
 pub mod revoked_session;
+pub mod setting;
 pub mod training_session;

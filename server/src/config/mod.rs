@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use url::Url;
 
+pub mod mail;
+
+pub use mail::MailConfig;
+
 /// Development runs on a laptop with generated secrets; production refuses to guess.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -50,13 +54,16 @@ pub struct Config {
     pub demo_on_empty: bool,
     /// The Ed25519 key that signs evidence packs (created if missing).
     pub evidence_key_file: PathBuf,
+    pub mail: MailConfig,
 }
 
 /// What `vigil migrate`, `vigil user` and `vigil demo` need.
 pub struct ToolConfig {
+    pub mode: Mode,
     pub database_url: String,
     pub public_url: String,
     pub evidence_key_file: PathBuf,
+    pub mail: MailConfig,
 }
 
 impl ToolConfig {
@@ -81,6 +88,14 @@ pub struct FileConfig {
     pub session_hours: Option<u32>,
     pub demo_on_empty: Option<bool>,
     pub evidence_key_file: Option<PathBuf>,
+    /// `on` or `off`.
+    pub mail: Option<String>,
+    pub smtp_url: Option<String>,
+    pub smtp_password_file: Option<PathBuf>,
+    pub smtp_ca_file: Option<PathBuf>,
+    pub mail_from: Option<String>,
+    pub mail_dir: Option<PathBuf>,
+    pub invitation_days: Option<u32>,
 }
 
 /// Settings given on the command line, which win over everything else.
@@ -115,6 +130,14 @@ pub enum ConfigError {
         "VIGIL_EVIDENCE_KEY_FILE is not set. Production mode needs a lasting place for the key that signs evidence packs, such as /var/lib/vigil/evidence-key.pem (Vigil creates the key there if it is missing; back it up)."
     )]
     MissingEvidenceKey,
+    #[error(
+        "VIGIL_SMTP_URL is not set. Production mode sends invitations, password resets and reminders by email: set VIGIL_SMTP_URL (for example smtps://vigil%40example.com@smtp.example.com) and VIGIL_MAIL_FROM, or switch mail off with VIGIL_MAIL=off."
+    )]
+    MissingSmtp,
+    #[error(
+        "VIGIL_MAIL_FROM is not set. Mail needs a sender address, for example VIGIL_MAIL_FROM='Vigil <vigil@example.com>'."
+    )]
+    MissingMailFrom,
     #[error("{name} is not valid: {reason}")]
     Invalid { name: &'static str, reason: String },
     #[error("the configuration file {path} could not be read: {reason}")]
@@ -143,6 +166,8 @@ impl Config {
             Some(raw) => parse_mode(&raw)?,
             None => file.mode.unwrap_or(Mode::Development),
         };
+        // Read now (the file's fields move below), reported after the core settings.
+        let mail = mail::from_sources(mode, &file, env);
         let listen_raw = overrides
             .listen
             .or_else(|| env("VIGIL_LISTEN"))
@@ -241,7 +266,9 @@ impl Config {
             None => PathBuf::from("data/evidence-signing-key.pem"),
         };
 
+        let mail = mail?;
         Ok(Self {
+            mail,
             evidence_key_file,
             mode,
             listen,
@@ -272,6 +299,20 @@ impl Config {
     ) -> Result<ToolConfig, ConfigError> {
         let file = read_file(config_file)?;
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Self::tools_from_sources(file, &env, overrides)
+    }
+
+    /// `load_for_tools` from a parsed file and an environment lookup.
+    pub fn tools_from_sources(
+        file: FileConfig,
+        env: &dyn Fn(&str) -> Option<String>,
+        overrides: Overrides,
+    ) -> Result<ToolConfig, ConfigError> {
+        let mode = match env("VIGIL_MODE") {
+            Some(raw) => parse_mode(&raw)?,
+            None => file.mode.unwrap_or(Mode::Development),
+        };
+        let mail = mail::from_sources(mode, &file, env)?;
         let database_url = overrides
             .database_url
             .or_else(|| env("DATABASE_URL"))
@@ -292,9 +333,11 @@ impl Config {
             .or(file.evidence_key_file)
             .unwrap_or_else(|| PathBuf::from("data/evidence-signing-key.pem"));
         Ok(ToolConfig {
+            mode,
             database_url,
             public_url,
             evidence_key_file,
+            mail,
         })
     }
 
@@ -336,7 +379,7 @@ fn parse_mode(raw: &str) -> Result<Mode, ConfigError> {
     }
 }
 
-fn parse_bool(name: &'static str, raw: &str) -> Result<bool, ConfigError> {
+pub(crate) fn parse_bool(name: &'static str, raw: &str) -> Result<bool, ConfigError> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" => Ok(false),
@@ -431,6 +474,8 @@ mod tests {
             ("VIGIL_SECRET", &secret),
             ("VIGIL_PUBLIC_URL", "https://vigil.example.com"),
             ("VIGIL_EVIDENCE_KEY_FILE", "/var/lib/vigil/evidence.pem"),
+            ("VIGIL_SMTP_URL", "smtps://smtp.example.com"),
+            ("VIGIL_MAIL_FROM", "Vigil <vigil@example.com>"),
         ])
         .unwrap();
         assert_eq!(config.secret_source, SecretSource::Configured);

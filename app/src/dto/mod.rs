@@ -1,0 +1,4 @@
+//! Wire types shared by server functions, pages and server-side modules. A leaf module: it
+//! depends only on the domain, so `ssr/` can build these without importing `api/`.
+
+pub mod mail;
