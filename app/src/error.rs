@@ -174,7 +174,9 @@ pub enum Invalid {
     ReasonRequired,
     #[error("The expiry date must be after the start date.")]
     ExpiryBeforeStart,
-    #[error("Reminder days must be whole numbers from 1 to 365; leave a box empty to switch that reminder off.")]
+    #[error(
+        "Reminder days must be whole numbers from 1 to 365; leave a box empty to switch that reminder off."
+    )]
     ReminderDays,
     #[error("Choose a day of the week for the digest, or none.")]
     DigestWeekday,

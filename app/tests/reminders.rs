@@ -75,18 +75,21 @@ async fn organisation(db: &DatabaseConnection) -> NaiveDate {
     now.date_naive()
 }
 
-/// What was queued for `day`: recipient email → (triggers, subject, text).
-async fn queued_for(
-    db: &DatabaseConnection,
-    day: NaiveDate,
-) -> BTreeMap<String, (Vec<(Trigger, String)>, String)> {
+/// Each entry of a message: why, and about whom (their email).
+type Entries = Vec<(Trigger, String)>;
+/// Messages by recipient email: their entries and plain-text part.
+type Queued = BTreeMap<String, (Entries, String)>;
+
+/// What was queued for `day`.
+async fn queued_for(db: &DatabaseConnection, day: NaiveDate) -> Queued {
     let messages = outbox_message::Entity::find().all(db).await.unwrap();
     let log = reminder_log::Entity::find().all(db).await.unwrap();
     let mut out = BTreeMap::new();
-    for message in messages
-        .iter()
-        .filter(|m| m.dedupe_key.as_deref().is_some_and(|k| k.ends_with(&day.to_string())))
-    {
+    for message in messages.iter().filter(|m| {
+        m.dedupe_key
+            .as_deref()
+            .is_some_and(|k| k.ends_with(&day.to_string()))
+    }) {
         let mut triggers: Vec<(Trigger, String)> = Vec::new();
         for entry in log.iter().filter(|e| e.outbox_id == message.id) {
             let about = people::find_by_id(db, entry.subject_person_id)
@@ -97,27 +100,33 @@ async fn queued_for(
             triggers.push((Trigger::parse(&entry.trigger).unwrap(), about));
         }
         triggers.sort();
-        out.insert(message.recipient.clone(), (triggers, message.text_body.clone()));
+        out.insert(
+            message.recipient.clone(),
+            (triggers, message.text_body.clone()),
+        );
     }
     out
 }
 
-fn expect(pairs: &[(&str, &[(Trigger, &str)])]) -> BTreeMap<String, Vec<(Trigger, String)>> {
+fn expect(pairs: &[(&str, &[(Trigger, &str)])]) -> BTreeMap<String, Entries> {
     pairs
         .iter()
         .map(|(to, triggers)| {
-            let mut list: Vec<(Trigger, String)> =
-                triggers.iter().map(|(t, who)| (*t, (*who).to_owned())).collect();
+            let mut list: Vec<(Trigger, String)> = triggers
+                .iter()
+                .map(|(t, who)| (*t, (*who).to_owned()))
+                .collect();
             list.sort();
             ((*to).to_owned(), list)
         })
         .collect()
 }
 
-fn triggers_only(
-    queued: &BTreeMap<String, (Vec<(Trigger, String)>, String)>,
-) -> BTreeMap<String, Vec<(Trigger, String)>> {
-    queued.iter().map(|(k, (t, _))| (k.clone(), t.clone())).collect()
+fn triggers_only(queued: &Queued) -> BTreeMap<String, Entries> {
+    queued
+        .iter()
+        .map(|(k, (t, _))| (k.clone(), t.clone()))
+        .collect()
 }
 
 #[tokio::test]
@@ -128,12 +137,19 @@ async fn the_default_schedule_reminds_and_escalates_on_the_right_days() {
         let run = |day: NaiveDate| {
             let db = db.clone();
             let mail = &mail;
-            async move { run_for_day(&db, mail, day, "test", Utc::now()).await.unwrap() }
+            async move {
+                run_for_day(&db, mail, day, "test", Utc::now())
+                    .await
+                    .unwrap()
+            }
         };
         let day = |offset: i64| today + Duration::days(offset);
         use Trigger::*;
 
-        assert!(matches!(run(day(0)).await, RunOutcome::Ran { messages: 3, .. }), "{backend}");
+        assert!(
+            matches!(run(day(0)).await, RunOutcome::Ran { messages: 3, .. }),
+            "{backend}"
+        );
         let assigned = queued_for(&db, day(0)).await;
         assert_eq!(
             triggers_only(&assigned),
@@ -149,9 +165,15 @@ async fn the_default_schedule_reminds_and_escalates_on_the_right_days() {
         assert!(text.contains("https://vigil.example/training"), "{text}");
 
         // A second run of the same day does nothing.
-        assert!(matches!(run(day(0)).await, RunOutcome::AlreadyRan { .. }), "{backend}");
+        assert!(
+            matches!(run(day(0)).await, RunOutcome::AlreadyRan { .. }),
+            "{backend}"
+        );
         // Nothing is due on the days between.
-        assert!(matches!(run(day(5)).await, RunOutcome::Ran { messages: 0, .. }), "{backend}");
+        assert!(
+            matches!(run(day(5)).await, RunOutcome::Ran { messages: 0, .. }),
+            "{backend}"
+        );
 
         run(day(23)).await;
         assert_eq!(
@@ -186,7 +208,10 @@ async fn the_default_schedule_reminds_and_escalates_on_the_right_days() {
         );
         let (_, text) = &week_late[MANAGER];
         assert!(text.contains("## Overdue training in your team"), "{text}");
-        assert!(text.contains("wendy worker, Tiny course: overdue since"), "{text}");
+        assert!(
+            text.contains("wendy worker, Tiny course: overdue since"),
+            "{text}"
+        );
         run(day(44)).await;
         assert_eq!(
             triggers_only(&queued_for(&db, day(44)).await),
@@ -234,7 +259,9 @@ async fn someone_a_manager_already_reminded_today_is_told_the_next_day_instead()
         .await
         .unwrap();
         let mail = mail();
-        run_for_day(&db, &mail, today, "test", Utc::now()).await.unwrap();
+        run_for_day(&db, &mail, today, "test", Utc::now())
+            .await
+            .unwrap();
         assert!(
             !queued_for(&db, today).await.contains_key(WORKER),
             "{backend}: one message a day"
@@ -257,7 +284,9 @@ async fn a_switched_off_schedule_or_mail_queues_nothing_and_leaves_the_day_to_ru
         let today = organisation(&db).await;
         let off = MailSettings::new(MailMode::Off, String::new(), String::new(), 7);
         assert_eq!(
-            run_for_day(&db, &off, today, "test", Utc::now()).await.unwrap(),
+            run_for_day(&db, &off, today, "test", Utc::now())
+                .await
+                .unwrap(),
             RunOutcome::MailOff,
             "{backend}"
         );
@@ -274,10 +303,18 @@ async fn a_switched_off_schedule_or_mail_queues_nothing_and_leaves_the_day_to_ru
         .await
         .unwrap();
         assert_eq!(
-            run_for_day(&db, &mail(), today, "test", Utc::now()).await.unwrap(),
+            run_for_day(&db, &mail(), today, "test", Utc::now())
+                .await
+                .unwrap(),
             RunOutcome::Disabled,
             "{backend}"
         );
-        assert!(outbox_message::Entity::find().all(&db).await.unwrap().is_empty());
+        assert!(
+            outbox_message::Entity::find()
+                .all(&db)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }

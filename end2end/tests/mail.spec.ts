@@ -1,31 +1,5 @@
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { type Page, type TestInfo, expect, test } from "@playwright/test";
-import { MAIL_DIR } from "../playwright.config";
-import { PLATFORM, jsEnabled, open, signIn } from "./support";
-
-type Received = { rcpt_tos: string[]; subject: string; text: string; html: string; message_id: string };
-
-/** Waits for the SMTP server to have received `count` messages for `to`, and returns them. */
-async function mailTo(to: string, count = 1): Promise<Received[]> {
-  let found: Received[] = [];
-  await expect(async () => {
-    found = readdirSync(MAIL_DIR)
-      .filter((name) => name.endsWith(".json") && !name.startsWith("."))
-      .sort()
-      .map((name) => JSON.parse(readFileSync(join(MAIL_DIR, name), "utf8")) as Received)
-      .filter((message) => message.rcpt_tos.includes(to));
-    expect(found.length).toBeGreaterThanOrEqual(count);
-  }).toPass({ timeout: 20_000 });
-  return found;
-}
-
-/** The path of the first link starting with `prefix` in a message's plain-text part. */
-function linkIn(message: Received, prefix: string): string {
-  const match = message.text.match(new RegExp(`https?://[^\\s)>]*(${prefix}[A-Za-z0-9_-]+)`));
-  expect(match, message.text).not.toBeNull();
-  return match![1];
-}
+import { PLATFORM, jsEnabled, linkIn, mailTo, open, signIn } from "./support";
 
 /** The platform admin adds a person with an invitation (the box is ticked by default). */
 async function invite(page: Page, testInfo: TestInfo, name: string, email: string) {

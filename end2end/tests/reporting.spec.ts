@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { COMPLIANCE, MANAGER, demo, jsEnabled, open, signIn } from "./support";
+import { COMPLIANCE, MANAGER, demo, jsEnabled, mailTo, open, signIn } from "./support";
 
 const HEAD = demo("kwame.mensah"); // department head: Elena and Marcus report to him
 
@@ -38,7 +38,7 @@ test("a manager cannot open someone from another tree", async ({ page }, testInf
   await expect(page.getByText("Aisha Bello")).toHaveCount(0);
 });
 
-test("a manager sends a reminder and sees when it was sent", async ({ page }, testInfo) => {
+test("a manager sends a reminder, it is delivered, and the page says so only once it is", async ({ page }, testInfo) => {
   await signIn(page, MANAGER, testInfo);
   await open(page, "/team", testInfo);
   // A different report in each run, so that the once-a-day rule does not get in the way.
@@ -51,7 +51,14 @@ test("a manager sends a reminder and sees when it was sent", async ({ page }, te
   await expect(remind).toBeVisible();
   await remind.click();
   await expect(page.getByRole("status")).toContainText("Reminder queued");
-  await expect(training.getByText(/^Last sent /)).toHaveCount(1);
+  await expect(training.getByText(/^(Queued .*, not sent yet|Sent .*)$/)).toHaveCount(1);
+  const [message] = await mailTo(demo(who.toLowerCase().replace(" ", ".")));
+  expect(message.subject).toBe("Reminder from Elena Petrova: your security training");
+  // The SMTP server has accepted it: after a reload the row says it was sent.
+  await expect(async () => {
+    await page.reload();
+    await expect(training.getByText(/^Sent /)).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
 });
 
 test("the compliance dashboard keeps its filters in the URL and draws the trend on the server", async ({ page }, testInfo) => {

@@ -1,4 +1,7 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { expect, type Page, type TestInfo } from "@playwright/test";
+import { MAIL_DIR } from "../playwright.config";
 
 export const DEMO_PASSWORD = "vigil-demo-2026";
 export const demo = (key: string) => `${key}@demo.vigil.example`;
@@ -43,3 +46,27 @@ export async function signIn(page: Page, email: string, testInfo: TestInfo, pass
   await attemptSignIn(page, email, testInfo, password);
   await expect(page.getByRole("heading", { level: 1, name: /^Welcome, / })).toBeVisible();
 }
+
+export type Received = { rcpt_tos: string[]; subject: string; text: string; html: string; message_id: string };
+
+/** Waits for the SMTP server to have received `count` messages for `to`, and returns them. */
+export async function mailTo(to: string, count = 1): Promise<Received[]> {
+  let found: Received[] = [];
+  await expect(async () => {
+    found = readdirSync(MAIL_DIR)
+      .filter((name) => name.endsWith(".json") && !name.startsWith("."))
+      .sort()
+      .map((name) => JSON.parse(readFileSync(join(MAIL_DIR, name), "utf8")) as Received)
+      .filter((message) => message.rcpt_tos.includes(to));
+    expect(found.length).toBeGreaterThanOrEqual(count);
+  }).toPass({ timeout: 20_000 });
+  return found;
+}
+
+/** The path of the first link starting with `prefix` in a message's plain-text part. */
+export function linkIn(message: Received, prefix: string): string {
+  const match = message.text.match(new RegExp(`https?://[^\\s)>]*(${prefix}[A-Za-z0-9_-]+)`));
+  expect(match, message.text).not.toBeNull();
+  return match![1];
+}
+

@@ -176,11 +176,7 @@ async fn outbox_indexes(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             vec![OutboxMessages::PersonId, OutboxMessages::CreatedAt],
             false,
         ),
-        (
-            "idx_outbox_created",
-            vec![OutboxMessages::CreatedAt],
-            false,
-        ),
+        ("idx_outbox_created", vec![OutboxMessages::CreatedAt], false),
     ] {
         let mut index = Index::create();
         index.name(name).table(OutboxMessages::Table);

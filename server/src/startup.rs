@@ -239,7 +239,10 @@ pub fn build_worker(
     }
     let mailer = Mailer::build(mail).map_err(StartupError::Setup)?;
     let from = mail.from.parse().map_err(|err| {
-        StartupError::Setup(format!("VIGIL_MAIL_FROM {:?} is not valid: {err}", mail.from))
+        StartupError::Setup(format!(
+            "VIGIL_MAIL_FROM {:?} is not valid: {err}",
+            mail.from
+        ))
     })?;
     Ok(Some(Worker {
         db,

@@ -678,9 +678,16 @@ fn mail_test_sends_at_once_and_a_refusal_exits_non_zero_with_the_servers_answer(
     let cli = Cli::new();
     let sink = smtp::SmtpSink::start();
     let env = smtp_env(&sink);
-    let sent = cli.run_with_env(&["mail", "test", "--to", "ops@example.com"], &borrowed(&env));
+    let sent = cli.run_with_env(
+        &["mail", "test", "--to", "ops@example.com"],
+        &borrowed(&env),
+    );
     assert!(sent.status.success(), "{}", stderr(&sent));
-    assert!(stdout(&sent).contains("The server answered: 250"), "{}", stdout(&sent));
+    assert!(
+        stdout(&sent).contains("The server answered: 250"),
+        "{}",
+        stdout(&sent)
+    );
     let received = sink.to("ops@example.com");
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].subject, "Vigil test message");
@@ -695,10 +702,19 @@ fn mail_test_sends_at_once_and_a_refusal_exits_non_zero_with_the_servers_answer(
     let queue = cli.run_with_env(&["mail", "queue"], &borrowed(&env));
     assert!(queue.status.success(), "{}", stderr(&queue));
     let listing = stdout(&queue);
-    assert!(listing.contains("failed") && listing.contains("reject-me@example.com"), "{listing}");
-    assert!(!listing.contains("ops@example.com"), "sent messages are not listed: {listing}");
+    assert!(
+        listing.contains("failed") && listing.contains("reject-me@example.com"),
+        "{listing}"
+    );
+    assert!(
+        !listing.contains("ops@example.com"),
+        "sent messages are not listed: {listing}"
+    );
     let all = stdout(&cli.run_with_env(&["mail", "queue", "--all"], &borrowed(&env)));
-    assert!(all.contains("ops@example.com") && all.contains("sent"), "{all}");
+    assert!(
+        all.contains("ops@example.com") && all.contains("sent"),
+        "{all}"
+    );
 }
 
 #[test]
@@ -707,7 +723,10 @@ fn mail_test_with_nothing_listening_fails_and_names_the_problem() {
     let url = format!("smtp://127.0.0.1:{}?tls=none", smtp::closed_port());
     let output = cli.run_with_env(
         &["mail", "test", "--to", "ops@example.com"],
-        &[("VIGIL_SMTP_URL", &url), ("VIGIL_MAIL_FROM", "vigil@vigil.test")],
+        &[
+            ("VIGIL_SMTP_URL", &url),
+            ("VIGIL_MAIL_FROM", "vigil@vigil.test"),
+        ],
     );
     assert!(!output.status.success());
     assert!(
@@ -722,7 +741,10 @@ fn an_invalid_smtp_url_stops_start_up_naming_it() {
     let cli = Cli::new();
     let output = cli.run_with_env(
         &["serve", "--listen", "127.0.0.1:0"],
-        &[("VIGIL_SMTP_URL", "mail.example.com:25"), ("VIGIL_MAIL_FROM", "vigil@vigil.test")],
+        &[
+            ("VIGIL_SMTP_URL", "mail.example.com:25"),
+            ("VIGIL_MAIL_FROM", "vigil@vigil.test"),
+        ],
     );
     assert!(!output.status.success());
     assert!(
@@ -733,7 +755,9 @@ fn an_invalid_smtp_url_stops_start_up_naming_it() {
 }
 
 /// A private CA and a certificate for 127.0.0.1 signed by it, made with openssl.
-fn certificates(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+fn certificates(
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
     let script = "set -e
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=Vigil-test-CA -keyout ca.key -out ca.pem 2>/dev/null
 openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout relay.key -out relay.csr 2>/dev/null
@@ -741,7 +765,11 @@ printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage
 openssl x509 -req -in relay.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile relay.ext -out relay.pem 2>/dev/null";
     let output = shell(dir, script);
     assert!(output.status.success(), "{}", stderr(&output));
-    (dir.join("ca.pem"), dir.join("relay.pem"), dir.join("relay.key"))
+    (
+        dir.join("ca.pem"),
+        dir.join("relay.pem"),
+        dir.join("relay.key"),
+    )
 }
 
 #[test]
@@ -771,9 +799,15 @@ fn mail_goes_over_starttls_to_a_relay_whose_ca_is_configured_and_not_otherwise()
 
     let untrusted = cli.run_with_env(
         &["mail", "test", "--to", "ops@example.com"],
-        &[("VIGIL_SMTP_URL", &url), ("VIGIL_MAIL_FROM", "vigil@vigil.test")],
+        &[
+            ("VIGIL_SMTP_URL", &url),
+            ("VIGIL_MAIL_FROM", "vigil@vigil.test"),
+        ],
     );
-    assert!(!untrusted.status.success(), "an unknown certificate must be refused");
+    assert!(
+        !untrusted.status.success(),
+        "an unknown certificate must be refused"
+    );
     assert_eq!(sink.to("ops@example.com").len(), 1);
 }
 
@@ -783,7 +817,15 @@ fn user_add_invite_queues_an_invitation_and_reminders_run_once_a_day() {
     let sink = smtp::SmtpSink::start();
     let env = smtp_env(&sink);
     let added = cli.run_with_env(
-        &["user", "add", "--email", "ivy@example.com", "--name", "Ivy Invited", "--invite"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "ivy@example.com",
+            "--name",
+            "Ivy Invited",
+            "--invite",
+        ],
         &borrowed(&env),
     );
     assert!(added.status.success(), "{}", stderr(&added));
@@ -791,7 +833,10 @@ fn user_add_invite_queues_an_invitation_and_reminders_run_once_a_day() {
     assert!(out.contains("Invitation queued as message <"), "{out}");
     assert!(!out.contains("Temporary password"), "{out}");
     let queue = stdout(&cli.run_with_env(&["mail", "queue"], &borrowed(&env)));
-    assert!(queue.contains("ivy@example.com") && queue.contains("invite"), "{queue}");
+    assert!(
+        queue.contains("ivy@example.com") && queue.contains("invite"),
+        "{queue}"
+    );
     let delivered = cli.run_with_env(&["mail", "deliver"], &borrowed(&env));
     assert!(delivered.status.success(), "{}", stderr(&delivered));
     let mail = sink.to("ivy@example.com");
@@ -803,5 +848,9 @@ fn user_add_invite_queues_an_invitation_and_reminders_run_once_a_day() {
     assert!(stdout(&first).contains("queued"), "{}", stdout(&first));
     let second = cli.run_with_env(&["reminders", "run"], &borrowed(&env));
     assert!(second.status.success(), "{}", stderr(&second));
-    assert!(stdout(&second).contains("already ran"), "{}", stdout(&second));
+    assert!(
+        stdout(&second).contains("already ran"),
+        "{}",
+        stdout(&second)
+    );
 }

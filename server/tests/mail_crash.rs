@@ -97,7 +97,10 @@ async fn a_kill_9_during_delivery_loses_no_queued_message() {
     server.wait().unwrap();
     let after_crash = setup.messages().await;
     let sent_before = after_crash.iter().filter(|m| m.status == "sent").count();
-    assert!(sent_before < PEOPLE, "the crash came too late to test anything");
+    assert!(
+        sent_before < PEOPLE,
+        "the crash came too late to test anything"
+    );
 
     let mut server = setup.serve();
     let started = Instant::now();
@@ -118,9 +121,16 @@ async fn a_kill_9_during_delivery_loses_no_queued_message() {
     let stored: HashSet<String> = rows.iter().map(|m| m.message_id.clone()).collect();
     let received = sink.messages();
     let arrived: HashSet<String> = received.iter().map(|m| m.message_id.clone()).collect();
-    assert_eq!(arrived, stored, "every queued message arrived, and nothing else");
+    assert_eq!(
+        arrived, stored,
+        "every queued message arrived, and nothing else"
+    );
     // A message cut off mid-delivery may arrive twice, but as the same message.
-    assert!(received.len() <= PEOPLE + 1, "{} deliveries", received.len());
+    assert!(
+        received.len() <= PEOPLE + 1,
+        "{} deliveries",
+        received.len()
+    );
     eprintln!(
         "kill -9 after {sent_before} of {PEOPLE} sent; after restart all {PEOPLE} sent; {} deliveries in all",
         received.len()

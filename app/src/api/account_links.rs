@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::account_link::LinkPurpose;
 use crate::domain::mail::MailMode;
 use crate::error::AppError;
 
@@ -20,29 +21,19 @@ pub async fn mail_status() -> Result<MailMode, AppError> {
     crate::ssr::request::respond(Ok(crate::ssr::request::app_state()?.mail.mode))
 }
 
-/// The person an invitation link is for, or why it cannot be used.
-#[server(prefix = "/api", endpoint = "invitation/check")]
-pub async fn check_invitation(token: String) -> Result<LinkHolder, AppError> {
-    link_holder(crate::domain::account_link::LinkPurpose::Invitation, token).await
-}
-
-/// The person a password reset link is for, or why it cannot be used.
-#[server(prefix = "/api", endpoint = "password-reset/check")]
-pub async fn check_password_reset(token: String) -> Result<LinkHolder, AppError> {
-    link_holder(crate::domain::account_link::LinkPurpose::PasswordReset, token).await
-}
-
-#[cfg(feature = "ssr")]
-async fn link_holder(
-    purpose: crate::domain::account_link::LinkPurpose,
-    token: String,
-) -> Result<LinkHolder, AppError> {
+/// The person an invitation or reset link is for, or why it cannot be used.
+#[server(prefix = "/api", endpoint = "link/check")]
+pub async fn check_link(purpose: LinkPurpose, token: String) -> Result<LinkHolder, AppError> {
     crate::ssr::request::respond(
         async {
             let state = crate::ssr::request::app_state()?;
-            let link =
-                crate::ssr::auth::account_links::check(&state.db, purpose, &token, chrono::Utc::now())
-                    .await?;
+            let link = crate::ssr::auth::account_links::check(
+                &state.db,
+                purpose,
+                &token,
+                chrono::Utc::now(),
+            )
+            .await?;
             Ok(LinkHolder {
                 name: link.person.name,
                 email: link.person.email,
@@ -52,47 +43,14 @@ async fn link_holder(
     )
 }
 
-/// Accepts an invitation: chooses a password and signs in.
-#[server(prefix = "/api", endpoint = "invitation/accept")]
-pub async fn accept_invitation(
+/// Chooses a password with an invitation or reset link, and signs in: every other session of
+/// the person ends.
+#[server(prefix = "/api", endpoint = "link/use")]
+pub async fn use_link(
+    purpose: LinkPurpose,
     token: String,
     new_password: String,
     confirm_password: String,
-) -> Result<(), AppError> {
-    use_link(
-        crate::domain::account_link::LinkPurpose::Invitation,
-        token,
-        new_password,
-        confirm_password,
-        "/?welcome=1",
-    )
-    .await
-}
-
-/// Chooses a new password with a reset link; every other session ends, and this one starts.
-#[server(prefix = "/api", endpoint = "password-reset/use")]
-pub async fn reset_password(
-    token: String,
-    new_password: String,
-    confirm_password: String,
-) -> Result<(), AppError> {
-    use_link(
-        crate::domain::account_link::LinkPurpose::PasswordReset,
-        token,
-        new_password,
-        confirm_password,
-        "/?password_reset=1",
-    )
-    .await
-}
-
-#[cfg(feature = "ssr")]
-async fn use_link(
-    purpose: crate::domain::account_link::LinkPurpose,
-    token: String,
-    password: String,
-    confirm: String,
-    then: &str,
 ) -> Result<(), AppError> {
     use crate::ssr::auth::{account_links, cookie::session_cookie};
     use crate::ssr::request::{app_state, respond, set_cookie};
@@ -104,8 +62,8 @@ async fn use_link(
                 &state.auth,
                 purpose,
                 &token,
-                &password,
-                &confirm,
+                &new_password,
+                &confirm_password,
                 chrono::Utc::now(),
             )
             .await?;
@@ -114,7 +72,10 @@ async fn use_link(
                 state.auth.cookie_secure,
                 state.auth.tokens.ttl(),
             ))?;
-            leptos_axum::redirect(then);
+            leptos_axum::redirect(match purpose {
+                LinkPurpose::Invitation => "/?welcome=1",
+                LinkPurpose::PasswordReset => "/?password_reset=1",
+            });
             Ok(())
         }
         .await,

@@ -104,6 +104,8 @@ pub struct ImportPreview {
     pub id: i64,
     pub plan: crate::domain::people_import::ImportPlan,
     pub committed: bool,
+    /// Lines asking for an invitation cannot be imported while mail is off.
+    pub mail: MailMode,
 }
 
 /// The form for a person (`public_id` empty for a new one). People administrators only.
@@ -229,7 +231,7 @@ pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
     crate::ssr::request::respond(
         async {
             let (state, user) = crate::ssr::directory::people_admin().await?;
-            crate::ssr::directory::preview(&state.db, &user, id).await
+            crate::ssr::directory::preview(&state.db, state.mail.mode, &user, id).await
         }
         .await,
     )
@@ -275,8 +277,14 @@ pub async fn send_invitation(public_id: String) -> Result<(), AppError> {
             let (state, user) = crate::ssr::directory::people_admin().await?;
             let person = invitations::person_by_public_id(&state.db, &public_id).await?;
             let inviter = Inviter::person(user.person.id, &user.person.name, &user.person.email);
-            invitations::send(&state.db, &state.mail, &inviter, &person, chrono::Utc::now())
-                .await?;
+            invitations::send(
+                &state.db,
+                &state.mail,
+                &inviter,
+                &person,
+                chrono::Utc::now(),
+            )
+            .await?;
             leptos_axum::redirect(&format!(
                 "/admin/people/{}?invited=1",
                 urlencoding::encode(&public_id)

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod delivery;
 pub mod guard;
 pub mod layout;
+pub mod password_fields;
 pub mod preview;
 pub mod progress;
 

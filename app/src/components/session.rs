@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::account::SignOutEverywhere;
+use crate::api::account_links::UseLink;
 use crate::api::session::{Login, Logout, SessionUser, current_session};
 use crate::error::AppError;
 
@@ -14,6 +15,8 @@ pub struct SessionContext {
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
     pub sign_out_everywhere: ServerAction<SignOutEverywhere>,
+    /// Choosing a password with an invitation or reset link, which signs in.
+    pub use_link: ServerAction<UseLink>,
 }
 
 /// Creates the session context. Lives inside the router, which is where Leptos puts an
@@ -23,12 +26,14 @@ pub fn SessionProvider(children: Children) -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let logout = ServerAction::<Logout>::new();
     let sign_out_everywhere = ServerAction::<SignOutEverywhere>::new();
+    let use_link = ServerAction::<UseLink>::new();
     let user = Resource::new(
         move || {
             (
                 login.version().get(),
                 logout.version().get(),
                 sign_out_everywhere.version().get(),
+                use_link.version().get(),
             )
         },
         |_| current_session(),
@@ -38,6 +43,7 @@ pub fn SessionProvider(children: Children) -> impl IntoView {
         login,
         logout,
         sign_out_everywhere,
+        use_link,
     });
     children()
 }

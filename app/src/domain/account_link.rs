@@ -100,9 +100,15 @@ pub enum InvitationState {
     /// Never invited, but a password was set another way (the command line, or by themselves).
     PasswordSet,
     /// An invitation is waiting to be used.
-    Pending { expires_at: DateTime<Utc> },
-    Accepted { at: DateTime<Utc> },
-    Expired { at: DateTime<Utc> },
+    Pending {
+        expires_at: DateTime<Utc>,
+    },
+    Accepted {
+        at: DateTime<Utc>,
+    },
+    Expired {
+        at: DateTime<Utc>,
+    },
 }
 
 impl InvitationState {
@@ -118,7 +124,10 @@ impl InvitationState {
                     expires_at: link.expires_at,
                 },
                 None => Self::Expired {
-                    at: link.revoked_at.unwrap_or(link.expires_at).min(link.expires_at),
+                    at: link
+                        .revoked_at
+                        .unwrap_or(link.expires_at)
+                        .min(link.expires_at),
                 },
             },
         }
@@ -137,7 +146,10 @@ impl InvitationState {
 
     /// Whether an administrator may send (another) invitation.
     pub fn can_invite(&self) -> bool {
-        matches!(self, Self::NotInvited | Self::Pending { .. } | Self::Expired { .. })
+        matches!(
+            self,
+            Self::NotInvited | Self::Pending { .. } | Self::Expired { .. }
+        )
     }
 }
 
@@ -210,8 +222,14 @@ mod tests {
             InvitationState::of(Some(&accepted), true, at(2)),
             InvitationState::Accepted { at: at(0) }
         );
-        assert_eq!(InvitationState::of(None, false, at(0)), InvitationState::NotInvited);
-        assert_eq!(InvitationState::of(None, true, at(0)), InvitationState::PasswordSet);
+        assert_eq!(
+            InvitationState::of(None, false, at(0)),
+            InvitationState::NotInvited
+        );
+        assert_eq!(
+            InvitationState::of(None, true, at(0)),
+            InvitationState::PasswordSet
+        );
         assert!(!InvitationState::PasswordSet.can_invite());
         assert!(InvitationState::Expired { at: at(1) }.can_invite());
     }

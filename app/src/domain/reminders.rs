@@ -81,7 +81,10 @@ impl ReminderSchedule {
                 return Err(Invalid::ReminderDays);
             }
         }
-        if self.digest_weekday.is_some_and(|day| !(1..=7).contains(&day)) {
+        if self
+            .digest_weekday
+            .is_some_and(|day| !(1..=7).contains(&day))
+        {
             return Err(Invalid::DigestWeekday);
         }
         if self.send_hour_utc > 23 {
@@ -322,7 +325,11 @@ pub fn plan(input: &PlanInput<'_>) -> Vec<Planned> {
             .map(|p| (p.id, p.manager_id))
             .collect();
         let managers: Vec<i64> = {
-            let mut ids: Vec<i64> = links.iter().filter_map(|(_, m)| *m).filter(|m| is_active(*m)).collect();
+            let mut ids: Vec<i64> = links
+                .iter()
+                .filter_map(|(_, m)| *m)
+                .filter(|m| is_active(*m))
+                .collect();
             ids.sort_unstable();
             ids.dedup();
             ids
@@ -416,12 +423,16 @@ fn digest(team: &HashSet<i64>, items: &[Item], today: NaiveDate) -> Digest {
         if item.settled {
             digest.settled += 1;
         } else if item.due_on < today {
-            digest.overdue.push((item.person_id, item.course_id, item.due_on));
+            digest
+                .overdue
+                .push((item.person_id, item.course_id, item.due_on));
         } else if (item.due_on - today).num_days() <= 7 {
             digest.due_within_week += 1;
         }
     }
-    digest.overdue.sort_by_key(|(person, course, due)| (*due, *person, *course));
+    digest
+        .overdue
+        .sort_by_key(|(person, course, due)| (*due, *person, *course));
     digest
 }
 
@@ -475,12 +486,20 @@ mod tests {
         })
     }
 
-    /// What each recipient is told: (recipient, trigger, subject person, course).
-    fn told(planned: &[Planned]) -> Vec<(i64, Trigger, i64, i64)> {
+    /// What one recipient is told: (recipient, trigger, subject person, course).
+    type Told = (i64, Trigger, i64, i64);
+
+    /// What each recipient is told.
+    fn told(planned: &[Planned]) -> Vec<Told> {
         let mut out = Vec::new();
         for message in planned {
             for own in &message.own {
-                out.push((message.recipient, own.trigger, message.recipient, own.course_id));
+                out.push((
+                    message.recipient,
+                    own.trigger,
+                    message.recipient,
+                    own.course_id,
+                ));
             }
             for e in &message.escalations {
                 out.push((message.recipient, e.trigger, e.report_id, e.course_id));
@@ -494,11 +513,7 @@ mod tests {
 
     /// Runs the default schedule day by day, recording what fired, and returns what was told
     /// on each day that something was.
-    fn simulate(
-        from: NaiveDate,
-        to: NaiveDate,
-        items: &[Item],
-    ) -> Vec<(NaiveDate, Vec<(i64, Trigger, i64, i64)>)> {
+    fn simulate(from: NaiveDate, to: NaiveDate, items: &[Item]) -> Vec<(NaiveDate, Vec<Told>)> {
         let mut fired = HashSet::new();
         let mut days = Vec::new();
         let mut today = from;
@@ -528,7 +543,10 @@ mod tests {
             // 7 days overdue: the reminder, and 5's manager (3) is told.
             (
                 date(4, 7),
-                vec![(3, Trigger::Escalation, 5, 10), (5, Trigger::Overdue, 5, 10)],
+                vec![
+                    (3, Trigger::Escalation, 5, 10),
+                    (5, Trigger::Overdue, 5, 10),
+                ],
             ),
             (date(4, 14), vec![(5, Trigger::Overdue, 5, 10)]),
             // 7 + 14 = 21 days overdue: the manager's manager (2) is told.
@@ -611,10 +629,12 @@ mod tests {
             messaged_today: &HashSet::new(),
         });
         assert!(planned.iter().all(|p| p.recipient != 6 && p.recipient != 2));
-        assert!(planned
-            .iter()
-            .flat_map(|p| &p.escalations)
-            .all(|e| e.report_id != 6));
+        assert!(
+            planned
+                .iter()
+                .flat_map(|p| &p.escalations)
+                .all(|e| e.report_id != 6)
+        );
         // 3's own overdue reminder still goes out; the second escalation skips to nobody.
         assert_eq!(told(&planned), [(3, Trigger::Overdue, 3, 10)]);
     }
@@ -623,7 +643,10 @@ mod tests {
     fn an_assignment_close_to_its_due_date_gets_no_separate_due_soon_notice() {
         let items = [item(4, 10, date(3, 28), date(3, 31))];
         let days = simulate(date(3, 20), date(3, 31), &items);
-        let triggers: Vec<Trigger> = days.iter().flat_map(|(_, t)| t.iter().map(|x| x.1)).collect();
+        let triggers: Vec<Trigger> = days
+            .iter()
+            .flat_map(|(_, t)| t.iter().map(|x| x.1))
+            .collect();
         assert_eq!(triggers, [Trigger::Assigned, Trigger::DueToday]);
     }
 
@@ -631,7 +654,10 @@ mod tests {
     fn switching_on_for_an_old_backlog_sends_one_overdue_reminder_not_the_history() {
         let items = [item(4, 10, date(1, 1), date(1, 31))];
         let planned = run(date(3, 15), &items, &HashSet::new());
-        let own: Vec<Trigger> = planned.iter().flat_map(|p| p.own.iter().map(|e| e.trigger)).collect();
+        let own: Vec<Trigger> = planned
+            .iter()
+            .flat_map(|p| p.own.iter().map(|e| e.trigger))
+            .collect();
         assert_eq!(own, [Trigger::Overdue]);
     }
 

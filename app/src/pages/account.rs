@@ -9,8 +9,8 @@ use crate::api::account::ChangePassword;
 use crate::api::session::SessionUser;
 use crate::components::alerts::{ErrorAlert, SuccessAlert};
 use crate::components::guard::Protected;
+use crate::components::password_fields::NewPasswordFields;
 use crate::components::session::use_session;
-use crate::domain::password_policy::MIN_LENGTH;
 use crate::domain::permissions::Permission;
 
 /// Account details and security settings.
@@ -56,18 +56,7 @@ fn AccountDetails(user: SessionUser) -> impl IntoView {
                     <label for="current_password">"Current password"</label>
                     <input id="current_password" name="current_password" type="password" autocomplete="current-password" required />
                 </div>
-                <div class="field">
-                    <label for="new_password">"New password"</label>
-                    <input id="new_password" name="new_password" type="password" autocomplete="new-password"
-                        required minlength=MIN_LENGTH aria-describedby="new-password-hint" />
-                    <p class="hint" id="new-password-hint">
-                        {format!("At least {MIN_LENGTH} characters. Three or four unrelated words are strong and easy to remember.")}
-                    </p>
-                </div>
-                <div class="field">
-                    <label for="confirm_password">"New password again"</label>
-                    <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required />
-                </div>
+                <NewPasswordFields />
                 <button type="submit" class="button button-primary" disabled=move || change.pending().get()>
                     {move || if change.pending().get() { "Changing…" } else { "Change password" }}
                 </button>

@@ -6,111 +6,109 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::account_links::{
-    AcceptInvitation, LinkHolder, ResetPassword, check_invitation, check_password_reset,
-};
-use crate::components::alerts::{ErrorAlert, LoadError};
-use crate::domain::password_policy::MIN_LENGTH;
-use crate::error::AppError;
+use leptos::server_fn::ServerFn;
+
+use crate::api::account_links::{UseLink, check_link};
+use crate::components::alerts::{ErrorAlert, LoadError, url_error};
+use crate::components::password_fields::NewPasswordFields;
+use crate::components::session::use_session;
+use crate::domain::account_link::LinkPurpose;
 
 /// `/invite/:token`
 #[component]
 pub fn InvitationPage() -> impl IntoView {
-    let params = use_params_map();
-    let token = move || params.read().get("token").unwrap_or_default();
-    let holder = Resource::new(token, check_invitation);
-    let accept = ServerAction::<AcceptInvitation>::new();
-    let error = Signal::derive(move || accept.value().get().and_then(Result::err));
-    view! {
-        <Title text="Accept your invitation" />
-        <section class="auth-card" aria-labelledby="link-heading">
-            <h1 id="link-heading">"Welcome to Vigil"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Checking your invitation…"</p> }>
-                {move || Suspend::new(async move {
-                    match holder.await {
-                        Ok(holder) => view! {
-                            <Greeting holder intro="Choose a password to finish setting up your account. You will use it with your email address to sign in." />
-                            <ErrorAlert error />
-                            <ActionForm action=accept attr:class="form" attr:aria-label="Choose your password">
-                                <PasswordFields token=token() />
-                                <button type="submit" class="button button-primary">"Choose password and sign in"</button>
-                            </ActionForm>
-                        }.into_any(),
-                        Err(error) => view! { <LinkProblem error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
+    view! { <LinkPage purpose=LinkPurpose::Invitation /> }
 }
 
 /// `/reset-password/:token`
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
+    view! { <LinkPage purpose=LinkPurpose::PasswordReset /> }
+}
+
+/// What each kind of link's page says.
+#[derive(Clone, Copy)]
+struct Wording {
+    title: &'static str,
+    heading: &'static str,
+    checking: &'static str,
+    intro: &'static str,
+    button: &'static str,
+}
+
+fn wording(purpose: LinkPurpose) -> Wording {
+    match purpose {
+        LinkPurpose::Invitation => Wording {
+            title: "Accept your invitation",
+            heading: "Welcome to Vigil",
+            checking: "Checking your invitation…",
+            intro: "Choose a password to finish setting up your account. You will use it with your email address to sign in.",
+            button: "Choose password and sign in",
+        },
+        LinkPurpose::PasswordReset => Wording {
+            title: "Choose a new password",
+            heading: "Choose a new password",
+            checking: "Checking your link…",
+            intro: "Choose a new password. Every other session of your account will be signed out.",
+            button: "Save password and sign in",
+        },
+    }
+}
+
+#[component]
+fn LinkPage(purpose: LinkPurpose) -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let holder = Resource::new(token, check_password_reset);
-    let reset = ServerAction::<ResetPassword>::new();
-    let error = Signal::derive(move || reset.value().get().and_then(Result::err));
+    let holder = Resource::new(token, move |token| check_link(purpose, token));
+    // The action lives with the session (choosing a password signs in), above the routes, so
+    // the error a form post without JavaScript brings back in the URL is read here.
+    let choose = use_session().map(|session| session.use_link);
+    let url_error = url_error(<UseLink as ServerFn>::PATH);
+    let error = Signal::derive(
+        move || match choose.and_then(|choose| choose.value().get()) {
+            Some(result) => result.err(),
+            None => url_error.get(),
+        },
+    );
+    let words = wording(purpose);
+    let purpose_value = serde_json::to_value(purpose)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     view! {
-        <Title text="Choose a new password" />
+        <Title text=words.title />
         <section class="auth-card" aria-labelledby="link-heading">
-            <h1 id="link-heading">"Choose a new password"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Checking your link…"</p> }>
-                {move || Suspend::new(async move {
-                    match holder.await {
-                        Ok(holder) => view! {
-                            <Greeting holder intro="Choose a new password. Every other session of your account will be signed out." />
-                            <ErrorAlert error />
-                            <ActionForm action=reset attr:class="form" attr:aria-label="Choose a new password">
-                                <PasswordFields token=token() />
-                                <button type="submit" class="button button-primary">"Save password and sign in"</button>
-                            </ActionForm>
-                        }.into_any(),
-                        Err(error) => view! { <LinkProblem error /> }.into_any(),
-                    }
-                })}
+            <h1 id="link-heading">{words.heading}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{words.checking}</p> }>
+                {move || {
+                    let purpose_value = purpose_value.clone();
+                    Suspend::new(async move {
+                        match holder.await {
+                            Ok(holder) => view! {
+                                <p class="lead">{format!("Hello {}.", holder.name)}</p>
+                                <p>{words.intro}</p>
+                                <p class="muted">{format!("Account: {}", holder.email)}</p>
+                                <ErrorAlert error />
+                                {choose.map(|choose| view! {
+                                    <ActionForm action=choose attr:class="form" attr:aria-label=words.title>
+                                        <input type="hidden" name="purpose" value=purpose_value.clone() />
+                                        <input type="hidden" name="token" value=token() />
+                                        <NewPasswordFields />
+                                        <button type="submit" class="button button-primary">{words.button}</button>
+                                    </ActionForm>
+                                })}
+                            }.into_any(),
+                            Err(error) => view! {
+                                <LoadError error />
+                                <ul class="plain-list">
+                                    <li><a href="/login">"Go to sign in"</a></li>
+                                    <li><a href="/forgot-password">"Forgot your password? Ask for a new link"</a></li>
+                                </ul>
+                            }.into_any(),
+                        }
+                    })
+                }}
             </Suspense>
         </section>
-    }
-}
-
-#[component]
-fn Greeting(holder: LinkHolder, intro: &'static str) -> impl IntoView {
-    view! {
-        <p class="lead">{format!("Hello {}.", holder.name)}</p>
-        <p>{intro}</p>
-        <p class="muted">{format!("Account: {}", holder.email)}</p>
-    }
-}
-
-#[component]
-fn PasswordFields(token: String) -> impl IntoView {
-    view! {
-        <input type="hidden" name="token" value=token />
-        <div class="field">
-            <label for="new_password">"New password"</label>
-            <input id="new_password" name="new_password" type="password" autocomplete="new-password"
-                required minlength=MIN_LENGTH aria-describedby="new-password-hint" />
-            <p class="hint" id="new-password-hint">
-                {format!("At least {MIN_LENGTH} characters. Three or four unrelated words are strong and easy to remember.")}
-            </p>
-        </div>
-        <div class="field">
-            <label for="confirm_password">"New password again"</label>
-            <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required />
-        </div>
-    }
-}
-
-/// Why the link cannot be used, and where to go next.
-#[component]
-fn LinkProblem(error: AppError) -> impl IntoView {
-    view! {
-        <LoadError error />
-        <ul class="plain-list">
-            <li><a href="/login">"Go to sign in"</a></li>
-            <li><a href="/forgot-password">"Forgot your password? Ask for a new link"</a></li>
-        </ul>
     }
 }

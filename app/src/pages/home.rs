@@ -36,7 +36,9 @@ fn HomeSections(user: SessionUser) -> impl IntoView {
         if query.get("welcome").is_some() {
             Some("Your password is set and you are signed in. Your training is below.")
         } else if query.get("password_reset").is_some() {
-            Some("Your new password is saved. Every other session of your account has been signed out.")
+            Some(
+                "Your new password is saved. Every other session of your account has been signed out.",
+            )
         } else {
             None
         }

@@ -31,7 +31,9 @@ fn Queue() -> impl IntoView {
             let q = query.read();
             (
                 q.get("status").unwrap_or_default(),
-                q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1),
+                q.get("page")
+                    .and_then(|p| p.parse::<u64>().ok())
+                    .unwrap_or(1),
             )
         },
         |(status, page)| get_mail_queue(status, page),

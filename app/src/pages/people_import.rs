@@ -107,6 +107,10 @@ fn Outcome(preview: ImportPreview, commit: ServerAction<CommitImport>) -> impl I
     let updates = plan.people.len() - adds;
     let mut errors = plan.errors.clone();
     errors.sort_by_key(|e| e.line);
+    let wants_invitations = plan.people.iter().any(|p| p.invite);
+    let mail_off = (wants_invitations && !preview.mail.is_on())
+        .then(|| preview.mail.off_notice())
+        .flatten();
     let clean = plan.is_clean();
     let summary = if preview.committed {
         "This file has already been imported.".to_owned()
@@ -125,6 +129,12 @@ fn Outcome(preview: ImportPreview, commit: ServerAction<CommitImport>) -> impl I
     let hidden = plan.people.len().saturating_sub(PREVIEW_ROWS);
     view! {
         <p class="lead" role="status">{summary}</p>
+        {mail_off.map(|notice| view! {
+            <div class="alert alert-error" role="alert">
+                <p>{notice}</p>
+                <p>"Some lines ask for an invitation, so this file cannot be imported as it is: set the invite column to no, or configure mail first."</p>
+            </div>
+        })}
         {(!errors.is_empty()).then(|| view! {
             <h2 id="problems">"Problems"</h2>
             <div class="table-wrap">

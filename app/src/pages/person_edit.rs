@@ -48,11 +48,17 @@ fn Editor() -> impl IntoView {
     let notice = Signal::derive(move || {
         let query = query.read();
         if query.get("added").as_deref() == Some("invited") {
-            Some("Added. Their invitation is queued and will be emailed shortly; its delivery is shown below.")
+            Some(
+                "Added. Their invitation is queued and will be emailed shortly; its delivery is shown below.",
+            )
         } else if query.get("added").is_some() {
-            Some("Added. They cannot sign in until they have a password: send them an invitation below.")
+            Some(
+                "Added. They cannot sign in until they have a password: send them an invitation below.",
+            )
         } else if query.get("invited").is_some() {
-            Some("Invitation queued; any earlier invitation no longer works. Its delivery is shown below.")
+            Some(
+                "Invitation queued; any earlier invitation no longer works. Its delivery is shown below.",
+            )
         } else if query.get("saved").is_some() {
             Some("Saved. Training obligations follow the new details straight away.")
         } else if query.get("deactivated").is_some() {
@@ -209,11 +215,19 @@ fn SignIn(
 ) -> impl IntoView {
     let state = invitation.state;
     let summary = match state {
-        InvitationState::NotInvited => "Not invited: they cannot sign in until they have a password.".to_owned(),
+        InvitationState::NotInvited => {
+            "Not invited: they cannot sign in until they have a password.".to_owned()
+        }
         InvitationState::PasswordSet => "They have a password and can sign in.".to_owned(),
-        InvitationState::Pending { expires_at } => format!("Invited; the link works until {}.", date_time(expires_at)),
-        InvitationState::Accepted { at } => format!("Accepted their invitation on {}.", date_time(at)),
-        InvitationState::Expired { at } => format!("Their invitation expired on {}.", date_time(at)),
+        InvitationState::Pending { expires_at } => {
+            format!("Invited; the link works until {}.", date_time(expires_at))
+        }
+        InvitationState::Accepted { at } => {
+            format!("Accepted their invitation on {}.", date_time(at))
+        }
+        InvitationState::Expired { at } => {
+            format!("Their invitation expired on {}.", date_time(at))
+        }
     };
     let can_invite = active && state.can_invite();
     view! {

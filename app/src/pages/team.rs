@@ -6,9 +6,9 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::team::{TeamView, get_team};
 use crate::components::alerts::LoadError;
+use crate::components::delivery::DeliveryText;
 use crate::components::guard::Protected;
 use crate::components::progress::Completion;
-use crate::components::delivery::DeliveryText;
 use crate::domain::permissions::Permission;
 
 /// `/team` (`?scope=all` for everyone below, not only direct reports)

@@ -269,6 +269,7 @@ async fn own_import(
 /// The staged import, checked against the people in Vigil now.
 pub async fn preview(
     db: &DatabaseConnection,
+    mail: crate::domain::mail::MailMode,
     user: &CurrentUser,
     id: i64,
 ) -> Result<ImportPreview, AppError> {
@@ -278,6 +279,7 @@ pub async fn preview(
         id,
         plan: plan(&staged.csv_text, &existing),
         committed: staged.committed_at.is_some(),
+        mail,
     })
 }
 

@@ -724,4 +724,3 @@ pub fn verify_zip(bytes: &[u8], trusted: Option<&ed25519_dalek::VerifyingKey>) -
     }
     report
 }
-

@@ -176,8 +176,13 @@ pub async fn deactivate(
     people::deactivate(&txn, person.id, now).await?;
     // Their invitation and reset links stop working, and nothing more is sent to them.
     account_tokens::revoke(&txn, person.id, None, now).await?;
-    outbox::cancel_for_person(&txn, person.id, "the person was deactivated before delivery", now)
-        .await?;
+    outbox::cancel_for_person(
+        &txn,
+        person.id,
+        "the person was deactivated before delivery",
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(people::find_by_id(db, person.id).await?.unwrap_or(person))
 }
@@ -480,7 +485,10 @@ pub async fn apply_import(
             let Some(person) = people::find_by_email(&txn, &planned.email).await? else {
                 continue;
             };
-            if invitations::state_of(&txn, &person, now).await?.can_invite() {
+            if invitations::state_of(&txn, &person, now)
+                .await?
+                .can_invite()
+            {
                 invitations::queue_invitation(&txn, mail, &person, inviter, now).await?;
                 invited += 1;
             }

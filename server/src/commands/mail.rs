@@ -69,12 +69,18 @@ pub async fn test(
         },
         ..worker
     };
-    let message = outbox::claim_one(db, queued.id, &single.instance, now, chrono::Duration::minutes(5))
-        .await
-        .map_err(AppError::from)?
-        .ok_or_else(|| {
-            CommandError::Failed("the test message could not be claimed for delivery".to_owned())
-        })?;
+    let message = outbox::claim_one(
+        db,
+        queued.id,
+        &single.instance,
+        now,
+        chrono::Duration::minutes(5),
+    )
+    .await
+    .map_err(AppError::from)?
+    .ok_or_else(|| {
+        CommandError::Failed("the test message could not be claimed for delivery".to_owned())
+    })?;
     match single.deliver(&message).await? {
         Outcome::Sent { reply } => {
             println!(
@@ -168,7 +174,11 @@ pub async fn deliver(config: &ToolConfig, db: &DatabaseConnection) -> Result<(),
         .map_err(AppError::from)?;
     println!(
         "Tried {tried} message(s). {} still queued (see `vigil mail queue`).",
-        if queued.is_empty() { "None are" } else { "Some are" }
+        if queued.is_empty() {
+            "None are"
+        } else {
+            "Some are"
+        }
     );
     Ok(())
 }
@@ -181,12 +191,16 @@ pub async fn run_reminders(
 ) -> Result<(), CommandError> {
     let now = chrono::Utc::now();
     let day = match date {
-        Some(raw) => app::domain::person::parse_date(raw, app::error::Field::From)
-            .map_err(AppError::from)?,
+        Some(raw) => {
+            app::domain::person::parse_date(raw, app::error::Field::From).map_err(AppError::from)?
+        }
         None => now.date_naive(),
     };
     let settings = mail_settings(&config.mail, config.public_base());
-    let instance = format!("vigil reminders run ({})", crate::mail::worker::instance_name());
+    let instance = format!(
+        "vigil reminders run ({})",
+        crate::mail::worker::instance_name()
+    );
     super::assign(db).await?;
     match scheduled::run_for_day(db, &settings, day, &instance, now).await? {
         RunOutcome::Ran { messages, entries } => println!(

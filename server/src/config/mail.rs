@@ -137,8 +137,8 @@ pub fn from_sources(
         }
         None => "Vigil <vigil@localhost.localdomain>".to_owned(),
     };
-    let number = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| {
-        match env(name) {
+    let number =
+        |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| match env(name) {
             Some(raw) => raw
                 .trim()
                 .parse::<u64>()
@@ -153,8 +153,7 @@ pub fn from_sources(
                     ),
                 }),
             None => Ok(default),
-        }
-    };
+        };
     let invitation_days = number(
         "VIGIL_INVITATION_DAYS",
         u64::from(file.invitation_days.unwrap_or(7)),
@@ -319,7 +318,9 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        from_sources(mode, &FileConfig::default(), &|name| vars.get(name).cloned())
+        from_sources(mode, &FileConfig::default(), &|name| {
+            vars.get(name).cloned()
+        })
     }
 
     fn smtp(config: &MailConfig) -> &SmtpSettings {
@@ -334,7 +335,10 @@ mod tests {
         let config = mail(
             Mode::Production,
             &[
-                ("VIGIL_SMTP_URL", "smtp://vigil%40example.com:p%40ss@mail.example.com"),
+                (
+                    "VIGIL_SMTP_URL",
+                    "smtp://vigil%40example.com:p%40ss@mail.example.com",
+                ),
                 ("VIGIL_MAIL_FROM", "Vigil <vigil@example.com>"),
             ],
         )
@@ -402,7 +406,10 @@ mod tests {
         ] {
             let err = mail(
                 Mode::Development,
-                &[("VIGIL_SMTP_URL", bad), ("VIGIL_MAIL_FROM", "v@example.com")],
+                &[
+                    ("VIGIL_SMTP_URL", bad),
+                    ("VIGIL_MAIL_FROM", "v@example.com"),
+                ],
             )
             .unwrap_err();
             assert!(
@@ -433,8 +440,11 @@ mod tests {
 
     #[test]
     fn smtp_needs_a_valid_sender() {
-        let err = mail(Mode::Development, &[("VIGIL_SMTP_URL", "smtp://127.0.0.1?tls=none")])
-            .unwrap_err();
+        let err = mail(
+            Mode::Development,
+            &[("VIGIL_SMTP_URL", "smtp://127.0.0.1?tls=none")],
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("VIGIL_MAIL_FROM"), "{err}");
         let err = mail(
             Mode::Development,
@@ -444,16 +454,25 @@ mod tests {
             ],
         )
         .unwrap_err();
-        assert!(err.to_string().starts_with("VIGIL_MAIL_FROM is not valid"), "{err}");
+        assert!(
+            err.to_string().starts_with("VIGIL_MAIL_FROM is not valid"),
+            "{err}"
+        );
     }
 
     #[test]
     fn delivery_numbers_are_checked() {
         let err = mail(Mode::Development, &[("VIGIL_MAIL_MAX_ATTEMPTS", "0")]).unwrap_err();
-        assert!(err.to_string().starts_with("VIGIL_MAIL_MAX_ATTEMPTS"), "{err}");
+        assert!(
+            err.to_string().starts_with("VIGIL_MAIL_MAX_ATTEMPTS"),
+            "{err}"
+        );
         let config = mail(
             Mode::Development,
-            &[("VIGIL_MAIL_RETRY_BASE_SECS", "2"), ("VIGIL_INVITATION_DAYS", "14")],
+            &[
+                ("VIGIL_MAIL_RETRY_BASE_SECS", "2"),
+                ("VIGIL_INVITATION_DAYS", "14"),
+            ],
         )
         .unwrap();
         assert_eq!(config.retry.base, chrono::Duration::seconds(2));

@@ -124,11 +124,15 @@ fn smtp(
         SmtpSecurity::Tls => Tls::Wrapper(tls_parameters()?),
         SmtpSecurity::None => Tls::None,
     };
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.clone())
-        .port(settings.port)
-        .tls(tls)
-        .timeout(Some(timeout))
-        .pool_config(PoolConfig::new().max_size(4));
+    let mut builder =
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.clone())
+            .port(settings.port)
+            .tls(tls)
+            .timeout(Some(timeout))
+            .pool_config(
+                PoolConfig::new()
+                    .max_size(u32::try_from(super::worker::PARALLEL_DELIVERIES).unwrap_or(4)),
+            );
     if let (Some(user), Some(password)) = (&settings.user, &settings.password) {
         builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
     }
@@ -142,10 +146,12 @@ pub fn build_message(from: &Mailbox, outgoing: &Outgoing<'_>) -> Result<Message,
         permanent: true,
         reason,
     };
-    let address = outgoing
-        .to
-        .parse()
-        .map_err(|err| permanent(format!("the recipient address {:?} is not valid: {err}", outgoing.to)))?;
+    let address = outgoing.to.parse().map_err(|err| {
+        permanent(format!(
+            "the recipient address {:?} is not valid: {err}",
+            outgoing.to
+        ))
+    })?;
     let to = Mailbox::new(
         outgoing
             .to_name
@@ -216,7 +222,10 @@ mod tests {
         let from: Mailbox = "Vigil <vigil@example.com>".parse().unwrap();
         let message = build_message(
             &from,
-            &outgoing("Reminder: Phishing\r\nBcc: everyone@evil.example", "Erin\r\nCc: x@evil.example"),
+            &outgoing(
+                "Reminder: Phishing\r\nBcc: everyone@evil.example",
+                "Erin\r\nCc: x@evil.example",
+            ),
         )
         .unwrap();
         let headers = headers(&message);
@@ -227,16 +236,26 @@ mod tests {
             );
         }
         assert_eq!(message.envelope().to().len(), 1);
-        assert!(headers.contains("Message-ID: <abc@example.com>"), "{headers}");
+        assert!(
+            headers.contains("Message-ID: <abc@example.com>"),
+            "{headers}"
+        );
     }
 
     #[test]
     fn both_parts_are_sent() {
         let from: Mailbox = "vigil@example.com".parse().unwrap();
-        let raw = String::from_utf8(build_message(&from, &outgoing("Hi", "Erin")).unwrap().formatted())
-            .unwrap();
+        let raw = String::from_utf8(
+            build_message(&from, &outgoing("Hi", "Erin"))
+                .unwrap()
+                .formatted(),
+        )
+        .unwrap();
         assert!(raw.contains("multipart/alternative"), "{raw}");
-        assert!(raw.contains("text/plain") && raw.contains("text/html"), "{raw}");
+        assert!(
+            raw.contains("text/plain") && raw.contains("text/html"),
+            "{raw}"
+        );
     }
 
     #[test]

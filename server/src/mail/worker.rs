@@ -24,6 +24,8 @@ use sea_orm::DatabaseConnection;
 
 use super::transport::{Mailer, Outgoing};
 
+/// Messages one instance sends at once (the SMTP connection pool holds as many).
+pub const PARALLEL_DELIVERIES: u64 = 4;
 
 /// Delivers mail for one instance.
 #[derive(Clone)]
@@ -49,7 +51,11 @@ pub fn instance_name() -> String {
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "vigil".to_owned());
-    format!("{host}-{}-{:04x}", std::process::id(), rand::random::<u16>())
+    format!(
+        "{host}-{}-{:04x}",
+        std::process::id(),
+        rand::random::<u16>()
+    )
 }
 
 impl Worker {
@@ -77,18 +83,30 @@ impl Worker {
         }
     }
 
-    /// Delivers every message that is due now, one claim at a time (so a claim never outlasts
-    /// its lease while others wait). Returns how many were tried.
+    /// Delivers every message that is due now, a few at a time over pooled SMTP connections.
+    /// Each claim covers only messages being sent at that moment, so it never outlasts its
+    /// lease while others wait. Returns how many were tried.
     pub async fn deliver_all(&self) -> Result<usize, AppError> {
         let mut tried = 0;
         loop {
-            let claimed =
-                outbox::claim_due(&self.db, &self.instance, Utc::now(), self.lease, 1).await?;
-            let Some(message) = claimed.first() else {
+            let claimed = outbox::claim_due(
+                &self.db,
+                &self.instance,
+                Utc::now(),
+                self.lease,
+                PARALLEL_DELIVERIES,
+            )
+            .await?;
+            if claimed.is_empty() {
                 return Ok(tried);
-            };
-            self.deliver(message).await?;
-            tried += 1;
+            }
+            let outcomes =
+                futures::future::join_all(claimed.iter().map(|message| self.deliver(message)))
+                    .await;
+            tried += claimed.len();
+            for outcome in outcomes {
+                outcome?;
+            }
         }
     }
 
@@ -142,7 +160,9 @@ impl Worker {
             Outcome::Failed { error } => {
                 tracing::error!(id = message.id, %error, attempts, "mail failed; no more retries")
             }
-            Outcome::Cancelled { reason } => tracing::info!(id = message.id, %reason, "mail cancelled"),
+            Outcome::Cancelled { reason } => {
+                tracing::info!(id = message.id, %reason, "mail cancelled")
+            }
         }
         let held = outbox::record(
             &self.db,

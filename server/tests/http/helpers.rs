@@ -64,12 +64,24 @@ pub async fn spawn_app_on_postgres_with(settings: &[(&str, String)]) -> Option<T
         .await
         .expect("postgres")?;
     db.close().await.expect("close");
-    Some(spawn_with(url, tempfile::tempdir().expect("temporary directory"), settings).await)
+    Some(
+        spawn_with(
+            url,
+            tempfile::tempdir().expect("temporary directory"),
+            settings,
+        )
+        .await,
+    )
 }
 
 /// Starts Vigil on an existing database (a second instance, say) without seeding people.
 pub async fn spawn_instance(database_url: String, settings: &[(&str, String)]) -> TestApp {
-    start(database_url, tempfile::tempdir().expect("temporary directory"), settings).await
+    start(
+        database_url,
+        tempfile::tempdir().expect("temporary directory"),
+        settings,
+    )
+    .await
 }
 
 async fn spawn_with(
@@ -102,7 +114,10 @@ async fn start(
             "VIGIL_EVIDENCE_KEY_FILE",
             dir.path().join("evidence-key.pem").display().to_string(),
         ),
-        ("VIGIL_MAIL_DIR", dir.path().join("mail").display().to_string()),
+        (
+            "VIGIL_MAIL_DIR",
+            dir.path().join("mail").display().to_string(),
+        ),
         // Tests start the daily reminder run themselves, so it never depends on the hour.
         ("VIGIL_RUN_SCHEDULED_REMINDERS", "false".to_owned()),
     ]

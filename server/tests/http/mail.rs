@@ -72,12 +72,18 @@ async fn settled(app: &TestApp, address: &str, timeout: Duration) -> outbox_mess
     }
 }
 
-async fn accept(app: &TestApp, client: &reqwest::Client, token: &str, password: &str) -> (u16, Value) {
+async fn accept(
+    app: &TestApp,
+    client: &reqwest::Client,
+    token: &str,
+    password: &str,
+) -> (u16, Value) {
     json(
         app,
         client,
-        "/api/invitation/accept",
+        "/api/link/use",
         &[
+            ("purpose", "Invitation"),
             ("token", token),
             ("new_password", password),
             ("confirm_password", password),
@@ -101,14 +107,29 @@ async fn an_invitation_arrives_and_its_link_signs_the_person_in_exactly_once() {
     let mail = &received[0];
     assert_eq!(mail.rcpt_tos, [NEW_PERSON]);
     assert!(mail.subject.contains("invited"), "{}", mail.subject);
-    assert!(mail.text.contains("Pat Platform has added you"), "{}", mail.text);
-    assert!(mail.html.contains("<a href=\"http://127.0.0.1:"), "{}", mail.html);
+    assert!(
+        mail.text.contains("Pat Platform has added you"),
+        "{}",
+        mail.text
+    );
+    assert!(
+        mail.html.contains("<a href=\"http://127.0.0.1:"),
+        "{}",
+        mail.html
+    );
     let link = mail.link("/invite/").expect("an invitation link");
     let stored = settled(&app, NEW_PERSON, WAIT).await;
     assert_eq!(stored.status, "sent");
-    assert_eq!(stored.message_id, mail.message_id, "the stored Message-ID is the one sent");
+    assert_eq!(
+        stored.message_id, mail.message_id,
+        "the stored Message-ID is the one sent"
+    );
     assert!(
-        stored.smtp_reply.as_deref().unwrap_or_default().starts_with("250"),
+        stored
+            .smtp_reply
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("250"),
         "{stored:?}"
     );
     // Only the hash of the token is stored.
@@ -225,7 +246,10 @@ async fn admins_see_who_is_invited_who_accepted_and_each_messages_delivery() {
     // People with a password cannot be invited again.
     let erin = app.public_id(EMPLOYEE).await;
     let (status, body) = json(&app, &admin, "/api/people/invite", &[("public_id", &erin)]).await;
-    assert_eq!((status, body), (409, j!({ "Conflict": "InvitationAccepted" })));
+    assert_eq!(
+        (status, body),
+        (409, j!({ "Conflict": "InvitationAccepted" }))
+    );
 }
 
 async fn request_reset(app: &TestApp, client: &reqwest::Client, email: &str) -> reqwest::Response {
@@ -250,8 +274,9 @@ async fn a_reset_link_arrives_works_once_and_ends_every_other_session() {
     let (status, body) = json(
         &app,
         &phone,
-        "/api/password-reset/use",
+        "/api/link/use",
         &[
+            ("purpose", "PasswordReset"),
             ("token", token_of(&link)),
             ("new_password", NEW_PASSWORD),
             ("confirm_password", NEW_PASSWORD),
@@ -260,12 +285,17 @@ async fn a_reset_link_arrives_works_once_and_ends_every_other_session() {
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(app.whoami_with(&phone).await.as_deref(), Some(EMPLOYEE));
-    assert_eq!(app.whoami_with(&laptop).await, None, "the other session ended");
+    assert_eq!(
+        app.whoami_with(&laptop).await,
+        None,
+        "the other session ended"
+    );
     let (status, body) = json(
         &app,
         &new_client(),
-        "/api/password-reset/use",
+        "/api/link/use",
         &[
+            ("purpose", "PasswordReset"),
             ("token", token_of(&link)),
             ("new_password", "yet another long passphrase"),
             ("confirm_password", "yet another long passphrase"),
@@ -287,8 +317,14 @@ async fn a_reset_link_arrives_works_once_and_ends_every_other_session() {
         .iter()
         .map(|row| row.try_get("", "action").unwrap())
         .collect();
-    assert!(actions.contains(&"account.password_reset_requested".to_owned()), "{actions:?}");
-    assert!(actions.contains(&"account.password_reset".to_owned()), "{actions:?}");
+    assert!(
+        actions.contains(&"account.password_reset_requested".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"account.password_reset".to_owned()),
+        "{actions:?}"
+    );
 }
 
 #[tokio::test]
@@ -313,18 +349,25 @@ async fn a_reset_request_answers_the_same_for_unknown_addresses_and_is_rate_limi
     for _ in 0..2 {
         assert_eq!(request_reset(&app, &client, EMPLOYEE).await.status(), 200);
         assert_eq!(
-            request_reset(&app, &client, "nobody.here@example.com").await.status(),
+            request_reset(&app, &client, "nobody.here@example.com")
+                .await
+                .status(),
             200
         );
     }
     let (status, body) = {
         let response = request_reset(&app, &client, EMPLOYEE).await;
-        (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        (
+            response.status().as_u16(),
+            response.json::<Value>().await.unwrap(),
+        )
     };
     assert_eq!(status, 429);
     assert!(body["TooManyRequests"].is_object(), "{body}");
     assert_eq!(
-        request_reset(&app, &client, "nobody.here@example.com").await.status(),
+        request_reset(&app, &client, "nobody.here@example.com")
+            .await
+            .status(),
         429
     );
     // Someone else from the same place is not locked out by that.
@@ -370,7 +413,10 @@ async fn a_permanent_refusal_fails_at_once_with_the_servers_answer() {
     assert_eq!(message.status, "failed");
     assert_eq!(message.attempts, 1);
     let error = message.last_error.unwrap_or_default();
-    assert!(error.contains("550") || error.contains("no such user"), "{error}");
+    assert!(
+        error.contains("550") || error.contains("no such user"),
+        "{error}"
+    );
     assert!(message.sent_at.is_none());
 }
 
@@ -386,9 +432,16 @@ async fn temporary_refusals_are_retried_with_back_off_and_then_fail() {
     assert_eq!(message.status, "failed");
     assert_eq!(message.attempts, 3);
     // Waits of 1 s and 2 s between the three attempts.
-    assert!(started.elapsed() >= Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
     let error = message.last_error.unwrap_or_default();
-    assert!(error.contains("451") || error.contains("try again"), "{error}");
+    assert!(
+        error.contains("451") || error.contains("try again"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -469,12 +522,25 @@ async fn a_managers_reminder_is_delivered_shown_with_its_delivery_and_not_repeat
     .await;
     assert_eq!(status, 200, "{body}");
     let mail = &sink.wait_for(EMPLOYEE, 1, WAIT).await[0];
-    assert_eq!(mail.subject, "Reminder from Mona Manager: your security training");
+    assert_eq!(
+        mail.subject,
+        "Reminder from Mona Manager: your security training"
+    );
     assert!(mail.text.contains("Tiny course (is due "), "{}", mail.text);
-    assert!(mail.html.contains("<strong>Tiny course</strong>"), "{}", mail.html);
+    assert!(
+        mail.html.contains("<strong>Tiny course</strong>"),
+        "{}",
+        mail.html
+    );
     settled(&app, EMPLOYEE, WAIT).await;
 
-    let (_, member) = json(&app, &app.client, "/api/team/member", &[("public_id", &erin)]).await;
+    let (_, member) = json(
+        &app,
+        &app.client,
+        "/api/team/member",
+        &[("public_id", &erin)],
+    )
+    .await;
     let tiny = member["items"]
         .as_array()
         .unwrap()
@@ -482,10 +548,19 @@ async fn a_managers_reminder_is_delivered_shown_with_its_delivery_and_not_repeat
         .find(|i| i["slug"] == "tiny")
         .unwrap();
     assert_eq!(tiny["last_reminder"]["status"], "Sent", "{member}");
-    assert_eq!(member["reminders"][0]["reason"], "reminder from a manager", "{member}");
-    assert_eq!(member["reminders"][0]["delivery"]["status"], "Sent", "{member}");
+    assert_eq!(
+        member["reminders"][0]["reason"], "reminder from a manager",
+        "{member}"
+    );
+    assert_eq!(
+        member["reminders"][0]["delivery"]["status"], "Sent",
+        "{member}"
+    );
     let (_, team) = json(&app, &app.client, "/api/team", &[]).await;
-    assert_eq!(team["people"][0]["last_reminder"]["status"], "Sent", "{team}");
+    assert_eq!(
+        team["people"][0]["last_reminder"]["status"], "Sent",
+        "{team}"
+    );
 
     let (status, body) = json(
         &app,
@@ -509,10 +584,24 @@ async fn a_reminder_not_yet_delivered_is_shown_as_queued_never_as_sent() {
     let _courses = with_courses(&app).await;
     app.login(MANAGER, PASSWORD).await;
     let erin = app.public_id(EMPLOYEE).await;
-    json(&app, &app.client, "/api/team/remind", &[("public_id", &erin)]).await;
+    json(
+        &app,
+        &app.client,
+        "/api/team/remind",
+        &[("public_id", &erin)],
+    )
+    .await;
     let (_, team) = json(&app, &app.client, "/api/team", &[]).await;
-    assert_eq!(team["people"][0]["last_reminder"]["status"], "Queued", "{team}");
-    let page = app.get(&format!("/team/{erin}")).await.text().await.unwrap();
+    assert_eq!(
+        team["people"][0]["last_reminder"]["status"], "Queued",
+        "{team}"
+    );
+    let page = app
+        .get(&format!("/team/{erin}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("not sent yet"), "{page}");
     assert!(!page.contains("Sent "), "{page}");
 }
@@ -560,7 +649,11 @@ async fn with_mail_off_nothing_is_queued_and_pages_say_so() {
     app.login_with(&admin, PLATFORM).await;
     let (_, form) = json(&app, &admin, "/api/people/form", &[]).await;
     assert_eq!(form["mail"], "Off");
-    let count = outbox_message::Entity::find().all(&app.db).await.unwrap().len();
+    let count = outbox_message::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .len();
     assert_eq!(count, 0);
 }
 
@@ -574,7 +667,10 @@ async fn development_mode_without_smtp_writes_each_message_to_a_file() {
     assert!(reply.starts_with("written to "), "{reply}");
     let path = reply.trim_start_matches("written to ");
     let eml = std::fs::read_to_string(path).unwrap();
-    assert!(eml.contains(&format!("To: {NEW_PERSON}")) || eml.contains(NEW_PERSON), "{eml}");
+    assert!(
+        eml.contains(&format!("To: {NEW_PERSON}")) || eml.contains(NEW_PERSON),
+        "{eml}"
+    );
     assert!(eml.contains("/invite/"), "{eml}");
 }
 
@@ -631,7 +727,11 @@ async fn the_server_runs_the_daily_reminders_by_itself_and_delivers_them() {
     // Everyone owes the two new courses: one message each, listing both.
     for person in [EMPLOYEE, MANAGER, PLATFORM, crate::helpers::COMPLIANCE] {
         let mail = &sink.wait_for(person, 1, WAIT).await[0];
-        assert!(mail.text.contains("Tiny course: newly assigned"), "{}", mail.text);
+        assert!(
+            mail.text.contains("Tiny course: newly assigned"),
+            "{}",
+            mail.text
+        );
         assert!(mail.text.contains("Rules: newly assigned"), "{}", mail.text);
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -640,7 +740,13 @@ async fn the_server_runs_the_daily_reminders_by_itself_and_delivers_them() {
         .await
         .unwrap();
     assert_eq!(runs.len(), 1);
-    assert!(runs[0].summary.as_deref().unwrap_or_default().starts_with("4 messages"));
+    assert!(
+        runs[0]
+            .summary
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("4 messages")
+    );
 }
 
 #[tokio::test]
@@ -671,8 +777,20 @@ async fn two_instances_on_postgresql_send_each_message_once_and_run_each_day_onc
     let _courses = with_courses(&first).await;
     let today = chrono::Utc::now().date_naive();
     let (a, b) = tokio::join!(
-        app::ssr::mail::scheduled::run_for_day(&first.db, &first.mail, today, "first", chrono::Utc::now()),
-        app::ssr::mail::scheduled::run_for_day(&second.db, &second.mail, today, "second", chrono::Utc::now()),
+        app::ssr::mail::scheduled::run_for_day(
+            &first.db,
+            &first.mail,
+            today,
+            "first",
+            chrono::Utc::now()
+        ),
+        app::ssr::mail::scheduled::run_for_day(
+            &second.db,
+            &second.mail,
+            today,
+            "second",
+            chrono::Utc::now()
+        ),
     );
     let outcomes = [a.unwrap(), b.unwrap()];
     let ran = outcomes
@@ -686,4 +804,81 @@ async fn two_instances_on_postgresql_send_each_message_once_and_run_each_day_onc
         .await
         .unwrap();
     assert_eq!(scheduled.len(), 4, "one scheduled message per person");
+}
+
+#[tokio::test]
+async fn exports_and_evidence_packs_call_only_delivered_reminders_sent() {
+    let mut sink = SmtpSink::start();
+    let app = app_with(&sink).await;
+    let _courses = with_courses(&app).await;
+    let manager = new_client();
+    app.login_with(&manager, MANAGER).await;
+    let erin = app.public_id(EMPLOYEE).await;
+    let remind = |course: &'static str| {
+        let (app, manager, erin) = (&app, &manager, erin.clone());
+        async move {
+            let (status, body) = json(
+                app,
+                manager,
+                "/api/team/remind",
+                &[("public_id", &erin), ("course", course)],
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+        }
+    };
+    remind("tiny").await;
+    sink.wait_for(EMPLOYEE, 1, WAIT).await;
+    settled(&app, EMPLOYEE, WAIT).await;
+    // The mail server goes away: the second reminder stays queued.
+    sink.stop();
+    remind("rules").await;
+
+    let compliance = new_client();
+    app.login_with(&compliance, crate::helpers::COMPLIANCE)
+        .await;
+    let csv = app
+        .post_form_with(&compliance, "/exports/reminders.csv", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    let by_course = |title: &str| rows.iter().find(|r| &r[5] == title).unwrap().clone();
+    let tiny = by_course("Tiny course");
+    assert_eq!(&tiny[8], "sent");
+    assert!(tiny[10].starts_with("250"), "{csv}");
+    assert_eq!(&tiny[6], "reminder from a manager");
+    assert_eq!(&tiny[7], "Mona Manager");
+    let rules = by_course("Rules");
+    assert_eq!(&rules[8], "queued", "{csv}");
+    assert_eq!(&rules[9], "", "no sent time for a queued message");
+
+    let today = chrono::Utc::now().date_naive().to_string();
+    let pack = app
+        .post_form_with(
+            &compliance,
+            "/evidence/pack.zip",
+            &[("from", &today), ("to", &today)],
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let files = app::ssr::evidence::unzip(&pack).unwrap();
+    let reminders = String::from_utf8(files["reminders.csv"].clone()).unwrap();
+    assert!(
+        reminders.contains(",sent,") && reminders.contains(",queued,"),
+        "{reminders}"
+    );
+    let index = String::from_utf8(files["index.html"].clone()).unwrap();
+    assert!(
+        index.contains("1 reminder messages to people with outstanding training")
+            && index.contains("1 were still queued (not sent)"),
+        "the control summary counts only the delivered reminder as sent"
+    );
 }

@@ -103,7 +103,11 @@ impl SmtpSink {
             command.arg("--delay").arg(delay.to_string());
         }
         if let Some((cert, key)) = &options.tls {
-            command.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);
+            command
+                .arg("--tls-cert")
+                .arg(cert)
+                .arg("--tls-key")
+                .arg(key);
         }
         let mut child = command.spawn().expect("the SMTP sink starts");
         let mut line = String::new();

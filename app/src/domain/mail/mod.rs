@@ -124,7 +124,9 @@ impl DeliveryStatus {
 
     /// Parses the stored spelling.
     pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == input)
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == input)
     }
 
     /// A label for people: never "sent" for anything the SMTP server did not accept.
@@ -154,10 +156,9 @@ impl Delivery {
     /// One line saying what happened, with the relevant time formatted by `time`.
     pub fn describe(&self, time: impl Fn(DateTime<Utc>) -> String) -> String {
         match self.status {
-            DeliveryStatus::Sent => format!(
-                "Sent {}",
-                time(self.sent_at.unwrap_or(self.queued_at))
-            ),
+            DeliveryStatus::Sent => {
+                format!("Sent {}", time(self.sent_at.unwrap_or(self.queued_at)))
+            }
             DeliveryStatus::Queued if self.attempts > 0 => format!(
                 "Queued {}, not sent yet ({} failed attempt{}: {})",
                 time(self.queued_at),
@@ -210,7 +211,12 @@ pub enum AfterFailure {
 impl RetryPolicy {
     /// Decides after attempt number `attempts` (1 for the first) failed at `now`. A permanent
     /// failure (an SMTP 5xx answer) is never retried.
-    pub fn after_failure(&self, attempts: u32, permanent: bool, now: DateTime<Utc>) -> AfterFailure {
+    pub fn after_failure(
+        &self,
+        attempts: u32,
+        permanent: bool,
+        now: DateTime<Utc>,
+    ) -> AfterFailure {
         if permanent || attempts >= self.max_attempts {
             return AfterFailure::GiveUp;
         }
@@ -275,10 +281,12 @@ mod tests {
     fn retries_back_off_exponentially_up_to_the_cap() {
         let policy = RetryPolicy::default();
         let delays: Vec<i64> = (1..=9)
-            .map(|attempt| match policy.after_failure(attempt, false, at(0)) {
-                AfterFailure::RetryAt(when) => (when - at(0)).num_minutes(),
-                AfterFailure::GiveUp => -1,
-            })
+            .map(
+                |attempt| match policy.after_failure(attempt, false, at(0)) {
+                    AfterFailure::RetryAt(when) => (when - at(0)).num_minutes(),
+                    AfterFailure::GiveUp => -1,
+                },
+            )
             .collect();
         assert_eq!(delays, [1, 2, 4, 8, 16, 32, 64, 128, 256]);
         let capped = RetryPolicy {
@@ -326,6 +334,9 @@ mod tests {
         let line = delivery.describe(|t| t.format("%H:%M").to_string());
         assert!(line.starts_with("Queued"), "{line}");
         assert!(line.contains("not sent yet"), "{line}");
-        assert!(line.contains("2 failed attempts: connection refused"), "{line}");
+        assert!(
+            line.contains("2 failed attempts: connection refused"),
+            "{line}"
+        );
     }
 }

@@ -64,13 +64,27 @@ impl TemplateName {
     /// What the template is for.
     pub fn description(&self) -> &'static str {
         match self {
-            Self::Invitation => "Sent when a person is added with an invitation, or an invitation is sent again.",
-            Self::PasswordReset => "Sent when someone asks for a password reset for an address that belongs to an active person.",
-            Self::ManagerReminder => "Sent when a manager presses “Send reminder” on their team's page.",
-            Self::ScheduledReminder => "The daily scheduled message. It holds the sections below that apply to the person, so nobody gets more than one a day.",
-            Self::ScheduledOwnTraining => "Section: the person's own training that was just assigned, is due soon, is due today or is overdue.",
-            Self::ScheduledEscalation => "Section for managers: reports whose training is overdue past the escalation point.",
-            Self::ScheduledDigest => "Section for managers, weekly if switched on: the team's training status.",
+            Self::Invitation => {
+                "Sent when a person is added with an invitation, or an invitation is sent again."
+            }
+            Self::PasswordReset => {
+                "Sent when someone asks for a password reset for an address that belongs to an active person."
+            }
+            Self::ManagerReminder => {
+                "Sent when a manager presses “Send reminder” on their team's page."
+            }
+            Self::ScheduledReminder => {
+                "The daily scheduled message. It holds the sections below that apply to the person, so nobody gets more than one a day."
+            }
+            Self::ScheduledOwnTraining => {
+                "Section: the person's own training that was just assigned, is due soon, is due today or is overdue."
+            }
+            Self::ScheduledEscalation => {
+                "Section for managers: reports whose training is overdue past the escalation point."
+            }
+            Self::ScheduledDigest => {
+                "Section for managers, weekly if switched on: the team's training status."
+            }
             Self::Test => "Sent by `vigil mail test` to check the mail settings.",
         }
     }
@@ -100,12 +114,7 @@ impl TemplateName {
                 "links.home",
             ],
             Self::PasswordReset => &["person.name", "links.reset", "expires_at", "links.home"],
-            Self::ManagerReminder => &[
-                "person.name",
-                "manager.name",
-                "courses",
-                "links.training",
-            ],
+            Self::ManagerReminder => &["person.name", "manager.name", "courses", "links.training"],
             Self::ScheduledReminder => &["person.name", "sections", "links.home"],
             Self::ScheduledOwnTraining => &["courses", "links.training"],
             Self::ScheduledEscalation => &["reports", "links.team"],
@@ -176,7 +185,10 @@ pub enum TemplateError {
     #[error("{template} line {line}: `{{{{` is not closed by `}}}}`")]
     Unclosed { template: &'static str, line: usize },
     #[error("{template}: no value was given for {{{{{name}}}}}")]
-    Missing { template: &'static str, name: String },
+    Missing {
+        template: &'static str,
+        name: String,
+    },
 }
 
 /// Checks a template: a subject line, and only known variables.
@@ -234,11 +246,9 @@ enum Part {
 
 fn split(name: TemplateName) -> Result<(&'static str, &'static str), TemplateError> {
     let source = name.source();
-    let (first, rest) = source
-        .split_once('\n')
-        .ok_or(TemplateError::NoSubject {
-            template: name.slug(),
-        })?;
+    let (first, rest) = source.split_once('\n').ok_or(TemplateError::NoSubject {
+        template: name.slug(),
+    })?;
     let subject = first
         .strip_prefix("subject:")
         .map(str::trim)
@@ -252,11 +262,7 @@ fn split(name: TemplateName) -> Result<(&'static str, &'static str), TemplateErr
     Ok((subject, body))
 }
 
-fn placeholders(
-    name: TemplateName,
-    line: &str,
-    number: usize,
-) -> Result<Vec<&str>, TemplateError> {
+fn placeholders(name: TemplateName, line: &str, number: usize) -> Result<Vec<&str>, TemplateError> {
     let mut found = Vec::new();
     let mut rest = line;
     while let Some(start) = rest.find("{{") {
@@ -361,7 +367,9 @@ mod tests {
         )
         .unwrap();
         assert!(
-            rendered.text.contains("Eve [click](https://evil.example) <b>"),
+            rendered
+                .text
+                .contains("Eve [click](https://evil.example) <b>"),
             "{}",
             rendered.text
         );
@@ -372,7 +380,11 @@ mod tests {
             "{}",
             rendered.markdown
         );
-        assert!(rendered.markdown.contains("https://vigil.example/reset-password/abc"));
+        assert!(
+            rendered
+                .markdown
+                .contains("https://vigil.example/reset-password/abc")
+        );
     }
 
     #[test]
@@ -385,7 +397,11 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert!(!rendered.subject.contains(['\r', '\n']), "{}", rendered.subject);
+        assert!(
+            !rendered.subject.contains(['\r', '\n']),
+            "{}",
+            rendered.subject
+        );
     }
 
     #[test]
@@ -398,7 +414,10 @@ mod tests {
     fn lists_keep_text_plain_and_markdown_escaped() {
         let list = Value::list(
             &[
-                ("Phishing (due 1 May)".into(), r"**Phishing** \(due 1 May\)".into()),
+                (
+                    "Phishing (due 1 May)".into(),
+                    r"**Phishing** \(due 1 May\)".into(),
+                ),
                 ("Passwords".into(), "**Passwords**".into()),
             ],
             "nothing",
@@ -428,7 +447,10 @@ mod tests {
             &escape_markdown(hostile),
             &crate::domain::content::markdown::AssetLinks::none(),
         );
-        assert!(!html.contains("<a") && !html.contains("<img") && !html.contains("<em"), "{html}");
+        assert!(
+            !html.contains("<a") && !html.contains("<img") && !html.contains("<em"),
+            "{html}"
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
     }

@@ -80,7 +80,11 @@ pub async fn by_hash(db: &impl ConnectionTrait, hash: &str) -> Result<Option<Mod
 }
 
 /// Marks a link used, if nobody used it first. Returns whether this call did.
-pub async fn mark_used(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn mark_used(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let result = Entity::update_many()
         .col_expr(Column::UsedAt, Expr::value(now))
         .filter(Column::Id.eq(id))
@@ -115,7 +119,10 @@ pub async fn latest_invitations(
 /// The stored facts as the domain checks them. An unknown purpose is an error.
 pub fn facts(row: &Model, person_active: bool) -> Result<LinkFacts, DbErr> {
     let purpose = LinkPurpose::parse(&row.purpose).ok_or_else(|| {
-        DbErr::Custom(format!("account token {} has an unknown purpose {:?}", row.id, row.purpose))
+        DbErr::Custom(format!(
+            "account token {} has an unknown purpose {:?}",
+            row.id, row.purpose
+        ))
     })?;
     Ok(LinkFacts {
         purpose,

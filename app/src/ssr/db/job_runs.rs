@@ -32,7 +32,9 @@ pub async fn claim(
     .await;
     match inserted {
         Ok(_) => Ok(true),
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Ok(false),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Ok(false)
+        }
         Err(err) => Err(err),
     }
 }
@@ -58,8 +60,14 @@ pub async fn finish(
 }
 
 /// The run of (job, period), if there was one.
-pub async fn find(db: &impl ConnectionTrait, job: &str, period: &str) -> Result<Option<Model>, DbErr> {
-    Entity::find_by_id((job.to_owned(), period.to_owned())).one(db).await
+pub async fn find(
+    db: &impl ConnectionTrait,
+    job: &str,
+    period: &str,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id((job.to_owned(), period.to_owned()))
+        .one(db)
+        .await
 }
 
 /// The newest runs of a job.

@@ -73,7 +73,10 @@ pub async fn about_person(db: &impl ConnectionTrait, person_id: i64) -> Result<V
 }
 
 /// Entries of the given messages.
-pub async fn for_messages(db: &impl ConnectionTrait, outbox_ids: &[i64]) -> Result<Vec<Model>, DbErr> {
+pub async fn for_messages(
+    db: &impl ConnectionTrait,
+    outbox_ids: &[i64],
+) -> Result<Vec<Model>, DbErr> {
     let mut found = Vec::new();
     for chunk in outbox_ids.chunks(500) {
         found.extend(
@@ -115,6 +118,9 @@ pub fn key_of(row: &Model) -> Result<Key, DbErr> {
 /// The stored trigger.
 pub fn trigger_of(row: &Model) -> Result<Trigger, DbErr> {
     Trigger::parse(&row.trigger).ok_or_else(|| {
-        DbErr::Custom(format!("reminder log {} has an unknown trigger {:?}", row.id, row.trigger))
+        DbErr::Custom(format!(
+            "reminder log {} has an unknown trigger {:?}",
+            row.id, row.trigger
+        ))
     })
 }

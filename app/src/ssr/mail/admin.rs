@@ -15,7 +15,10 @@ use crate::ssr::db::audit::{self, AuditEntry};
 use crate::ssr::db::{job_runs, settings};
 
 /// The schedule and the latest runs.
-pub async fn settings(db: &DatabaseConnection, mail: MailMode) -> Result<ReminderSettingsView, AppError> {
+pub async fn settings(
+    db: &DatabaseConnection,
+    mail: MailMode,
+) -> Result<ReminderSettingsView, AppError> {
     let schedule = super::scheduled::schedule(db).await?;
     let recent_runs = job_runs::recent(db, super::scheduled::JOB, 14)
         .await?
@@ -44,7 +47,14 @@ pub async fn save(
     schedule.validate()?;
     let before = super::scheduled::schedule(db).await?;
     let txn = db.begin().await?;
-    settings::put(&txn, settings::REMINDER_SCHEDULE, schedule, Some(user.person.id), now).await?;
+    settings::put(
+        &txn,
+        settings::REMINDER_SCHEDULE,
+        schedule,
+        Some(user.person.id),
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
         AuditEntry {
@@ -86,7 +96,12 @@ fn sample(name: TemplateName, mail: &MailSettings, now: DateTime<Utc>) -> Vars {
     let list = |items: &[&str]| {
         let entries: Vec<(String, String)> = items
             .iter()
-            .map(|item| ((*item).to_owned(), crate::domain::mail::template::escape_markdown(item)))
+            .map(|item| {
+                (
+                    (*item).to_owned(),
+                    crate::domain::mail::template::escape_markdown(item),
+                )
+            })
             .collect();
         Value::list(&entries, "")
     };

@@ -94,9 +94,15 @@ mod tests {
     #[test]
     fn a_hostile_name_stays_text_in_the_html_part() {
         let vars: Vars = [
-            ("person.name", Value::Text("<img src=x onerror=alert(1)> [x](javascript:alert(1))".into())),
+            (
+                "person.name",
+                Value::Text("<img src=x onerror=alert(1)> [x](javascript:alert(1))".into()),
+            ),
             ("inviter.name", Value::Text("Dana".into())),
-            ("links.accept", Value::Link("https://vigil.example/invite/abc".into())),
+            (
+                "links.accept",
+                Value::Link("https://vigil.example/invite/abc".into()),
+            ),
             ("expires_at", Value::Text("7 December 2026".into())),
             ("links.home", Value::Link("https://vigil.example".into())),
         ]
@@ -104,8 +110,18 @@ mod tests {
         .collect();
         let message = compose(TemplateName::Invitation, &vars).unwrap();
         assert!(!message.html.contains("<img"), "{}", message.html);
-        assert!(!message.html.contains("href=\"javascript"), "{}", message.html);
-        assert!(message.html.contains("href=\"https://vigil.example/invite/abc\""), "{}", message.html);
+        assert!(
+            !message.html.contains("href=\"javascript"),
+            "{}",
+            message.html
+        );
+        assert!(
+            message
+                .html
+                .contains("href=\"https://vigil.example/invite/abc\""),
+            "{}",
+            message.html
+        );
         assert!(message.text.contains("https://vigil.example/invite/abc"));
         assert!(message.html.starts_with("<!DOCTYPE html>"));
     }

@@ -4,15 +4,15 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use super::MailSettings;
-use super::compose::{compose, date_time, for_person};
-use super::tokens;
+use super::compose::date_time;
+use super::links::{self, LinkMessage};
 use crate::domain::account_link::{InvitationState, LinkPurpose, invitation_lifetime};
 use crate::domain::mail::MessageKind;
-use crate::domain::mail::template::{TemplateName, Value, Vars};
+use crate::domain::mail::template::{TemplateName, Value};
 use crate::error::{AppError, Conflict, Resource};
 use crate::ssr::db::audit::{self, Actor, AuditEntry};
 use crate::ssr::db::entities::{outbox_message, person};
-use crate::ssr::db::{account_tokens, outbox, people};
+use crate::ssr::db::{account_tokens, people};
 
 /// Who is inviting: named in the message, recorded as the actor.
 #[derive(Clone, Debug)]
@@ -53,42 +53,29 @@ pub async fn queue_invitation(
     if !person.active {
         return Err(Conflict::InvitedPersonInactive.into());
     }
-    let (token, hash) = tokens::new_token();
     let expires_at = now + invitation_lifetime(mail.invitation_days);
-    let row = account_tokens::replace(
+    links::issue(
         txn,
-        account_tokens::NewToken {
-            person_id: person.id,
+        mail,
+        person,
+        LinkMessage {
             purpose: LinkPurpose::Invitation,
-            token_hash: hash,
             expires_at,
             created_by: inviter.actor.id,
+            template: TemplateName::Invitation,
+            vars: [
+                ("person.name", Value::Text(person.name.clone())),
+                ("inviter.name", Value::Text(inviter.name.clone())),
+                ("expires_at", Value::Text(date_time(expires_at))),
+            ]
+            .into_iter()
+            .collect(),
+            link_variable: "links.accept",
+            kind: MessageKind::Invitation,
         },
         now,
     )
-    .await?;
-    let vars: Vars = [
-        ("person.name", Value::Text(person.name.clone())),
-        ("inviter.name", Value::Text(inviter.name.clone())),
-        (
-            "links.accept",
-            Value::Link(mail.link(&format!("{}{token}", LinkPurpose::Invitation.path()))),
-        ),
-        ("expires_at", Value::Text(date_time(expires_at))),
-        ("links.home", Value::Link(mail.link("/"))),
-    ]
-    .into_iter()
-    .collect();
-    let composed = compose(TemplateName::Invitation, &vars)?;
-    let message = outbox::queue(
-        txn,
-        for_person(MessageKind::Invitation, person, composed, inviter.actor.id),
-        &mail.message_domain,
-        now,
-    )
-    .await?;
-    account_tokens::set_outbox(txn, row.id, message.id).await?;
-    Ok(message)
+    .await
 }
 
 /// Sends (again) an invitation to the person with `public_id`, audited in the same transaction.

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod compose;
 pub mod invitations;
+pub mod links;
 pub mod password_reset;
 pub mod scheduled;
 pub mod tokens;

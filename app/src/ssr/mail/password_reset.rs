@@ -9,15 +9,15 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
 
 use super::MailSettings;
-use super::compose::{compose, date_time, for_person};
-use super::tokens;
+use super::compose::date_time;
+use super::links::{self, LinkMessage};
 use crate::domain::account_link::{LinkPurpose, RESET_LIFETIME_MINUTES};
 use crate::domain::email;
 use crate::domain::mail::MessageKind;
-use crate::domain::mail::template::{TemplateName, Value, Vars};
+use crate::domain::mail::template::{TemplateName, Value};
 use crate::error::AppError;
 use crate::ssr::db::audit::{self, Actor, AuditEntry};
-use crate::ssr::db::{account_tokens, outbox, people, reset_requests};
+use crate::ssr::db::{people, reset_requests};
 
 /// Requests for one address within `WINDOW` before more are refused.
 pub const MAX_PER_ACCOUNT: u64 = 3;
@@ -38,13 +38,19 @@ pub async fn request(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     mail.require_on()?;
-    let key: String = email::normalise(email_input).chars().take(MAX_KEY_CHARS).collect();
+    let key: String = email::normalise(email_input)
+        .chars()
+        .take(MAX_KEY_CHARS)
+        .collect();
     let client: String = client_addr.chars().take(64).collect();
     let since = now - Duration::minutes(WINDOW_MINUTES);
     let txn = db.begin().await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // Two requests for one address (or client) count one after the other, never both at once.
-        for lock in [format!("reset-account:{key}"), format!("reset-client:{client}")] {
+        for lock in [
+            format!("reset-account:{key}"),
+            format!("reset-client:{client}"),
+        ] {
             txn.execute_raw(sea_orm::Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "SELECT pg_advisory_xact_lock(hashtext($1))",
@@ -85,44 +91,35 @@ pub async fn process_pending(
         if !person.active || !mail.mode.is_on() {
             continue;
         }
-        let (token, hash) = tokens::new_token();
         let expires_at = now + Duration::minutes(RESET_LIFETIME_MINUTES);
-        let row = account_tokens::replace(
+        let message = links::issue(
             &txn,
-            account_tokens::NewToken {
-                person_id: person.id,
+            mail,
+            &person,
+            LinkMessage {
                 purpose: LinkPurpose::PasswordReset,
-                token_hash: hash,
                 expires_at,
                 created_by: None,
+                template: TemplateName::PasswordReset,
+                vars: [
+                    ("person.name", Value::Text(person.name.clone())),
+                    ("expires_at", Value::Text(date_time(expires_at))),
+                ]
+                .into_iter()
+                .collect(),
+                link_variable: "links.reset",
+                kind: MessageKind::PasswordReset,
             },
             now,
         )
         .await?;
-        let vars: Vars = [
-            ("person.name", Value::Text(person.name.clone())),
-            (
-                "links.reset",
-                Value::Link(mail.link(&format!("{}{token}", LinkPurpose::PasswordReset.path()))),
-            ),
-            ("expires_at", Value::Text(date_time(expires_at))),
-            ("links.home", Value::Link(mail.link("/"))),
-        ]
-        .into_iter()
-        .collect();
-        let composed = compose(TemplateName::PasswordReset, &vars)?;
-        let message = outbox::queue(
-            &txn,
-            for_person(MessageKind::PasswordReset, &person, composed, None),
-            &mail.message_domain,
-            now,
-        )
-        .await?;
-        account_tokens::set_outbox(&txn, row.id, message.id).await?;
         audit::record(
             &txn,
             AuditEntry {
-                actor: Actor::system(&format!("password reset requested from {}", request.client_addr)),
+                actor: Actor::system(&format!(
+                    "password reset requested from {}",
+                    request.client_addr
+                )),
                 action: "account.password_reset_requested",
                 subject: format!("person:{}", person.email),
                 before: None,

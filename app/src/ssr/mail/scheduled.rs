@@ -14,8 +14,8 @@ use crate::domain::assignment::Status;
 use crate::domain::mail::MessageKind;
 use crate::domain::mail::template::{TemplateName, Value, Vars, escape_markdown};
 use crate::domain::reminders::{
-    Digest, Escalated, Item, Key, OwnEntry, Person, PlanInput, Planned, ReminderSchedule,
-    Trigger, plan,
+    Digest, Escalated, Item, Key, OwnEntry, Person, PlanInput, Planned, ReminderSchedule, Trigger,
+    plan,
 };
 use crate::error::AppError;
 use crate::ssr::db::entities::{course, person};
@@ -32,10 +32,7 @@ pub enum RunOutcome {
     /// Messages were queued (possibly none).
     Ran { messages: usize, entries: usize },
     /// This day's run already happened (here or on another instance).
-    AlreadyRan {
-        instance: String,
-        at: DateTime<Utc>,
-    },
+    AlreadyRan { instance: String, at: DateTime<Utc> },
     /// The schedule is switched off.
     Disabled,
     /// Mail is switched off.
@@ -146,7 +143,10 @@ impl Facts {
         let mut items = Vec::new();
         for row in training::compliance(db).await? {
             let status = Status::parse(&row.status).ok_or_else(|| {
-                internal("reminders", format!("unknown compliance status {:?}", row.status))
+                internal(
+                    "reminders",
+                    format!("unknown compliance status {:?}", row.status),
+                )
             })?;
             items.push(Item {
                 person_id: row.person_id,
@@ -245,7 +245,10 @@ impl Facts {
             )?;
         }
         if let Some(digest) = &message.digest {
-            section(TemplateName::ScheduledDigest, self.digest_vars(mail, digest))?;
+            section(
+                TemplateName::ScheduledDigest,
+                self.digest_vars(mail, digest),
+            )?;
         }
         let vars: Vars = [
             ("person.name", Value::Text(recipient.name.clone())),
@@ -277,7 +280,11 @@ impl Facts {
         };
         (
             format!("{title}: {when}"),
-            format!("**{}**: {}", escape_markdown(&title), escape_markdown(&when)),
+            format!(
+                "**{}**: {}",
+                escape_markdown(&title),
+                escape_markdown(&when)
+            ),
         )
     }
 

@@ -19,7 +19,13 @@ pub const PAGE_SIZE: u64 = 50;
 /// A stored message as a row. Unknown stored kinds or statuses are errors.
 pub fn message_row(message: &outbox_message::Model) -> Result<MessageRow, AppError> {
     let kind = MessageKind::parse(&message.kind).ok_or_else(|| {
-        internal("outbox", format!("message {} has an unknown kind {:?}", message.id, message.kind))
+        internal(
+            "outbox",
+            format!(
+                "message {} has an unknown kind {:?}",
+                message.id, message.kind
+            ),
+        )
     })?;
     Ok(MessageRow {
         id: message.id,
@@ -79,6 +85,9 @@ pub async fn queue(
         messages: rows.iter().map(message_row).collect::<Result<_, _>>()?,
         page,
         pages: total.div_ceil(PAGE_SIZE).max(1),
-        status: filter.first().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        status: filter
+            .first()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
     })
 }

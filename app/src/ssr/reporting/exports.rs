@@ -370,10 +370,19 @@ impl Exporter {
         )
         .await?
         .iter()
-        .flat_map(|e| [Some(e.subject_person_id), Some(e.recipient_person_id), e.requested_by])
+        .flat_map(|e| {
+            [
+                Some(e.subject_person_id),
+                Some(e.recipient_person_id),
+                e.requested_by,
+            ]
+        })
         .flatten()
         .collect();
-        named.extend(kept.iter().flat_map(|m| m.person_id.into_iter().chain(m.sent_by)));
+        named.extend(
+            kept.iter()
+                .flat_map(|m| m.person_id.into_iter().chain(m.sent_by)),
+        );
         load_page_people(db, &mut self.data, &named).await?;
         let data = &self.data;
         let person = |id: Option<i64>| data.name_of(id);

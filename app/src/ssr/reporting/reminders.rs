@@ -57,10 +57,8 @@ pub async fn rows(
     }
     let mut tally = Tally::default();
     let mut rows = Vec::new();
-    let time = |at: Option<DateTime<Utc>>| {
-        at.map(crate::domain::ledger::timestamp)
-            .unwrap_or_default()
-    };
+    let time =
+        |at: Option<DateTime<Utc>>| at.map(crate::domain::ledger::timestamp).unwrap_or_default();
     for message in messages {
         let delivery = outbox::delivery(message)?;
         match delivery.status {

@@ -47,7 +47,11 @@ async fn reminder_rows(
 ) -> Result<Vec<ReminderRow>, AppError> {
     let mut rows = Vec::new();
     let mut messages = HashMap::new();
-    for entry in reminder_log::about_person(db, person_id).await?.into_iter().take(100) {
+    for entry in reminder_log::about_person(db, person_id)
+        .await?
+        .into_iter()
+        .take(100)
+    {
         if let std::collections::hash_map::Entry::Vacant(slot) = messages.entry(entry.outbox_id)
             && let Some(message) = outbox::by_id(db, entry.outbox_id).await?
         {
@@ -275,7 +279,11 @@ pub async fn remind(
             };
             Some((
                 format!("{title} ({when})"),
-                format!("**{}** ({})", escape_markdown(title), escape_markdown(&when)),
+                format!(
+                    "**{}** ({})",
+                    escape_markdown(title),
+                    escape_markdown(&when)
+                ),
             ))
         })
         .collect();
@@ -291,8 +299,12 @@ pub async fn remind(
     .into_iter()
     .collect();
     let composed = compose(TemplateName::ManagerReminder, &vars)?;
-    let mut message =
-        compose::for_person(MessageKind::Reminder, &person, composed, Some(user.person.id));
+    let mut message = compose::for_person(
+        MessageKind::Reminder,
+        &person,
+        composed,
+        Some(user.person.id),
+    );
     message.course_id = course_id;
     let keys: Vec<Key> = due
         .iter()
