@@ -39,6 +39,8 @@ pub enum AppError {
     #[error("{0}")]
     Link(LinkProblem),
     #[error("{0}")]
+    Rights(crate::domain::admin_rights::RightsRefused),
+    #[error("{0}")]
     Invalid(Invalid),
     #[error("{0}")]
     Conflict(Conflict),
@@ -340,6 +342,8 @@ impl AppError {
             Self::Training(TrainingInvalid::RetakeLater(_)) => 429,
             Self::Training(_) => 422,
             Self::RateLimited { .. } | Self::TooManyRequests { .. } => 429,
+            Self::Rights(refused) if refused.is_permission() => 403,
+            Self::Rights(_) => 409,
             Self::Link(LinkProblem::Unknown) => 404,
             Self::Link(_) => 410,
             Self::BadRequest => 400,
@@ -390,6 +394,12 @@ impl From<TrainingInvalid> for AppError {
 impl From<ContentInvalid> for AppError {
     fn from(invalid: ContentInvalid) -> Self {
         Self::Content(invalid)
+    }
+}
+
+impl From<crate::domain::admin_rights::RightsRefused> for AppError {
+    fn from(refused: crate::domain::admin_rights::RightsRefused) -> Self {
+        Self::Rights(refused)
     }
 }
 

@@ -55,7 +55,9 @@ async fn organisation(db: &DatabaseConnection) -> NaiveDate {
     ] {
         people_admin::add_person(db, person, now).await.unwrap();
     }
-    people_admin::deactivate(db, LEAVER, now).await.unwrap();
+    people_admin::deactivate(db, &people_admin::Acting::operator("test"), LEAVER, now)
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let course = dir.path().join("tiny");
     std::fs::create_dir_all(&course).unwrap();

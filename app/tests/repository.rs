@@ -93,9 +93,14 @@ async fn people_are_stored_with_roles_departments_and_managers() {
             "{backend}"
         );
 
-        people_admin::deactivate(&db, "report@example.com", now)
-            .await
-            .unwrap();
+        people_admin::deactivate(
+            &db,
+            &people_admin::Acting::operator("test"),
+            "report@example.com",
+            now,
+        )
+        .await
+        .unwrap();
         assert!(
             !people::has_active_reports(&db, manager.id).await.unwrap(),
             "{backend}: a leaver is nobody's report"

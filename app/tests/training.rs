@@ -207,6 +207,7 @@ async fn a_role_change_adds_and_removes_obligations_without_touching_history() {
 
         people_admin::set_roles(
             &db,
+            &people_admin::Acting::operator("test"),
             "mover@example.com",
             &["secure-development-engineer".into()],
             None,
@@ -225,9 +226,17 @@ async fn a_role_change_adds_and_removes_obligations_without_touching_history() {
         );
 
         record(&db, someone, 100).await;
-        people_admin::set_roles(&db, "mover@example.com", &[], None, None, now)
-            .await
-            .unwrap();
+        people_admin::set_roles(
+            &db,
+            &people_admin::Acting::operator("test"),
+            "mover@example.com",
+            &[],
+            None,
+            None,
+            now,
+        )
+        .await
+        .unwrap();
         recompute(&db, &lock, now.date_naive(), now).await.unwrap();
         assert!(
             training::compliance(&db).await.unwrap().is_empty(),

@@ -169,6 +169,24 @@ fn people_can_be_added_given_roles_listed_and_deactivated() {
     );
     assert!(list.contains("+compliance-admin"), "{list}");
 
+    // Bo is the only compliance administrator: not before someone else is one.
+    let refused = cli.run(&["user", "deactivate", "bo@example.com"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("last active compliance administrator"),
+        "{}",
+        stderr(&refused)
+    );
+    let second = cli.run(&[
+        "user",
+        "set-role",
+        "ana.silva@example.com",
+        "--role",
+        "department-head",
+        "--compliance-admin",
+        "true",
+    ]);
+    assert!(second.status.success(), "{}", stderr(&second));
     let gone = cli.run(&["user", "deactivate", "bo@example.com"]);
     assert!(gone.status.success(), "{}", stderr(&gone));
     let list = stdout(&cli.run(&["user", "list"]));

@@ -90,6 +90,12 @@ pub struct PersonForm {
     pub departments: Vec<String>,
     /// Active people's emails, for choosing a manager.
     pub people: Vec<(String, String)>,
+    /// Which administrator rights the signed-in person may grant or remove here (never their own).
+    pub may_change_compliance: bool,
+    pub may_change_platform: bool,
+    /// False for an administrator with rights the signed-in person does not hold: shown, not
+    /// editable.
+    pub editable: bool,
     /// How mail is delivered (an invitation can only be sent when it is on).
     pub mail: MailMode,
     /// The person's invitation, for an existing person.
@@ -113,14 +119,16 @@ pub struct ImportPreview {
 pub async fn get_person_form(#[server(default)] public_id: String) -> Result<PersonForm, AppError> {
     crate::ssr::request::respond(
         async {
-            let (state, _) = crate::ssr::directory::people_admin().await?;
-            crate::ssr::directory::form(&state.db, &state.mail, &public_id).await
+            let (state, user) = crate::ssr::directory::people_admin().await?;
+            crate::ssr::directory::form(&state.db, &state.mail, &user, &public_id).await
         }
         .await,
     )
 }
 
-/// Adds (empty `public_id`) or updates a person. Roles arrive as `roles[slug]=yes`.
+/// Adds (empty `public_id`) or updates a person. Roles arrive as `roles[slug]=yes`; an
+/// administrator right counts only with its `…_shown` marker (the form shows the box) or when
+/// ticked, so a right the form did not offer is never dropped.
 #[server(prefix = "/api", endpoint = "people/save")]
 pub async fn save_person(
     #[server(default)] public_id: String,
@@ -133,6 +141,8 @@ pub async fn save_person(
     #[server(default)] roles: std::collections::BTreeMap<String, String>,
     #[server(default)] compliance_admin: Option<String>,
     #[server(default)] platform_admin: Option<String>,
+    #[server(default)] compliance_admin_shown: Option<String>,
+    #[server(default)] platform_admin_shown: Option<String>,
     #[server(default)] invite: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::person::parse_date;
@@ -149,8 +159,12 @@ pub async fn save_person(
                 hire_date: parse_date(&hire_date, Field::HireDate)?,
                 manager_email: Some(manager_email),
                 roles: roles.into_keys().collect(),
-                compliance_admin: compliance_admin.is_some(),
-                platform_admin: platform_admin.is_some(),
+                // A right whose checkbox the form did not show is kept as it is; a request
+                // that names it without the form's marker changes it only if allowed.
+                compliance_admin: (compliance_admin_shown.is_some() || compliance_admin.is_some())
+                    .then_some(compliance_admin.is_some()),
+                platform_admin: (platform_admin_shown.is_some() || platform_admin.is_some())
+                    .then_some(platform_admin.is_some()),
             };
             let is_new = public_id.is_empty();
             let invite = is_new && invite.is_some();

@@ -3,6 +3,7 @@
 //! Server functions and the command line load data, call into these modules, and save.
 
 pub mod account_link;
+pub mod admin_rights;
 pub mod assignment;
 pub mod audience;
 pub mod certificate;

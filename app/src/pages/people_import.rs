@@ -168,7 +168,7 @@ fn Outcome(preview: ImportPreview, commit: ServerAction<CommitImport>) -> impl I
                                 <th scope="row">{p.name}<br /><span class="muted">{p.email}</span></th>
                                 <td>{p.department.unwrap_or_default()}</td>
                                 <td>{p.manager_email.unwrap_or_default()}</td>
-                                <td>{p.roles.join(", ")}</td>
+                                <td>{p.roles.map(|roles| roles.join(", ")).unwrap_or_else(|| "(kept)".to_owned())}</td>
                                 <td>{if p.invite { "Yes" } else { "" }}</td>
                             </tr>
                         }).collect_view()}

@@ -101,6 +101,7 @@ fn Details(
     invite_error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     let mail_on = person.mail.is_on();
+    let editable = person.editable;
     let mail_off_notice = person.mail.off_notice();
     let invitation = person.invitation.clone();
     let messages = person.messages.clone();
@@ -117,7 +118,11 @@ fn Details(
            <h1>{heading}</h1>
            {(!is_new && !active).then(|| view! { <p class="lead">"This person is deactivated: they cannot sign in and owe no training. Their records are kept."</p> })}
            <ErrorAlert error=save_error />
+           {(!editable).then(|| view! {
+               <div class="alert alert-error" role="alert"><p>"This person is an administrator with rights you do not hold, so only an administrator who holds them can change or deactivate them."</p></div>
+           })}
            <ActionForm action=save attr:class="form" attr:aria-label="Person">
+               <fieldset class="plain" disabled=!editable>
                <input type="hidden" name="public_id" value=person.public_id.clone() />
                <div class="field"><label for="name">"Full name"</label><input id="name" name="name" type="text" required maxlength="120" value=person.name.clone() /></div>
                <div class="field"><label for="email">"Email address"</label><input id="email" name="email" type="email" required maxlength="254" value=person.email.clone() /></div>
@@ -159,14 +164,29 @@ fn Details(
                </fieldset>
                <fieldset class="field">
                    <legend>"Administrator rights"</legend>
-                   <label class="check" for="compliance_admin">
-                       <input id="compliance_admin" type="checkbox" name="compliance_admin" value="yes" checked=person.compliance_admin />
-                       "Compliance admin: content, rules, reports and evidence"
-                   </label>
-                   <label class="check" for="platform_admin">
-                       <input id="platform_admin" type="checkbox" name="platform_admin" value="yes" checked=person.platform_admin />
-                       "Platform admin: people and accounts"
-                   </label>
+                   {if person.may_change_compliance {
+                       view! {
+                           <input type="hidden" name="compliance_admin_shown" value="yes" />
+                           <label class="check" for="compliance_admin">
+                               <input id="compliance_admin" type="checkbox" name="compliance_admin" value="yes" checked=person.compliance_admin />
+                               "Compliance admin: content, rules, reports and evidence"
+                           </label>
+                       }.into_any()
+                   } else {
+                       view! { <p>{format!("Compliance admin: {}", if person.compliance_admin { "yes" } else { "no" })}</p> }.into_any()
+                   }}
+                   {if person.may_change_platform {
+                       view! {
+                           <input type="hidden" name="platform_admin_shown" value="yes" />
+                           <label class="check" for="platform_admin">
+                               <input id="platform_admin" type="checkbox" name="platform_admin" value="yes" checked=person.platform_admin />
+                               "Platform admin: people and accounts"
+                           </label>
+                       }.into_any()
+                   } else {
+                       view! { <p>{format!("Platform admin: {}", if person.platform_admin { "yes" } else { "no" })}</p> }.into_any()
+                   }}
+                   <p class="hint">"Only a compliance admin grants compliance admin, only a platform admin grants platform admin, and nobody changes their own."</p>
                </fieldset>
                {is_new.then(|| view! {
                    <fieldset class="field">
@@ -179,12 +199,13 @@ fn Details(
                    </fieldset>
                })}
                <button type="submit" class="button button-primary">{if is_new { "Add person" } else { "Save changes" }}</button>
+               </fieldset>
            </ActionForm>
            {invitation.map(|invitation| view! {
                <SignIn invitation public_id=public_id.clone() active mail_on mail_off_notice invite invite_error />
            })}
            {(!is_new).then(|| view! { <Messages messages /> })}
-           {(!is_new && active).then(|| view! {
+           {(!is_new && active && editable).then(|| view! {
                <section class="danger-zone" aria-labelledby="deactivate">
                    <h2 id="deactivate">"Deactivate"</h2>
                    <p>"Deactivating ends every session at once. They owe no more training and drop out of compliance figures from today; what they completed stays on record."</p>

@@ -2,19 +2,21 @@
 //! recorded in the audit log with before and after.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait,
+};
 
 use super::AppState;
 use super::auth::{CurrentUser, current_user};
 use super::db::audit::{self, Actor, AuditEntry};
 use super::db::entities::{department, people_import};
-use super::db::{job_roles, people};
+use super::db::{job_roles, lock, people};
 use super::mail::MailSettings;
 use super::mail::invitations::Inviter;
-use super::people_admin::{self, AdminAction, NewPerson, PersonChanges, snapshot};
+use super::people_admin::{self, AdminAction, NewPerson, PersonChanges};
 use super::request::app_state;
 use crate::api::people::{ImportPreview, PersonForm};
-use crate::domain::people_import::{MAX_BYTES, plan};
+use crate::domain::people_import::{Importer, MAX_BYTES, plan};
 use crate::domain::permissions::Permission;
 use crate::error::{AppError, Invalid, Resource};
 
@@ -44,8 +46,11 @@ async fn by_public_id(
 pub async fn form(
     db: &DatabaseConnection,
     mail: &MailSettings,
+    user: &CurrentUser,
     public_id: &str,
 ) -> Result<PersonForm, AppError> {
+    use crate::domain::admin_rights;
+    let acting = people_admin::Acting::person(&user.person).rights;
     let everyone = people::all(db).await?;
     let mut form = PersonForm {
         role_choices: job_roles::all(db)
@@ -78,6 +83,9 @@ pub async fn form(
         manager_email: String::new(),
         compliance_admin: false,
         platform_admin: false,
+        may_change_compliance: acting.may_change().compliance,
+        may_change_platform: acting.may_change().platform,
+        editable: true,
     };
     if public_id.is_empty() {
         return Ok(form);
@@ -99,6 +107,15 @@ pub async fn form(
     form.roles = people::role_slugs(db, person.id).await?;
     form.compliance_admin = person.is_compliance_admin;
     form.platform_admin = person.is_platform_admin;
+    let target = admin_rights::Target {
+        id: Some(person.id),
+        rights: people_admin::rights_of(&person),
+        active: person.active,
+    };
+    form.editable = admin_rights::may_edit(&acting, &target).is_ok();
+    let is_self = person.id == user.person.id;
+    form.may_change_compliance &= form.editable && !is_self;
+    form.may_change_platform &= form.editable && !is_self;
     form.active = person.active;
     let now = chrono::Utc::now();
     form.invitation = super::mail::views::invitations(db, std::slice::from_ref(&person), now)
@@ -135,11 +152,12 @@ pub async fn save(
                 hire_date: changes.hire_date,
                 manager_email: changes.manager_email,
                 roles: changes.roles,
-                compliance_admin: changes.compliance_admin,
-                platform_admin: changes.platform_admin,
+                compliance_admin: changes.compliance_admin.unwrap_or(false),
+                platform_admin: changes.platform_admin.unwrap_or(false),
                 password: None,
             },
             Some(AdminAction {
+                rights: people_admin::Acting::person(&user.person).rights,
                 inviter: &inviter,
                 invite: invite.then_some(mail),
             }),
@@ -152,19 +170,8 @@ pub async fn save(
         return Ok(person.public_id);
     }
     let person = by_public_id(db, public_id).await?;
-    let before = snapshot(db, person.id).await?;
-    let updated = people_admin::update_person(db, person.id, changes, now).await?;
-    let after = snapshot(db, person.id).await?;
-    record(
-        db,
-        user,
-        "person.update",
-        &updated.email,
-        Some(before),
-        Some(after),
-        now,
-    )
-    .await?;
+    let acting = people_admin::Acting::person(&user.person);
+    let updated = people_admin::update_person(db, &acting, person.id, changes, now).await?;
     Ok(updated.public_id)
 }
 
@@ -176,43 +183,8 @@ pub async fn deactivate(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let person = by_public_id(db, public_id).await?;
-    let before = snapshot(db, person.id).await?;
-    people_admin::deactivate(db, &person.email, now).await?;
-    let after = snapshot(db, person.id).await?;
-    record(
-        db,
-        user,
-        "person.deactivate",
-        &person.email,
-        Some(before),
-        Some(after),
-        now,
-    )
-    .await
-}
-
-async fn record(
-    db: &DatabaseConnection,
-    user: &CurrentUser,
-    action: &'static str,
-    email: &str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    audit::record(
-        db,
-        AuditEntry {
-            actor: actor(user),
-            action,
-            subject: format!("person:{email}"),
-            before,
-            after,
-            reason: None,
-        },
-        now,
-    )
-    .await?;
+    let acting = people_admin::Acting::person(&user.person);
+    people_admin::deactivate(db, &acting, &person.email, now).await?;
     Ok(())
 }
 
@@ -275,15 +247,18 @@ pub async fn preview(
 ) -> Result<ImportPreview, AppError> {
     let staged = own_import(db, user, id).await?;
     let existing = people_admin::existing_for_import(db).await?;
+    let importer = importer(db, user).await?;
     Ok(ImportPreview {
         id,
-        plan: plan(&staged.csv_text, &existing),
+        plan: plan(&staged.csv_text, &existing, &importer),
         committed: staged.committed_at.is_some(),
         mail,
     })
 }
 
-/// Applies a staged import if every line is good; otherwise nothing is written.
+/// Applies a staged import if every line is good; otherwise nothing is written. The import is
+/// marked committed, applied and audited in one transaction, so committing the same file twice
+/// at once applies it once.
 pub async fn commit(
     db: &DatabaseConnection,
     mail: &MailSettings,
@@ -291,31 +266,43 @@ pub async fn commit(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<people_admin::ImportCounts, AppError> {
+    use crate::domain::people_import::Action;
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
     let staged = own_import(db, user, id).await?;
-    if staged.committed_at.is_some() {
+    let txn = db.begin().await?;
+    lock::exclusive(&txn, "people-directory").await?;
+    let claimed = people_import::Entity::update_many()
+        .col_expr(people_import::Column::CommittedAt, Expr::value(now))
+        .filter(people_import::Column::Id.eq(staged.id))
+        .filter(people_import::Column::CommittedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
         return Err(AppError::Conflict(crate::error::Conflict::AlreadyImported));
     }
-    let existing = people_admin::existing_for_import(db).await?;
-    let checked = plan(&staged.csv_text, &existing);
+    let existing = people_admin::existing_for_import(&txn).await?;
+    let importer = importer(&txn, user).await?;
+    let checked = plan(&staged.csv_text, &existing, &importer);
     let inviter = Inviter::person(user.person.id, &user.person.name, &user.person.email);
-    let counts = people_admin::apply_import(db, &checked, Some((mail, &inviter)), now).await?;
-    people_import::ActiveModel {
-        id: Set(staged.id),
-        committed_at: Set(Some(now)),
-        ..Default::default()
-    }
-    .update(db)
-    .await?;
+    let counts = people_admin::apply_import(&txn, &checked, Some((mail, &inviter)), now).await?;
+    let emails = |action: Action| -> Vec<String> {
+        checked
+            .people
+            .iter()
+            .filter(|p| p.action == action)
+            .map(|p| p.email.clone())
+            .collect()
+    };
     audit::record(
-        db,
+        &txn,
         AuditEntry {
             actor: actor(user),
             action: "people.import",
             subject: format!("import:{id}"),
             before: None,
             after: Some(serde_json::json!({
-                "added": checked.people.iter().filter(|p| p.action == crate::domain::people_import::Action::Add).map(|p| p.email.clone()).collect::<Vec<_>>(),
-                "updated": checked.people.iter().filter(|p| p.action == crate::domain::people_import::Action::Update).map(|p| p.email.clone()).collect::<Vec<_>>(),
+                "added": emails(Action::Add),
+                "updated": emails(Action::Update),
                 "invited": counts.invited,
             })),
             reason: None,
@@ -323,5 +310,20 @@ pub async fn commit(
         now,
     )
     .await?;
+    txn.commit().await?;
+    if counts.invited > 0 {
+        mail.wake();
+    }
     Ok(counts)
+}
+
+/// Who imports, with the current number of holders of each administrator right.
+async fn importer(
+    db: &impl sea_orm::ConnectionTrait,
+    user: &CurrentUser,
+) -> Result<Importer, AppError> {
+    Ok(Importer {
+        actor: people_admin::Acting::person(&user.person).rights,
+        holders: people::admin_holders(db).await?,
+    })
 }

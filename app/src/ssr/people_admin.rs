@@ -5,12 +5,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlErr, TransactionTrait};
 
 use super::auth::password;
-use super::db::audit::{self, AuditEntry};
+use super::db::audit::{self, Actor, AuditEntry};
 use super::db::entities::{outbox_message, person};
-use super::db::{account_tokens, job_roles, outbox, people};
+use super::db::{account_tokens, job_roles, lock, outbox, people};
 use super::internal;
 use super::mail::MailSettings;
 use super::mail::invitations::{self, Inviter};
+use crate::domain::admin_rights::{self, AdminFlags, Requested, Target};
 use crate::domain::{
     email::EmailAddress,
     job_role::EMPLOYEE,
@@ -18,6 +19,53 @@ use crate::domain::{
     person::{optional_text, required_text},
 };
 use crate::error::{AppError, Conflict, Field, Invalid, Resource};
+
+/// Who is acting on the directory: whose rights are checked, and who the audit log names.
+#[derive(Clone, Debug)]
+pub struct Acting {
+    pub rights: admin_rights::Actor,
+    pub audit: Actor,
+}
+
+impl Acting {
+    /// A signed-in person, with the rights the database gives them now.
+    pub fn person(person: &person::Model) -> Self {
+        Self {
+            rights: admin_rights::Actor::Person {
+                id: person.id,
+                rights: rights_of(person),
+            },
+            audit: Actor::person(person.id, &person.name, &person.email),
+        }
+    }
+
+    /// The server's operator at the command line.
+    pub fn operator(label: &str) -> Self {
+        Self {
+            rights: admin_rights::Actor::Operator,
+            audit: Actor::system(label),
+        }
+    }
+}
+
+/// A person's administrator rights.
+pub fn rights_of(person: &person::Model) -> AdminFlags {
+    AdminFlags {
+        compliance: person.is_compliance_admin,
+        platform: person.is_platform_admin,
+    }
+}
+
+fn target_of(person: &person::Model) -> Target {
+    Target {
+        id: Some(person.id),
+        rights: rights_of(person),
+        active: person.active,
+    }
+}
+
+/// The name every change to administrators and deactivations serialises on.
+const DIRECTORY_LOCK: &str = "people-directory";
 
 /// What an administrator supplies for a new person.
 #[derive(Default)]
@@ -46,6 +94,8 @@ pub async fn add_person(
 
 /// An administrator's action: who did it, and whether to invite the person by email.
 pub struct AdminAction<'a> {
+    /// Whose rights allow (or not) the rights given to the new person.
+    pub rights: admin_rights::Actor,
     pub inviter: &'a Inviter,
     /// Queue an invitation with these mail settings.
     pub invite: Option<&'a MailSettings>,
@@ -78,6 +128,22 @@ pub async fn add_person_as(
     };
 
     let txn = db.begin().await?;
+    lock::exclusive(&txn, DIRECTORY_LOCK).await?;
+    if let Some(by) = &by {
+        admin_rights::change(
+            &by.rights,
+            &Target {
+                id: None,
+                rights: AdminFlags::default(),
+                active: true,
+            },
+            Requested {
+                compliance: Some(input.compliance_admin),
+                platform: Some(input.platform_admin),
+            },
+            people::admin_holders(&txn).await?,
+        )?;
+    }
     if people::find_by_email(&txn, email.as_str()).await?.is_some() {
         return Err(Conflict::EmailTaken.into());
     }
@@ -135,46 +201,61 @@ pub async fn add_person_as(
     Ok((person, invitation))
 }
 
-/// Replaces a person's job roles (always keeping `employee`) and, when given, admin flags.
+/// Replaces a person's job roles (always keeping `employee`) and, when given, admin flags,
+/// with the audit entry, in one transaction.
 pub async fn set_roles(
     db: &DatabaseConnection,
+    acting: &Acting,
     email: &str,
     roles: &[String],
     compliance_admin: Option<bool>,
     platform_admin: Option<bool>,
     now: DateTime<Utc>,
 ) -> Result<person::Model, AppError> {
-    let person = person_by_email(db, email).await?;
-    let role_ids = role_ids_for(db, roles).await?;
+    let email = EmailAddress::parse(email)?;
     let txn = db.begin().await?;
+    lock::exclusive(&txn, DIRECTORY_LOCK).await?;
+    let person = person_by_email(&txn, email.as_str()).await?;
+    let before = snapshot(&txn, person.id).await?;
+    let after = admin_rights::change(
+        &acting.rights,
+        &target_of(&person),
+        Requested {
+            compliance: compliance_admin,
+            platform: platform_admin,
+        },
+        people::admin_holders(&txn).await?,
+    )?;
+    let role_ids = role_ids_for(&txn, roles).await?;
     people::replace_roles(&txn, person.id, &role_ids).await?;
-    if compliance_admin.is_some() || platform_admin.is_some() {
-        people::set_admin_flags(
-            &txn,
-            person.id,
-            compliance_admin.unwrap_or(person.is_compliance_admin),
-            platform_admin.unwrap_or(person.is_platform_admin),
-            now,
-        )
-        .await?;
-    }
+    people::set_admin_flags(&txn, person.id, after.compliance, after.platform, now).await?;
+    record(&txn, acting, "person.update", &person, Some(before), now).await?;
     txn.commit().await?;
     Ok(people::find_by_id(db, person.id).await?.unwrap_or(person))
 }
 
-/// Deactivates a person: their sessions end at once and they owe no more training.
+/// Deactivates a person: their sessions end at once, they owe no more training, their links stop
+/// working and nothing more is sent to them. Audited in the same transaction.
 pub async fn deactivate(
     db: &DatabaseConnection,
+    acting: &Acting,
     email: &str,
     now: DateTime<Utc>,
 ) -> Result<person::Model, AppError> {
-    let person = person_by_email(db, email).await?;
+    let email = EmailAddress::parse(email)?;
+    let txn = db.begin().await?;
+    lock::exclusive(&txn, DIRECTORY_LOCK).await?;
+    let person = person_by_email(&txn, email.as_str()).await?;
     if !person.active {
         return Err(Conflict::AlreadyDeactivated.into());
     }
-    let txn = db.begin().await?;
+    admin_rights::deactivate(
+        &acting.rights,
+        &target_of(&person),
+        people::admin_holders(&txn).await?,
+    )?;
+    let before = snapshot(&txn, person.id).await?;
     people::deactivate(&txn, person.id, now).await?;
-    // Their invitation and reset links stop working, and nothing more is sent to them.
     account_tokens::revoke(&txn, person.id, None, now).await?;
     outbox::cancel_for_person(
         &txn,
@@ -183,13 +264,25 @@ pub async fn deactivate(
         now,
     )
     .await?;
+    record(
+        &txn,
+        acting,
+        "person.deactivate",
+        &person,
+        Some(before),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(people::find_by_id(db, person.id).await?.unwrap_or(person))
 }
 
-/// Sets a new password (for the command line and administrators) and ends existing sessions.
+/// Sets a new password (for the command line) and ends existing sessions; any invitation or
+/// reset link still waiting stops working. Audited (without the password) in the same
+/// transaction.
 pub async fn set_password(
     db: &DatabaseConnection,
+    acting: &Acting,
     email: &str,
     candidate: &str,
     now: DateTime<Utc>,
@@ -198,9 +291,47 @@ pub async fn set_password(
     let hash = hash_new_password(candidate, &person.email).await?;
     let txn = db.begin().await?;
     people::set_password_hash(&txn, person.id, hash, now).await?;
-    // A password set another way replaces any invitation or reset link still waiting.
     account_tokens::revoke(&txn, person.id, None, now).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: acting.audit.clone(),
+            action: "person.password_reset",
+            subject: format!("person:{}", person.email),
+            before: None,
+            after: None,
+            reason: None,
+        },
+        now,
+    )
+    .await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// Records a change to `person` with their details before and as they are now.
+async fn record(
+    txn: &impl ConnectionTrait,
+    acting: &Acting,
+    action: &'static str,
+    person: &person::Model,
+    before: Option<serde_json::Value>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let after = snapshot(txn, person.id).await?;
+    audit::record(
+        txn,
+        AuditEntry {
+            actor: acting.audit.clone(),
+            action,
+            subject: format!("person:{}", person.email),
+            before,
+            after: Some(after),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -292,8 +423,9 @@ pub struct PersonChanges {
     pub hire_date: NaiveDate,
     pub manager_email: Option<String>,
     pub roles: Vec<String>,
-    pub compliance_admin: bool,
-    pub platform_admin: bool,
+    /// `None` keeps the right as it is (the form did not show it).
+    pub compliance_admin: Option<bool>,
+    pub platform_admin: Option<bool>,
 }
 
 /// A person's details as the audit log records them.
@@ -319,17 +451,17 @@ pub async fn snapshot(db: &impl ConnectionTrait, id: i64) -> Result<serde_json::
     }))
 }
 
-/// Updates a person. The manager must be active and must not be the person or anyone below them.
+/// Updates a person, with the audit entry, in one transaction. The manager must be active and
+/// must not be the person or anyone below them; administrator rights change only as
+/// `admin_rights` allows, and a right the form did not show is kept.
 pub async fn update_person(
     db: &DatabaseConnection,
+    acting: &Acting,
     id: i64,
     changes: PersonChanges,
     now: DateTime<Utc>,
 ) -> Result<person::Model, AppError> {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let current = people::find_by_id(db, id)
-        .await?
-        .ok_or(AppError::NotFound(Resource::Person))?;
     let email = EmailAddress::parse(&changes.email)?;
     let name = required_text(&changes.name, Field::Name)?;
     let job_title = optional_text(&changes.job_title, Field::JobTitle)?.unwrap_or_default();
@@ -339,7 +471,22 @@ pub async fn update_person(
         .map(|d| optional_text(d, Field::Department))
         .transpose()?
         .flatten();
-    if email.as_str() != current.email && people::find_by_email(db, email.as_str()).await?.is_some()
+    let txn = db.begin().await?;
+    lock::exclusive(&txn, DIRECTORY_LOCK).await?;
+    let current = people::find_by_id(&txn, id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Person))?;
+    let rights = admin_rights::change(
+        &acting.rights,
+        &target_of(&current),
+        Requested {
+            compliance: changes.compliance_admin,
+            platform: changes.platform_admin,
+        },
+        people::admin_holders(&txn).await?,
+    )?;
+    if email.as_str() != current.email
+        && people::find_by_email(&txn, email.as_str()).await?.is_some()
     {
         return Err(Conflict::EmailTaken.into());
     }
@@ -349,22 +496,16 @@ pub async fn update_person(
         .filter(|m| !m.trim().is_empty())
     {
         Some(manager) => {
-            let manager = active_person_by_email(db, manager).await?;
-            let links: Vec<(i64, Option<i64>)> = people::all(db)
-                .await?
-                .iter()
-                .filter(|p| p.active)
-                .map(|p| (p.id, p.manager_id))
-                .collect();
-            if crate::domain::team::would_loop(id, manager.id, &links) {
+            let manager = active_person_by_email(&txn, manager).await?;
+            if crate::domain::team::would_loop(id, manager.id, &people::active_links(&txn).await?) {
                 return Err(Invalid::ManagerCycle.into());
             }
             Some(manager.id)
         }
         None => None,
     };
-    let role_ids = role_ids_for(db, &changes.roles).await?;
-    let txn = db.begin().await?;
+    let role_ids = role_ids_for(&txn, &changes.roles).await?;
+    let before = snapshot(&txn, id).await?;
     let department_id = match department {
         Some(name) => Some(people::department_named(&txn, &name, now).await?.id),
         None => None,
@@ -377,8 +518,8 @@ pub async fn update_person(
         job_title: Set(job_title),
         hire_date: Set(changes.hire_date),
         manager_id: Set(manager_id),
-        is_compliance_admin: Set(changes.compliance_admin),
-        is_platform_admin: Set(changes.platform_admin),
+        is_compliance_admin: Set(rights.compliance),
+        is_platform_admin: Set(rights.platform),
         updated_at: Set(people::to_millis(now)),
         ..Default::default()
     }
@@ -386,8 +527,12 @@ pub async fn update_person(
     .await
     .map_err(email_conflict)?;
     people::replace_roles(&txn, id, &role_ids).await?;
+    let updated = people::find_by_id(&txn, id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Person))?;
+    record(&txn, acting, "person.update", &updated, Some(before), now).await?;
     txn.commit().await?;
-    Ok(people::find_by_id(db, id).await?.unwrap_or(current))
+    Ok(updated)
 }
 
 /// What an import did.
@@ -398,16 +543,17 @@ pub struct ImportCounts {
     pub invited: usize,
 }
 
-/// Applies a clean import plan in one transaction: everyone is added or updated, or nobody is.
-/// People marked `invite` who have no password yet get an invitation queued in the same
-/// transaction, from `inviter` with `mail` (refused, changing nothing, if mail is off).
+/// Applies a clean import plan inside the caller's transaction: everyone is added or updated,
+/// or (when the transaction rolls back) nobody is. People marked `invite` who have no password
+/// yet get an invitation queued in the same transaction (refused, changing nothing, if mail is
+/// off). Roles and administrator rights a line does not mention are kept.
 pub async fn apply_import(
-    db: &DatabaseConnection,
+    txn: &impl ConnectionTrait,
     plan: &crate::domain::people_import::ImportPlan,
     invitations_by: Option<(&MailSettings, &Inviter)>,
     now: DateTime<Utc>,
 ) -> Result<ImportCounts, AppError> {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set};
 
     use crate::domain::people_import::Action;
     if !plan.is_clean() {
@@ -422,19 +568,27 @@ pub async fn apply_import(
         _ if wants_invitations => return Err(Conflict::MailOff.into()),
         _ => None,
     };
-    let roles = job_roles::all(db).await?;
-    let txn = db.begin().await?;
+    let roles = job_roles::all(txn).await?;
+    let role_ids = |slugs: &[String]| -> Vec<i64> {
+        let mut wanted: Vec<i64> = roles
+            .iter()
+            .filter(|r| r.slug == EMPLOYEE || slugs.contains(&r.slug))
+            .map(|r| r.id)
+            .collect();
+        wanted.sort_unstable();
+        wanted
+    };
     let mut ids = std::collections::HashMap::new();
-    let (mut added, mut updated) = (0, 0);
+    let mut counts = ImportCounts::default();
     // First everyone exists; then managers are set, since a manager may come later in the file.
     for planned in &plan.people {
         let department_id = match &planned.department {
-            Some(name) => Some(people::department_named(&txn, name, now).await?.id),
+            Some(name) => Some(people::department_named(txn, name, now).await?.id),
             None => None,
         };
         let id = match planned.action {
             Action::Add => {
-                added += 1;
+                counts.added += 1;
                 let row = people::NewPersonRow {
                     public_id: uuid::Uuid::new_v4().to_string(),
                     email: planned.email.clone(),
@@ -443,54 +597,50 @@ pub async fn apply_import(
                     job_title: planned.job_title.clone(),
                     hire_date: planned.hire_date,
                     manager_id: None,
-                    is_compliance_admin: planned.compliance_admin,
-                    is_platform_admin: planned.platform_admin,
+                    is_compliance_admin: planned.compliance_admin.unwrap_or(false),
+                    is_platform_admin: planned.platform_admin.unwrap_or(false),
                     password_hash: None,
                 };
-                people::insert(&txn, row, now).await?.id
+                let id = people::insert(txn, row, now).await?.id;
+                people::replace_roles(txn, id, &role_ids(planned.roles.as_deref().unwrap_or(&[])))
+                    .await?;
+                id
             }
             Action::Update => {
-                updated += 1;
-                let existing = people::find_by_email(&txn, &planned.email)
+                counts.updated += 1;
+                let existing = people::find_by_email(txn, &planned.email)
                     .await?
                     .ok_or(AppError::NotFound(Resource::Person))?;
+                let keep_or = |value: Option<bool>| value.map_or(NotSet, Set);
                 person::ActiveModel {
                     id: Set(existing.id),
                     name: Set(planned.name.clone()),
                     department_id: Set(department_id),
                     job_title: Set(planned.job_title.clone()),
                     hire_date: Set(planned.hire_date),
-                    is_compliance_admin: Set(planned.compliance_admin),
-                    is_platform_admin: Set(planned.platform_admin),
+                    is_compliance_admin: keep_or(planned.compliance_admin),
+                    is_platform_admin: keep_or(planned.platform_admin),
                     updated_at: Set(people::to_millis(now)),
                     ..Default::default()
                 }
-                .update(&txn)
+                .update(txn)
                 .await?;
+                if let Some(slugs) = &planned.roles {
+                    people::replace_roles(txn, existing.id, &role_ids(slugs)).await?;
+                }
                 existing.id
             }
         };
-        let mut wanted: Vec<i64> = roles
-            .iter()
-            .filter(|r| r.slug == EMPLOYEE || planned.roles.contains(&r.slug))
-            .map(|r| r.id)
-            .collect();
-        wanted.sort_unstable();
-        people::replace_roles(&txn, id, &wanted).await?;
         ids.insert(planned.email.clone(), id);
     }
-    let mut invited = 0;
     if let Some((mail, inviter)) = invitations_by {
         for planned in plan.people.iter().filter(|p| p.invite) {
-            let Some(person) = people::find_by_email(&txn, &planned.email).await? else {
+            let Some(person) = people::find_by_email(txn, &planned.email).await? else {
                 continue;
             };
-            if invitations::state_of(&txn, &person, now)
-                .await?
-                .can_invite()
-            {
-                invitations::queue_invitation(&txn, mail, &person, inviter, now).await?;
-                invited += 1;
+            if invitations::state_of(txn, &person, now).await?.can_invite() {
+                invitations::queue_invitation(txn, mail, &person, inviter, now).await?;
+                counts.invited += 1;
             }
         }
     }
@@ -499,7 +649,7 @@ pub async fn apply_import(
             Some(email) => match ids.get(email) {
                 Some(id) => Some(*id),
                 None => Some(
-                    people::find_by_email(&txn, email)
+                    people::find_by_email(txn, email)
                         .await?
                         .ok_or(AppError::NotFound(Resource::Person))?
                         .id,
@@ -513,36 +663,29 @@ pub async fn apply_import(
                 manager_id: Set(manager_id),
                 ..Default::default()
             }
-            .update(&txn)
+            .update(txn)
             .await?;
         }
     }
-    txn.commit().await?;
-    if invited > 0
-        && let Some((mail, _)) = invitations_by
-    {
-        mail.wake();
-    }
-    Ok(ImportCounts {
-        added,
-        updated,
-        invited,
-    })
+    Ok(counts)
 }
 
 /// The people already in Vigil, as an import plan checks against them.
 pub async fn existing_for_import(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
 ) -> Result<Vec<crate::domain::people_import::Existing>, AppError> {
     let everyone = people::all(db).await?;
     Ok(everyone
         .iter()
         .map(|p| crate::domain::people_import::Existing {
+            id: p.id,
             email: p.email.clone(),
             manager_email: p
                 .manager_id
                 .and_then(|m| everyone.iter().find(|x| x.id == m))
                 .map(|m| m.email.clone()),
+            rights: rights_of(p),
+            active: p.active,
         })
         .collect())
 }

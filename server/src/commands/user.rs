@@ -3,12 +3,11 @@
 use std::io::BufRead;
 
 use app::error::AppError;
-use app::ssr::db::audit::{self, Actor, AuditEntry};
 use app::ssr::db::people;
 use app::ssr::mail::MailSettings;
 use app::ssr::mail::invitations::{self, Inviter};
-use app::ssr::people_admin::{self, AdminAction, NewPerson, snapshot};
-use chrono::{DateTime, Utc};
+use app::ssr::people_admin::{self, Acting, AdminAction, NewPerson};
+
 use sea_orm::DatabaseConnection;
 
 use super::CommandError;
@@ -50,6 +49,7 @@ pub async fn run(
                     password: password.clone(),
                 },
                 Some(AdminAction {
+                    rights: operator().rights,
                     inviter: &inviter,
                     invite: args.invite.then_some(mail),
                 }),
@@ -85,9 +85,9 @@ pub async fn run(
             Ok(())
         }
         UserCommand::SetRole(args) => {
-            let before = before_change(db, &args.email).await?;
             let person = people_admin::set_roles(
                 db,
+                &operator(),
                 &args.email,
                 &args.roles,
                 args.compliance_admin,
@@ -95,8 +95,6 @@ pub async fn run(
                 now,
             )
             .await?;
-            let after = snapshot(db, person.id).await?;
-            record(db, "person.update", &person.email, before, Some(after), now).await?;
             let roles = people::role_slugs(db, person.id)
                 .await
                 .map_err(AppError::from)?;
@@ -108,18 +106,7 @@ pub async fn run(
             Ok(())
         }
         UserCommand::Deactivate { email } => {
-            let before = before_change(db, &email).await?;
-            let person = people_admin::deactivate(db, &email, now).await?;
-            let after = snapshot(db, person.id).await?;
-            record(
-                db,
-                "person.deactivate",
-                &person.email,
-                before,
-                Some(after),
-                now,
-            )
-            .await?;
+            let person = people_admin::deactivate(db, &operator(), &email, now).await?;
             println!(
                 "Deactivated {}. Their sessions have ended and they owe no more training; their history is kept.",
                 person.email
@@ -128,9 +115,8 @@ pub async fn run(
         }
         UserCommand::SetPassword { email } => {
             let password = read_password()?;
-            people_admin::set_password(db, &email, &password, now).await?;
-            // The password itself never goes into the log; the fact it was reset does.
-            record(db, "person.password_reset", &email, None, None, now).await?;
+            // The password itself never goes into the audit log; the fact it was reset does.
+            people_admin::set_password(db, &operator(), &email, &password, now).await?;
             println!("Set a new password for {email} and ended their sessions.");
             Ok(())
         }
@@ -172,50 +158,18 @@ pub async fn run(
     }
 }
 
-/// The person as they were, for the audit log; `None` if the email is unknown (the change
-/// itself then fails with a clear message).
-async fn before_change(
-    db: &DatabaseConnection,
-    email: &str,
-) -> Result<Option<serde_json::Value>, CommandError> {
-    match people::find_by_email(db, &email.trim().to_lowercase())
-        .await
-        .map_err(AppError::from)?
-    {
-        Some(person) => Ok(Some(snapshot(db, person.id).await?)),
-        None => Ok(None),
-    }
-}
-
 /// The command line as the actor of an audited change.
 fn command_line_inviter() -> Inviter {
-    Inviter::system(&format!("vigil user ({})", whoami()))
+    Inviter::system(&command_line_label())
 }
 
-/// Command-line changes are admin actions too: they go into the audit log.
-async fn record(
-    db: &DatabaseConnection,
-    action: &'static str,
-    email: &str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-    now: DateTime<Utc>,
-) -> Result<(), CommandError> {
-    audit::record(
-        db,
-        AuditEntry {
-            actor: Actor::system(&format!("vigil user ({})", whoami())),
-            action,
-            subject: format!("person:{}", email.trim().to_lowercase()),
-            before,
-            after,
-            reason: None,
-        },
-        now,
-    )
-    .await
-    .map_err(AppError::from)?;
-    Ok(())
+/// The server's operator, who holds every right (the last-administrator rule still applies).
+fn operator() -> Acting {
+    Acting::operator(&command_line_label())
+}
+
+fn command_line_label() -> String {
+    format!("vigil user ({})", whoami())
 }
 
 /// The operating-system account that ran the command, for the audit trail.

@@ -18,6 +18,7 @@ mod navigation;
 mod people_admin;
 
 mod reporting;
+mod rights;
 
 mod sessions;
 mod sign_in;

@@ -10,7 +10,11 @@ use crate::helpers::{
 };
 use crate::training::json;
 
-async fn upload(app: &TestApp, client: &reqwest::Client, csv: &str) -> reqwest::Response {
+pub(crate) async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    csv: &str,
+) -> reqwest::Response {
     let form = Form::new().part(
         "people",
         Part::bytes(csv.as_bytes().to_vec())
@@ -28,7 +32,7 @@ async fn upload(app: &TestApp, client: &reqwest::Client, csv: &str) -> reqwest::
         .unwrap()
 }
 
-fn import_id(response: &reqwest::Response) -> String {
+pub(crate) fn import_id(response: &reqwest::Response) -> String {
     let location = response
         .headers()
         .get("location")

@@ -239,9 +239,14 @@ async fn deactivation_ends_a_live_session_at_once() {
         app.whoami_with(&app.client).await.as_deref(),
         Some(EMPLOYEE)
     );
-    app::ssr::people_admin::deactivate(&app.db, EMPLOYEE, chrono::Utc::now())
-        .await
-        .unwrap();
+    app::ssr::people_admin::deactivate(
+        &app.db,
+        &app::ssr::people_admin::Acting::operator("test"),
+        EMPLOYEE,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(app.whoami_with(&app.client).await, None);
     assert_eq!(
         app.login(EMPLOYEE, PASSWORD).await.status(),

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Action, ImportPlan, LineError, PlannedPerson};
+use crate::domain::admin_rights::{self, AdminFlags, Holders, Requested, Target};
 use crate::domain::email::EmailAddress;
 use crate::domain::job_role::seeded;
 use crate::domain::person::{optional_text, parse_date, required_text};
@@ -26,10 +27,20 @@ const COLUMNS: [&str; 10] = [
     "invite",
 ];
 const REQUIRED: [&str; 3] = ["email", "name", "hire_date"];
-/// Someone already in Vigil, for matching and manager checks.
+/// Someone already in Vigil, for matching, manager checks and administrator rights.
 pub struct Existing {
+    pub id: i64,
     pub email: String,
     pub manager_email: Option<String>,
+    pub rights: AdminFlags,
+    pub active: bool,
+}
+
+/// Who imports, and how many active people hold each administrator right now.
+#[derive(Clone, Copy, Debug)]
+pub struct Importer {
+    pub actor: admin_rights::Actor,
+    pub holders: Holders,
 }
 
 fn error(line: usize, message: impl Into<String>) -> LineError {
@@ -39,8 +50,8 @@ fn error(line: usize, message: impl Into<String>) -> LineError {
     }
 }
 
-/// Checks `text` against the people already in Vigil.
-pub fn plan(text: &str, existing: &[Existing]) -> ImportPlan {
+/// Checks `text` against the people already in Vigil, and the rights of who imports it.
+pub fn plan(text: &str, existing: &[Existing], importer: &Importer) -> ImportPlan {
     let mut plan = ImportPlan::default();
     if text.len() > MAX_BYTES {
         plan.errors.push(error(
@@ -138,6 +149,7 @@ pub fn plan(text: &str, existing: &[Existing]) -> ImportPlan {
         }
     }
     check_managers(&mut plan, &existing_emails);
+    check_rights(&mut plan, existing, importer);
     if plan.people.is_empty() && plan.errors.is_empty() {
         plan.errors
             .push(error(2, "the file has a header but no people"));
@@ -187,20 +199,22 @@ fn check_line(
     for role in roles.iter().filter(|r| seeded(r).is_none()) {
         problems.push(format!("there is no job role {role:?}"));
     }
+    // Empty, or no column at all: not mentioned, so kept as it is.
     let flag = |column: &str, problems: &mut Vec<String>| match get(column)
         .to_ascii_lowercase()
         .as_str()
     {
-        "" | "no" | "false" | "0" => false,
-        "yes" | "true" | "1" => true,
+        "" => None,
+        "no" | "false" | "0" => Some(false),
+        "yes" | "true" | "1" => Some(true),
         other => {
             problems.push(format!("{column} must be yes or no, not {other:?}"));
-            false
+            None
         }
     };
     let compliance_admin = flag("compliance_admin", &mut problems);
     let platform_admin = flag("platform_admin", &mut problems);
-    let invite = flag("invite", &mut problems);
+    let invite = flag("invite", &mut problems).unwrap_or(false);
     if let (Some(email), Some(manager)) = (&email, &manager_email)
         && email.as_str() == manager
     {
@@ -220,12 +234,57 @@ fn check_line(
             job_title,
             hire_date,
             manager_email,
-            roles: roles.into_iter().collect(),
+            roles: (!roles.is_empty()).then(|| roles.into_iter().collect()),
             compliance_admin,
             platform_admin,
             invite,
         }),
         _ => Err(problems.join("; ")),
+    }
+}
+
+/// Administrator rights change only as `admin_rights` allows, line by line, counting the holders
+/// the earlier lines leave (so a file cannot remove the last administrator two lines at a time).
+fn check_rights(plan: &mut ImportPlan, existing: &[Existing], importer: &Importer) {
+    let by_email: HashMap<String, &Existing> = existing
+        .iter()
+        .map(|e| (e.email.to_lowercase(), e))
+        .collect();
+    let mut holders = importer.holders;
+    for person in &plan.people {
+        let target = match by_email.get(&person.email) {
+            Some(found) => Target {
+                id: Some(found.id),
+                rights: found.rights,
+                active: found.active,
+            },
+            None => Target {
+                id: None,
+                rights: AdminFlags::default(),
+                active: true,
+            },
+        };
+        let requested = Requested {
+            compliance: person.compliance_admin,
+            platform: person.platform_admin,
+        };
+        match admin_rights::change(&importer.actor, &target, requested, holders) {
+            Ok(after) if target.active => {
+                let count = |before: bool, after: bool, n: usize| match (before, after) {
+                    (false, true) => n + 1,
+                    (true, false) => n.saturating_sub(1),
+                    _ => n,
+                };
+                holders.compliance = count(
+                    target.rights.compliance,
+                    after.compliance,
+                    holders.compliance,
+                );
+                holders.platform = count(target.rights.platform, after.platform, holders.platform);
+            }
+            Ok(_) => {}
+            Err(refused) => plan.errors.push(error(person.line, refused.to_string())),
+        }
     }
 }
 
@@ -274,9 +333,24 @@ mod tests {
 
     fn existing() -> Vec<Existing> {
         vec![Existing {
+            id: 1,
             email: "boss@example.com".into(),
             manager_email: None,
+            rights: AdminFlags::default(),
+            active: true,
         }]
+    }
+
+    const OPERATOR: Importer = Importer {
+        actor: admin_rights::Actor::Operator,
+        holders: Holders {
+            compliance: 2,
+            platform: 2,
+        },
+    };
+
+    fn plan(text: &str, existing: &[Existing]) -> ImportPlan {
+        super::plan(text, existing, &OPERATOR)
     }
 
     #[test]
@@ -287,13 +361,20 @@ mod tests {
         let plan = plan(&text, &existing());
         assert!(plan.is_clean(), "{:?}", plan.errors);
         assert_eq!(plan.people[0].action, Action::Add);
-        assert_eq!(plan.people[0].roles, ["department-head", "employee"]);
+        assert_eq!(
+            plan.people[0].roles.as_deref(),
+            Some(&["department-head".to_owned(), "employee".to_owned()][..])
+        );
         assert_eq!(
             plan.people[0].manager_email.as_deref(),
             Some("boss@example.com")
         );
         assert_eq!(plan.people[1].action, Action::Update);
-        assert!(plan.people[1].compliance_admin);
+        assert_eq!(plan.people[1].compliance_admin, Some(true));
+        assert_eq!(
+            plan.people[1].roles, None,
+            "an empty roles cell keeps the roles"
+        );
     }
 
     #[test]
@@ -348,7 +429,7 @@ mod tests {
             plan.errors
         );
         assert!(
-            !super::plan(HEADER, &[]).is_clean(),
+            !self::plan(HEADER, &[]).is_clean(),
             "a header alone imports nobody"
         );
     }
@@ -361,6 +442,61 @@ mod tests {
                 &[]
             )
             .is_clean()
+        );
+    }
+
+    #[test]
+    fn rights_the_importer_does_not_hold_are_refused_line_by_line() {
+        let compliance = Importer {
+            actor: admin_rights::Actor::Person {
+                id: 9,
+                rights: AdminFlags {
+                    compliance: true,
+                    platform: false,
+                },
+            },
+            holders: Holders {
+                compliance: 2,
+                platform: 1,
+            },
+        };
+        let text = format!(
+            "{HEADER}new@example.com,New,,,2026-01-01,,,yes,\nboss@example.com,Boss,,,2020-01-01,,,,yes\n"
+        );
+        let plan = super::plan(&text, &existing(), &compliance);
+        let lines: Vec<String> = plan.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            ["line 3: Only a platform administrator can grant or remove platform administration."]
+        );
+    }
+
+    #[test]
+    fn a_file_cannot_remove_the_last_administrators_two_lines_at_a_time() {
+        let admins: Vec<Existing> = ["a@example.com", "b@example.com"]
+            .iter()
+            .enumerate()
+            .map(|(i, email)| Existing {
+                id: i as i64 + 1,
+                email: (*email).to_owned(),
+                manager_email: None,
+                rights: AdminFlags {
+                    compliance: true,
+                    platform: false,
+                },
+                active: true,
+            })
+            .collect();
+        let text = format!(
+            "{HEADER}a@example.com,A,,,2020-01-01,,,no,\nb@example.com,B,,,2020-01-01,,,no,\n"
+        );
+        let plan = super::plan(&text, &admins, &OPERATOR);
+        let lines: Vec<String> = plan.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "line 3: This is the last active compliance administrator. Make someone else a compliance administrator first."
+            ]
         );
     }
 }

@@ -3,9 +3,10 @@
 //! Columns (a header row is required; order is free; extra columns are refused):
 //! `email, name, department, job_title, hire_date, manager_email, roles, compliance_admin,
 //! platform_admin, invite`. `roles` holds job role ids separated by `;`. The admin columns and
-//! `invite` (email an invitation to a person who has no password yet) take `yes`/`no` (empty
-//! means no). An email already in Vigil updates that person; a new one adds a
-//! person.
+//! `invite` (email an invitation to a person who has no password yet) take `yes`/`no`. An email
+//! already in Vigil updates that person; a new one adds a person. What a line leaves empty (or a
+//! file has no column for) is kept as it is for people already in Vigil: roles and administrator
+//! rights are never dropped because a file does not mention them.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 mod check;
 #[cfg(feature = "ssr")]
-pub use check::{Existing, MAX_BYTES, MAX_ROWS, plan};
+pub use check::{Existing, Importer, MAX_BYTES, MAX_ROWS, plan};
 
 /// Whether a line adds a person or updates one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,9 +36,12 @@ pub struct PlannedPerson {
     pub job_title: String,
     pub hire_date: NaiveDate,
     pub manager_email: Option<String>,
-    pub roles: Vec<String>,
-    pub compliance_admin: bool,
-    pub platform_admin: bool,
+    /// `None` when the line names no roles: a new person gets `employee`, an existing one keeps
+    /// theirs.
+    pub roles: Option<Vec<String>>,
+    /// `None` when the line does not say: kept as it is (no, for a new person).
+    pub compliance_admin: Option<bool>,
+    pub platform_admin: Option<bool>,
     /// Email an invitation if the person has no password yet.
     pub invite: bool,
 }

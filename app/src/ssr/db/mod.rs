@@ -10,6 +10,7 @@ pub mod entities;
 pub mod job_roles;
 pub mod job_runs;
 pub mod ledger;
+pub mod lock;
 pub mod login_failures;
 pub mod outbox;
 

@@ -316,3 +316,26 @@ pub async fn active_links(db: &impl ConnectionTrait) -> Result<Vec<(i64, Option<
         .all(db)
         .await
 }
+
+/// How many active people hold each administrator right.
+pub async fn admin_holders(
+    db: &impl ConnectionTrait,
+) -> Result<crate::domain::admin_rights::Holders, DbErr> {
+    let active = || person::Entity::find().filter(person::Column::Active.eq(true));
+    Ok(crate::domain::admin_rights::Holders {
+        compliance: usize::try_from(
+            active()
+                .filter(person::Column::IsComplianceAdmin.eq(true))
+                .count(db)
+                .await?,
+        )
+        .unwrap_or(usize::MAX),
+        platform: usize::try_from(
+            active()
+                .filter(person::Column::IsPlatformAdmin.eq(true))
+                .count(db)
+                .await?,
+        )
+        .unwrap_or(usize::MAX),
+    })
+}

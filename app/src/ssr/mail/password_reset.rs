@@ -6,7 +6,7 @@
 //! and queueing the message happen afterwards, in `process_pending`.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use super::MailSettings;
 use super::compose::date_time;
@@ -17,7 +17,7 @@ use crate::domain::mail::MessageKind;
 use crate::domain::mail::template::{TemplateName, Value};
 use crate::error::AppError;
 use crate::ssr::db::audit::{self, Actor, AuditEntry};
-use crate::ssr::db::{people, reset_requests};
+use crate::ssr::db::{lock, people, reset_requests};
 
 /// Requests for one address within `WINDOW` before more are refused.
 pub const MAX_PER_ACCOUNT: u64 = 3;
@@ -45,22 +45,9 @@ pub async fn request(
     let client: String = client_addr.chars().take(64).collect();
     let since = now - Duration::minutes(WINDOW_MINUTES);
     let txn = db.begin().await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        // Two requests for one address (or client) count one after the other, never both at once.
-        for lock in [
-            format!("reset-account:{key}"),
-            format!("reset-client:{client}"),
-        ] {
-            txn.execute_raw(sea_orm::Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT pg_advisory_xact_lock(hashtext($1))",
-                [lock.into()],
-            ))
-            .await?;
-        }
-    }
-    // On SQLite the transaction's first statement is a write, so it holds the write lock from
-    // here: counting and adding cannot interleave with another request.
+    // Two requests for one address (or from one client) count one after the other.
+    lock::exclusive(&txn, &format!("reset-account:{key}")).await?;
+    lock::exclusive(&txn, &format!("reset-client:{client}")).await?;
     reset_requests::add(&txn, &key, &client, now).await?;
     let (account, by_client) = reset_requests::counts_since(&txn, &key, &client, since).await?;
     if account > MAX_PER_ACCOUNT || by_client > MAX_PER_CLIENT {

@@ -1,0 +1,29 @@
+//! Serialising a read-check-write inside a transaction, on both databases.
+//!
+//! PostgreSQL: a transaction-scoped advisory lock on the name, held until commit or rollback, so
+//! two transactions that check the same thing (the last administrator, a rate limit) take turns.
+//! SQLite: a write as the transaction's first statement takes the database's write lock at once
+//! (like `BEGIN IMMEDIATE`), so no other writer can slip in between the check and the write, and
+//! the transaction never fails later for having read a stale snapshot.
+
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+
+/// Takes the lock for `name` in the current transaction. Call it first in the transaction.
+pub async fn exclusive(txn: &impl ConnectionTrait, name: &str) -> Result<(), DbErr> {
+    match txn.get_database_backend() {
+        DbBackend::Postgres => {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_xact_lock(hashtext($1))",
+                [name.into()],
+            ))
+            .await?;
+        }
+        _ => {
+            // Matches no row, but an UPDATE takes the write lock when it starts.
+            txn.execute_unprepared("UPDATE job_runs SET job = job WHERE 1 = 0")
+                .await?;
+        }
+    }
+    Ok(())
+}
