@@ -106,6 +106,14 @@ async fn a_changed_row_breaks_the_chain_at_that_record() {
             record(&db, someone, score).await;
         }
         assert_eq!(ledger::verify(&db).await.unwrap(), Ok(3), "{backend}");
+        // The database refuses the change; an insider who removes that guard first is caught.
+        assert!(
+            db.execute_unprepared("UPDATE completion_records SET score = 100 WHERE sequence = 2")
+                .await
+                .is_err(),
+            "{backend}: records cannot be updated"
+        );
+        test_support::drop_ledger_guards(&db).await.unwrap();
         db.execute_unprepared("UPDATE completion_records SET score = 100 WHERE sequence = 2")
             .await
             .unwrap();
@@ -118,12 +126,41 @@ async fn a_changed_row_breaks_the_chain_at_that_record() {
 }
 
 #[tokio::test]
+async fn a_changed_kind_is_a_break_not_a_silent_default() {
+    for (backend, db, _tree) in setup().await {
+        let someone = person(&db, "a@example.com", &[]).await;
+        for score in [40, 60, 80] {
+            record(&db, someone, score).await;
+        }
+        test_support::drop_ledger_guards(&db).await.unwrap();
+        db.execute_unprepared("UPDATE completion_records SET kind = 'Attempt' WHERE sequence = 2")
+            .await
+            .unwrap();
+        assert_eq!(
+            ledger::verify(&db).await.unwrap(),
+            Err(ChainBreak::UnknownKind {
+                sequence: 2,
+                kind: "Attempt".to_owned()
+            }),
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_deleted_row_is_reported_missing() {
     for (backend, db, _tree) in setup().await {
         let someone = person(&db, "a@example.com", &[]).await;
         for score in [40, 60, 80] {
             record(&db, someone, score).await;
         }
+        assert!(
+            db.execute_unprepared("DELETE FROM completion_records WHERE sequence = 2")
+                .await
+                .is_err(),
+            "{backend}: records cannot be deleted"
+        );
+        test_support::drop_ledger_guards(&db).await.unwrap();
         db.execute_unprepared("DELETE FROM completion_records WHERE sequence = 2")
             .await
             .unwrap();

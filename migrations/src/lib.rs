@@ -13,6 +13,7 @@ mod m20261121_000004_create_training;
 mod m20261121_000005_create_outbox_and_sessions;
 mod m20261121_000006_append_only_audit_log;
 mod m20261130_000007_mail_delivery;
+mod m20261130_000008_hardening;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_create_outbox_and_sessions::Migration),
             Box::new(m20261121_000006_append_only_audit_log::Migration),
             Box::new(m20261130_000007_mail_delivery::Migration),
+            Box::new(m20261130_000008_hardening::Migration),
         ]
     }
 }

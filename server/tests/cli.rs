@@ -406,6 +406,9 @@ fn ledger_verify_names_the_first_changed_record() {
     runtime.block_on(async {
         use sea_orm::ConnectionTrait;
         let db = app::ssr::db::connect(&cli.database).await.unwrap();
+        app::ssr::db::test_support::drop_ledger_guards(&db)
+            .await
+            .unwrap();
         db.execute_unprepared(
             "UPDATE completion_records SET score = 100, passed = true WHERE sequence = 7",
         )

@@ -107,6 +107,10 @@ pub enum ChainBreak {
         "record {sequence}: it does not follow record {previous} (a record before it was changed, removed or reordered)"
     )]
     Unlinked { sequence: i64, previous: i64 },
+    #[error(
+        "record {sequence}: its kind {kind:?} is not one Vigil writes (the record was changed)"
+    )]
+    UnknownKind { sequence: i64, kind: String },
     #[error("record {expected} is missing: the records jump from {previous} to {found}")]
     Missing {
         expected: i64,

@@ -99,6 +99,14 @@ impl std::fmt::Display for Period {
 }
 
 impl Recurrence {
+    /// Whether a completion on `completed_on` still counts on `today` (before it is due again).
+    pub fn still_valid(&self, completed_on: NaiveDate, today: NaiveDate) -> bool {
+        match self {
+            Self::Never => true,
+            Self::Every(period) => today < period.after(completed_on),
+        }
+    }
+
     /// Parses `"never"` or a period.
     pub fn parse(input: &str) -> Result<Self, String> {
         if input.trim().eq_ignore_ascii_case("never") {
@@ -124,6 +132,14 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_completion_counts_until_its_recurrence_comes_round() {
+        let yearly = Recurrence::parse("12 months").unwrap();
+        assert!(yearly.still_valid(date(2026, 1, 31), date(2027, 1, 30)));
+        assert!(!yearly.still_valid(date(2026, 1, 31), date(2027, 1, 31)));
+        assert!(Recurrence::Never.still_valid(date(2000, 1, 1), date(2030, 1, 1)));
     }
 
     #[test]

@@ -1,9 +1,16 @@
-//! The completion ledger: append-only, hash-chained. Rows are inserted, never updated or deleted.
+//! The completion ledger: append-only, hash-chained. Rows are inserted, never updated or deleted
+//! (database triggers refuse both).
+//!
+//! Appends are serialised by a lock (`begin`): on PostgreSQL a transaction-scoped advisory lock
+//! shared by every instance, on SQLite the write lock taken at the start of the transaction. A
+//! caller that must check something and append in one step (an acknowledgement not already
+//! given, a record not already voided) does both in one `begin` transaction.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 
 use super::entities::completion_record::{self, Column, Entity};
@@ -31,11 +38,12 @@ pub struct NewRecord {
     pub session_id: Option<i64>,
 }
 
-/// The fields a stored row's hash covers.
-pub fn fields_of(row: &completion_record::Model) -> RecordFields {
-    RecordFields {
+/// The fields a stored row's hash covers, or `None` if its kind is not one Vigil writes (a
+/// changed record: never read as some default kind).
+pub fn fields_of(row: &completion_record::Model) -> Option<RecordFields> {
+    Some(RecordFields {
         sequence: row.sequence,
-        kind: RecordKind::parse(&row.kind).unwrap_or(RecordKind::Attempt),
+        kind: RecordKind::parse(&row.kind)?,
         person_id: row.person_id,
         course_id: row.course_id,
         version_id: row.version_id,
@@ -51,39 +59,41 @@ pub fn fields_of(row: &completion_record::Model) -> RecordFields {
         voids_sequence: row.voids_sequence,
         session_id: row.session_id,
         prev_hash: row.prev_hash.clone(),
-    }
+    })
 }
 
-/// Appends a record after the current last one. Two writers at once cannot both follow the same
-/// record (`prev_hash` and `sequence` are unique); the loser retries on top of the winner.
+/// The lock every append takes.
+const LEDGER_LOCK: &str = "completion-ledger";
+
+/// Starts a transaction that may append to the ledger: appends (and checks made in it) happen
+/// one at a time, across instances.
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db.begin().await?;
+    super::lock::exclusive(&txn, LEDGER_LOCK).await?;
+    Ok(txn)
+}
+
+/// Appends one record on its own.
 pub async fn append(
     db: &DatabaseConnection,
     record: NewRecord,
     recorded_at: DateTime<Utc>,
 ) -> Result<completion_record::Model, DbErr> {
-    let mut last_error = None;
-    for _ in 0..8 {
-        match append_once(db, &record, recorded_at).await {
-            Ok(row) => return Ok(row),
-            Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                last_error = Some(err)
-            }
-            Err(err) => return Err(err),
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    Err(last_error.unwrap_or_else(|| DbErr::Custom("could not append to the ledger".to_owned())))
+    let txn = begin(db).await?;
+    let row = append_in(&txn, &record, recorded_at).await?;
+    txn.commit().await?;
+    Ok(row)
 }
 
-async fn append_once(
-    db: &DatabaseConnection,
+/// Appends a record after the current last one, in a transaction from `begin`.
+pub async fn append_in(
+    txn: &DatabaseTransaction,
     record: &NewRecord,
     recorded_at: DateTime<Utc>,
 ) -> Result<completion_record::Model, DbErr> {
-    let txn = db.begin().await?;
     let last = Entity::find()
         .order_by_desc(Column::Sequence)
-        .one(&txn)
+        .one(txn)
         .await?;
     let (sequence, prev_hash) = match &last {
         Some(last) => (last.sequence + 1, last.record_hash.clone()),
@@ -112,7 +122,7 @@ async fn append_once(
         session_id: record.session_id,
         prev_hash: prev_hash.clone(),
     };
-    let row = completion_record::ActiveModel {
+    completion_record::ActiveModel {
         sequence: Set(sequence),
         kind: Set(record.kind.as_str().to_owned()),
         person_id: Set(record.person_id),
@@ -133,23 +143,27 @@ async fn append_once(
         record_hash: Set(record_hash(&fields)),
         ..Default::default()
     }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(row)
+    .insert(txn)
+    .await
 }
 
-/// Checks the whole chain, a page at a time.
+/// Checks the whole chain, a page at a time. A record whose kind is not one Vigil writes is a
+/// break (it was changed), unless the chain breaks earlier.
 pub async fn verify(db: &DatabaseConnection) -> Result<Result<usize, ChainBreak>, DbErr> {
     let mut pages = Entity::find()
         .order_by_asc(Column::Sequence)
         .paginate(db, 1000);
     let mut rows = Vec::new();
     while let Some(page) = pages.fetch_and_next().await? {
-        rows.extend(
-            page.into_iter()
-                .map(|row| (fields_of(&row), row.record_hash)),
-        );
+        for row in page {
+            let Some(fields) = fields_of(&row) else {
+                return Ok(verify_chain(rows).and(Err(ChainBreak::UnknownKind {
+                    sequence: row.sequence,
+                    kind: row.kind,
+                })));
+            };
+            rows.push((fields, row.record_hash));
+        }
     }
     Ok(verify_chain(rows))
 }
@@ -189,6 +203,29 @@ pub async fn by_sequence(
         .filter(Column::Sequence.eq(sequence))
         .one(db)
         .await
+}
+
+/// The person's acknowledgements of a version that no later record voids: (sequence, when),
+/// newest first.
+pub async fn acknowledgements(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    version_id: i64,
+) -> Result<Vec<(i64, DateTime<Utc>)>, DbErr> {
+    let rows = Entity::find()
+        .filter(Column::PersonId.eq(person_id))
+        .filter(Column::VersionId.eq(version_id))
+        .filter(Column::Kind.eq(RecordKind::Acknowledgement.as_str()))
+        .order_by_desc(Column::Sequence)
+        .all(db)
+        .await?;
+    let sequences: Vec<i64> = rows.iter().map(|row| row.sequence).collect();
+    let voided = voided_among(db, &sequences).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| !voided.contains(&row.sequence))
+        .map(|row| (row.sequence, row.finished_at))
+        .collect())
 }
 
 /// Every record, oldest first (the engine reads completions from these).

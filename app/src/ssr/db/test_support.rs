@@ -55,3 +55,21 @@ async fn prepared(db: DatabaseConnection) -> Result<DatabaseConnection, DbErr> {
     job_roles::seed(&db).await?;
     Ok(db)
 }
+
+/// Removes the triggers that keep the completion ledger append-only, as an insider with full
+/// database access could: tests of tamper *evidence* start here.
+pub async fn drop_ledger_guards(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let statements: &[&str] = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            &["DROP TRIGGER IF EXISTS completion_records_append_only ON completion_records"]
+        }
+        _ => &[
+            "DROP TRIGGER IF EXISTS completion_records_no_update",
+            "DROP TRIGGER IF EXISTS completion_records_no_delete",
+        ],
+    };
+    for statement in statements {
+        db.execute_unprepared(statement).await?;
+    }
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! Certificates: one per passed completion, with a verification code anyone can check.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, DbErr, SqlErr};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::learner::{course_version, parse_version};
 use crate::api::training::{CertificateStatus, CertificateView};
@@ -44,25 +44,20 @@ pub fn normalise_code(input: &str) -> String {
         .join("-")
 }
 
-/// Issues the certificate of a passed record.
+/// Issues the certificate of a passed record (in the transaction that appended it), or returns
+/// the one it already has.
 pub async fn issue(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     sequence: i64,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
-    loop {
-        let code = new_code();
-        match training::issue_certificate(db, sequence, &code, now).await {
-            Ok(certificate) => return Ok(certificate.code),
-            // A code collision (one in 2^60) just draws again; anything else is a real error.
-            Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                if let Some(existing) = training::certificate_of(db, sequence).await? {
-                    return Ok(existing.code);
-                }
-            }
-            Err(err) => return Err(err),
-        }
+    if let Some(existing) = training::certificate_of(db, sequence).await? {
+        return Ok(existing.code);
     }
+    // A collision of two 60-bit codes would fail the unique index: an error, never a duplicate.
+    training::issue_certificate(db, sequence, &new_code(), now)
+        .await
+        .map(|certificate| certificate.code)
 }
 
 async fn view(

@@ -13,7 +13,7 @@ use crate::domain::person::required_text;
 use crate::error::{AppError, Field, Invalid, Resource, TrainingInvalid};
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::db::audit::{self, Actor, AuditEntry};
-use crate::ssr::db::ledger::{NewRecord, append, by_sequence, voided_sequences};
+use crate::ssr::db::ledger::{self, NewRecord, by_sequence, voided_among};
 use crate::ssr::db::{courses, people};
 
 fn actor(user: &CurrentUser) -> Actor {
@@ -58,9 +58,10 @@ pub async fn manual_completion(
         .and_hms_opt(12, 0, 0)
         .map(|t| t.and_utc())
         .unwrap_or(now);
-    let record = append(
-        db,
-        NewRecord {
+    let txn = ledger::begin(db).await?;
+    let record = ledger::append_in(
+        &txn,
+        &NewRecord {
             kind: RecordKind::Manual,
             person_id: person.id,
             course_id: course.id,
@@ -79,9 +80,9 @@ pub async fn manual_completion(
         now,
     )
     .await?;
-    issue(db, record.sequence, now).await?;
+    issue(&txn, record.sequence, now).await?;
     audit::record(
-        db,
+        &txn,
         AuditEntry {
             actor: actor(admin),
             action: "ledger.manual_completion",
@@ -93,6 +94,7 @@ pub async fn manual_completion(
         now,
     )
     .await?;
+    txn.commit().await?;
     recompute_person(db, engine, person.id).await?;
     Ok(record.sequence)
 }
@@ -108,15 +110,19 @@ pub async fn void(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let reason = required_text(reason, Field::Reason).map_err(|_| Invalid::ReasonRequired)?;
-    let target = by_sequence(db, sequence)
+    // Checked and appended under the ledger's lock: two voids of one record at once make one.
+    let txn = ledger::begin(db).await?;
+    let target = by_sequence(&txn, sequence)
         .await?
         .ok_or(AppError::NotFound(Resource::Record))?;
-    if target.kind == RecordKind::Void.as_str() || voided_sequences(db).await?.contains(&sequence) {
+    if target.kind == RecordKind::Void.as_str()
+        || !voided_among(&txn, &[sequence]).await?.is_empty()
+    {
         return Err(TrainingInvalid::CannotVoid.into());
     }
-    let record = append(
-        db,
-        NewRecord {
+    let record = ledger::append_in(
+        &txn,
+        &NewRecord {
             kind: RecordKind::Void,
             person_id: target.person_id,
             course_id: target.course_id,
@@ -136,7 +142,7 @@ pub async fn void(
     )
     .await?;
     audit::record(
-        db,
+        &txn,
         AuditEntry {
             actor: actor(admin),
             action: "ledger.void",
@@ -150,6 +156,7 @@ pub async fn void(
         now,
     )
     .await?;
+    txn.commit().await?;
     recompute_person(db, engine, target.person_id).await?;
     Ok(record.sequence)
 }

@@ -88,19 +88,24 @@ fn item(
     meta: &CourseMetadata,
     row: &compliance_state::Model,
     certificate: Option<String>,
-) -> TrainingItem {
-    TrainingItem {
+) -> Result<TrainingItem, AppError> {
+    Ok(TrainingItem {
         slug: course.slug.clone(),
         title: course.title.clone(),
         kind: CourseKind::parse(&course.kind).unwrap_or(CourseKind::Course),
-        status: Status::parse(&row.status).unwrap_or(Status::NotStarted),
+        status: Status::parse(&row.status).ok_or_else(|| {
+            crate::ssr::internal(
+                "my training",
+                format!("unknown compliance status {:?}", row.status),
+            )
+        })?,
         assigned_on: row.assigned_on,
         due_on: row.due_on,
         completed_on: row.completed_on,
         valid_until: row.valid_until,
         estimated_minutes: meta.estimated_minutes,
         certificate_code: certificate,
-    }
+    })
 }
 
 /// Everything the person owes, grouped: overdue and due soonest first, then completed (most
@@ -129,7 +134,7 @@ pub async fn my_training(
                 .map(|c| c.code),
             None => None,
         };
-        let entry = item(course, &meta, &row, certificate);
+        let entry = item(course, &meta, &row, certificate)?;
         match entry.status {
             Status::Overdue => result.overdue.push(entry),
             Status::InProgress | Status::NotStarted => result.due.push(entry),
@@ -164,7 +169,7 @@ pub async fn outstanding_bulletins(
 
 /// The person's records for a course, and when their next quiz attempt may start.
 pub async fn history(
-    db: &DatabaseConnection,
+    db: &impl sea_orm::ConnectionTrait,
     user: &CurrentUser,
     course_id: i64,
     settings: &crate::domain::content::metadata::QuizSettings,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 use super::certificates::issue;
@@ -18,8 +18,8 @@ use crate::domain::quiz_attempt::{DrawnQuestion, draw, score};
 use crate::error::{AppError, Resource, TrainingInvalid};
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::db::entities::quiz_attempt;
-use crate::ssr::db::ledger::{NewRecord, append, by_sequence};
-use crate::ssr::db::{courses, training};
+use crate::ssr::db::ledger::{self, NewRecord, by_sequence};
+use crate::ssr::db::{courses, lock, training};
 use crate::ssr::internal;
 
 /// What a ledger record keeps of an attempt: which questions were asked, in what order, and
@@ -48,13 +48,6 @@ pub async fn start(
     if context.meta.kind != CourseKind::Course || context.rendered.pools.is_empty() {
         return Err(TrainingInvalid::NoQuiz.into());
     }
-    if let Some(open) = training::open_attempt(db, user.person.id, context.version.id).await? {
-        return Ok(open.id);
-    }
-    let (_, retake_after) = history(db, user, context.course.id, &context.meta.quiz, now).await?;
-    if let Some(until) = retake_after {
-        return Err(TrainingInvalid::RetakeLater(wait_minutes(until, now)).into());
-    }
     let drawn = draw(
         &context.rendered,
         &context.meta.quiz,
@@ -62,8 +55,23 @@ pub async fn start(
     );
     let json =
         serde_json::to_string(&drawn).map_err(|err| internal("storing a drawn quiz", err))?;
+    // Checked and started under one lock per person and course: parallel starts resume the
+    // same attempt, and none gets round the cool-down. (A unique index backs this up.)
+    let txn = db.begin().await?;
+    lock::exclusive(
+        &txn,
+        &format!("quiz:{}:{}", user.person.id, context.course.id),
+    )
+    .await?;
+    if let Some(open) = training::open_attempt(&txn, user.person.id, context.version.id).await? {
+        return Ok(open.id);
+    }
+    let (_, retake_after) = history(&txn, user, context.course.id, &context.meta.quiz, now).await?;
+    if let Some(until) = retake_after {
+        return Err(TrainingInvalid::RetakeLater(wait_minutes(until, now)).into());
+    }
     let attempt = training::start_attempt(
-        db,
+        &txn,
         user.person.id,
         context.course.id,
         context.version.id,
@@ -71,6 +79,7 @@ pub async fn start(
         now,
     )
     .await?;
+    txn.commit().await?;
     recompute_person(db, engine, user.person.id).await?;
     Ok(attempt.id)
 }
@@ -181,18 +190,20 @@ pub async fn submit(
     let pass_mark = context.meta.pass_mark.unwrap_or(100);
     let result = score(&context.rendered, &drawn, &chosen, pass_mark);
 
-    // Claim the attempt first: a second submission of the same form records nothing.
-    if !training::claim_attempt(db, attempt.id, now).await? {
-        return Err(TrainingInvalid::AttemptSubmitted.into());
-    }
     let answers = serde_json::to_string(&StoredAnswers {
         questions: drawn,
         chosen,
     })
     .map_err(|err| internal("storing quiz answers", err))?;
-    let record = append(
-        db,
-        NewRecord {
+    // The attempt is claimed, recorded and certified in one transaction: a second submission
+    // of the same form records nothing, and a crash leaves the attempt open, not half-done.
+    let txn = ledger::begin(db).await?;
+    if !training::claim_attempt(&txn, attempt.id, now).await? {
+        return Err(TrainingInvalid::AttemptSubmitted.into());
+    }
+    let record = ledger::append_in(
+        &txn,
+        &NewRecord {
             kind: RecordKind::Attempt,
             person_id: user.person.id,
             course_id: context.course.id,
@@ -211,10 +222,11 @@ pub async fn submit(
         now,
     )
     .await?;
-    training::set_attempt_record(db, attempt.id, record.sequence).await?;
+    training::set_attempt_record(&txn, attempt.id, record.sequence).await?;
     if result.passed {
-        issue(db, record.sequence, now).await?;
+        issue(&txn, record.sequence, now).await?;
     }
+    txn.commit().await?;
     recompute_person(db, engine, user.person.id).await?;
     Ok((context.course.slug.clone(), record.sequence))
 }

@@ -11,7 +11,7 @@ use crate::domain::course_kind::CourseKind;
 use crate::domain::ledger::RecordKind;
 use crate::error::{AppError, Resource, TrainingInvalid};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::db::ledger::{NewRecord, append};
+use crate::ssr::db::ledger::{self, NewRecord};
 use crate::ssr::db::training;
 
 fn lessons_read(json: Option<&str>) -> Vec<usize> {
@@ -137,9 +137,24 @@ pub async fn acknowledge(
         )
         .into());
     }
-    let record = append(
-        db,
-        NewRecord {
+    // Checked and appended under the ledger's lock: acknowledging the same version again (a
+    // second click, a second tab) returns the first record instead of adding another.
+    let txn = ledger::begin(db).await?;
+    let latest = ledger::acknowledgements(&txn, user.person.id, context.version.id)
+        .await?
+        .into_iter()
+        .next();
+    if let Some((sequence, at)) = latest
+        && context
+            .meta
+            .recurrence
+            .still_valid(at.date_naive(), now.date_naive())
+    {
+        return Ok(sequence);
+    }
+    let record = ledger::append_in(
+        &txn,
+        &NewRecord {
             kind: RecordKind::Acknowledgement,
             person_id: user.person.id,
             course_id: context.course.id,
@@ -158,7 +173,8 @@ pub async fn acknowledge(
         now,
     )
     .await?;
-    issue(db, record.sequence, now).await?;
+    issue(&txn, record.sequence, now).await?;
+    txn.commit().await?;
     recompute_person(db, engine, user.person.id).await?;
     Ok(record.sequence)
 }

@@ -14,7 +14,7 @@ use crate::error::{AppError, Field, Invalid, Resource, TrainingInvalid};
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::db::audit::{self, AuditEntry};
 use crate::ssr::db::entities::training_session;
-use crate::ssr::db::ledger::{NewRecord, append};
+use crate::ssr::db::ledger::{self, NewRecord};
 use crate::ssr::db::{courses, people};
 
 /// How a session was run.
@@ -82,6 +82,8 @@ pub async fn record(
         return Err(TrainingInvalid::NoAttendees.into());
     }
 
+    // The session, every attendee's record and certificate, and the audit entry: all or none.
+    let txn = ledger::begin(db).await?;
     let session = training_session::ActiveModel {
         course_id: Set(course.id),
         version_id: Set(version.id),
@@ -93,16 +95,16 @@ pub async fn record(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
     let held_at = input
         .held_on
         .and_hms_opt(12, 0, 0)
         .map_or(now, |t| t.and_utc());
     for person in &attendees {
-        let record = append(
-            db,
-            NewRecord {
+        let record = ledger::append_in(
+            &txn,
+            &NewRecord {
                 kind: RecordKind::InstructorLed,
                 person_id: person.id,
                 course_id: course.id,
@@ -124,10 +126,10 @@ pub async fn record(
             now,
         )
         .await?;
-        issue(db, record.sequence, now).await?;
+        issue(&txn, record.sequence, now).await?;
     }
     audit::record(
-        db,
+        &txn,
         AuditEntry {
             actor: admin.actor(),
             action: "session.record",
@@ -145,6 +147,7 @@ pub async fn record(
         now,
     )
     .await?;
+    txn.commit().await?;
     recompute(db, engine, now.date_naive(), now).await?;
     Ok(session.id)
 }
