@@ -36,6 +36,12 @@ pub enum AppError {
         wait_phrase(*retry_after_secs)
     )]
     TooManyRequests { retry_after_secs: u64 },
+    #[error(
+        "There have been many failed sign-ins from your network, so Vigil needs to know a person is signing in. Reload the sign-in page, then sign in again."
+    )]
+    PresenceRequired,
+    #[error("Vigil is busy right now. Try again in a moment.")]
+    Busy,
     #[error("{0}")]
     Link(LinkProblem),
     #[error("{0}")]
@@ -341,7 +347,8 @@ impl AppError {
             Self::Training(TrainingInvalid::AttemptSubmitted) => 409,
             Self::Training(TrainingInvalid::RetakeLater(_)) => 429,
             Self::Training(_) => 422,
-            Self::RateLimited { .. } | Self::TooManyRequests { .. } => 429,
+            Self::RateLimited { .. } | Self::TooManyRequests { .. } | Self::PresenceRequired => 429,
+            Self::Busy => 503,
             Self::Rights(refused) if refused.is_permission() => 403,
             Self::Rights(_) => 409,
             Self::Link(LinkProblem::Unknown) => 404,

@@ -327,6 +327,13 @@ fn spawn_maintenance(state: AppState) {
             if let Err(err) = db::revoked_sessions::prune(&db, now).await {
                 tracing::warn!(%err, "pruning revoked sessions failed");
             }
+            if let Err(err) = db::presence::prune(&db, now).await {
+                tracing::warn!(%err, "pruning used proofs of presence failed");
+            }
+            if let Err(err) = db::reset_requests::prune(&db, now - chrono::Duration::days(1)).await
+            {
+                tracing::warn!(%err, "pruning password reset requests failed");
+            }
         }
     });
 }

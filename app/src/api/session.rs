@@ -47,12 +47,38 @@ pub async fn current_session() -> Result<Option<SessionUser>, AppError> {
     )
 }
 
+/// A fresh proof that a person loaded the sign-in form, for its hidden `presence` field. Only
+/// needed after many failed sign-ins from one network; single-use.
+#[server(prefix = "/api", endpoint = "session/presence")]
+pub async fn sign_in_presence() -> Result<String, AppError> {
+    use crate::ssr::request::{app_state, respond};
+    respond(
+        async {
+            let state = app_state()?;
+            state
+                .auth
+                .tokens
+                .issue_presence(chrono::Utc::now())
+                .map_err(|err| crate::ssr::internal("issuing a proof of presence", err))
+        }
+        .await,
+    )
+}
+
 /// Signs in with email and password and goes to `next` (a path on this site) or home.
 #[server(prefix = "/api", endpoint = "session/login")]
-pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+    #[server(default)] presence: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::next_path::safe_next_path;
     use crate::ssr::{
-        auth::{cookie::session_cookie, sign_in::sign_in},
+        auth::{
+            cookie::session_cookie,
+            sign_in::{Attempt, sign_in},
+        },
         request::{app_state, client_addr, respond, set_cookie},
     };
     respond(
@@ -62,9 +88,12 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             let token = sign_in(
                 &state.db,
                 &state.auth,
-                &email,
-                password,
-                &client,
+                Attempt {
+                    email: &email,
+                    password,
+                    client_addr: &client,
+                    presence: presence.as_deref().filter(|p| !p.is_empty()),
+                },
                 chrono::Utc::now(),
             )
             .await?;

@@ -1,7 +1,15 @@
-//! When repeated failed sign-ins stop further attempts, per account and per client address.
+//! When repeated failed sign-ins slow or stop further attempts.
 //!
-//! Counting happens in the database so the limit holds across instances; this module only
-//! decides. Unknown accounts are throttled exactly like real ones, so the limit reveals nothing.
+//! - Per account (the address as typed): after `max_per_account` failures in the window, that
+//!   account refuses attempts until the oldest counted failure leaves the window. Unknown
+//!   accounts are throttled exactly like real ones, so the limit reveals nothing.
+//! - Per client address: after `max_per_client` failures, attempts from that address must carry
+//!   a fresh single-use proof that a person loaded the sign-in form (the form has one). It is a
+//!   speed bump for scripts, never a block: behind a shared proxy, everyone else who types their
+//!   correct password on the form still signs in.
+//!
+//! Counting happens in the database, and each attempt is counted before its password is
+//! checked, under a lock per account, so parallel attempts cannot all slip under the limit.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -47,20 +55,24 @@ impl LoginThrottle {
         now - self.window
     }
 
-    /// Decides whether another attempt may be made, given the times of recent failures for the
-    /// account and for the client (any order; older ones are ignored).
-    pub fn check(
+    /// Whether the account may be tried again, given the times of its recent failures (any
+    /// order; older ones are ignored).
+    pub fn check_account(
         &self,
         account_failures: &[DateTime<Utc>],
-        client_failures: &[DateTime<Utc>],
         now: DateTime<Utc>,
     ) -> Result<(), Locked> {
-        let account = self.lock_from(account_failures, self.max_per_account, now);
-        let client = self.lock_from(client_failures, self.max_per_client, now);
-        match account.into_iter().chain(client).max() {
+        match self.lock_from(account_failures, self.max_per_account, now) {
             Some(until) => Err(Locked { until }),
             None => Ok(()),
         }
+    }
+
+    /// Whether attempts from a client address with these recent failures must prove that a
+    /// person loaded the form.
+    pub fn needs_presence(&self, client_failures: &[DateTime<Utc>], now: DateTime<Utc>) -> bool {
+        self.lock_from(client_failures, self.max_per_client, now)
+            .is_some()
     }
 
     // Locked until the oldest failure that still keeps the count at the limit leaves the window.
@@ -97,7 +109,7 @@ mod tests {
     fn a_few_failures_do_not_lock() {
         let throttle = LoginThrottle::default();
         assert_eq!(
-            throttle.check(&[at(0), at(1), at(2), at(3)], &[], at(4)),
+            throttle.check_account(&[at(0), at(1), at(2), at(3)], at(4)),
             Ok(())
         );
     }
@@ -106,27 +118,30 @@ mod tests {
     fn the_fifth_failure_locks_the_account_until_the_oldest_counted_one_expires() {
         let throttle = LoginThrottle::default();
         let failures = [at(0), at(1), at(2), at(3), at(4)];
-        assert_eq!(
-            throttle.check(&failures, &[], at(5)),
-            Err(Locked { until: at(15) })
-        );
-        assert_eq!(throttle.check(&failures, &[], at(15)), Ok(()));
+        let locked = throttle.check_account(&failures, at(5)).unwrap_err();
+        assert_eq!(locked, Locked { until: at(15) });
+        assert_eq!(locked.retry_after_secs(at(10)), 300);
+        assert_eq!(throttle.check_account(&failures, at(15)), Ok(()));
     }
 
     #[test]
     fn failures_outside_the_window_do_not_count() {
         let throttle = LoginThrottle::default();
         let failures = [at(0), at(1), at(20), at(21), at(22)];
-        assert_eq!(throttle.check(&failures, &[], at(23)), Ok(()));
+        assert_eq!(throttle.check_account(&failures, at(23)), Ok(()));
     }
 
     #[test]
-    fn a_busy_client_address_is_locked_across_accounts() {
+    fn a_busy_client_address_needs_proof_of_presence_not_a_lock() {
         let throttle = LoginThrottle::default();
-        let client: Vec<_> = (0..20).map(|i| at(i / 2)).collect();
-        let locked = throttle.check(&[], &client, at(10)).unwrap_err();
-        assert_eq!(locked.until, at(15));
-        assert_eq!(locked.retry_after_secs(at(10)), 300);
+        let few: Vec<_> = (0..19).map(|i| at(i / 2)).collect();
+        assert!(!throttle.needs_presence(&few, at(10)));
+        let many: Vec<_> = (0..20).map(|i| at(i / 2)).collect();
+        assert!(throttle.needs_presence(&many, at(10)));
+        assert!(
+            !throttle.needs_presence(&many, at(25)),
+            "they leave the window"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
-use crate::api::session::Login;
+use crate::api::session::{Login, sign_in_presence};
 use crate::components::alerts::{ErrorAlert, SuccessAlert, url_error};
 use crate::components::session::use_session;
 
@@ -35,6 +35,12 @@ pub fn LoginPage() -> impl IntoView {
         None => url_error.get(),
     });
     let pending = Signal::derive(move || login.is_some_and(|login| login.pending().get()));
+    // A fresh single-use proof that a person loaded this form, renewed after every attempt;
+    // only asked for after many failed sign-ins from one network.
+    let presence = Resource::new(
+        move || login.map(|login| login.version().get()),
+        |_| sign_in_presence(),
+    );
 
     view! {
         <Title text="Sign in" />
@@ -54,6 +60,12 @@ pub fn LoginPage() -> impl IntoView {
                         <input id="password" name="password" type="password" autocomplete="current-password" required />
                     </div>
                     <input type="hidden" name="next" value=next />
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let token = presence.await.unwrap_or_default();
+                            view! { <input type="hidden" name="presence" value=token /> }
+                        })}
+                    </Suspense>
                     <button type="submit" class="button button-primary" disabled=move || pending.get()>
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>

@@ -8,7 +8,7 @@ use super::auth::password;
 use super::db::audit::{self, Actor, AuditEntry};
 use super::db::entities::{outbox_message, person};
 use super::db::{account_tokens, job_roles, lock, outbox, people};
-use super::internal;
+
 use super::mail::MailSettings;
 use super::mail::invitations::{self, Inviter};
 use crate::domain::admin_rights::{self, AdminFlags, Requested, Target};
@@ -364,11 +364,7 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<Listing>, AppError> {
 
 /// Checks a proposed password against the policy and hashes it off the async threads.
 pub async fn hash_new_password(candidate: &str, email: &str) -> Result<String, AppError> {
-    let password = NewPassword::parse(candidate, email)?;
-    tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|err| internal("password hashing task", err))?
-        .map_err(|err| internal("password hashing", err))
+    password::hash_in_turn(NewPassword::parse(candidate, email)?).await
 }
 
 async fn person_by_email(

@@ -231,6 +231,21 @@ impl TestApp {
         .await
     }
 
+    /// Signs in with another client and a chosen password.
+    pub async fn login_with_password(
+        &self,
+        client: &Client,
+        email: &str,
+        password: &str,
+    ) -> Response {
+        self.post_form_with(
+            client,
+            "/api/session/login",
+            &[("email", email), ("password", password), ("next", "")],
+        )
+        .await
+    }
+
     /// Signs in with another client.
     pub async fn login_with(&self, client: &Client, email: &str) -> Response {
         self.post_form_with(

@@ -2,7 +2,11 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::{EMPLOYEE, PASSWORD, new_client, spawn_app, spawn_app_on_postgres};
+use sea_orm::ConnectionTrait;
+
+use crate::helpers::{
+    EMPLOYEE, MANAGER, PASSWORD, TestApp, new_client, spawn_app, spawn_app_on_postgres,
+};
 
 #[tokio::test]
 async fn signing_in_sets_an_http_only_cookie_and_redirects_home() {
@@ -232,8 +236,43 @@ async fn unknown_accounts_are_locked_exactly_like_real_ones() {
     );
 }
 
+/// A sign-in as the form sends it, with the form's proof of presence (or none).
+async fn login_with_presence(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+    presence: &str,
+) -> reqwest::Response {
+    app.post_form_with(
+        client,
+        "/api/session/login",
+        &[
+            ("email", email),
+            ("password", password),
+            ("next", ""),
+            ("presence", presence),
+        ],
+    )
+    .await
+}
+
+/// The `presence` field of the sign-in page as served.
+async fn presence_from_the_form(app: &TestApp) -> String {
+    let html = app.get("/login").await.text().await.unwrap();
+    let start = html
+        .find("name=\"presence\" value=\"")
+        .expect("the sign-in form carries a proof of presence")
+        + "name=\"presence\" value=\"".len();
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 #[tokio::test]
-async fn many_failures_from_one_address_lock_it_across_accounts() {
+async fn many_failures_from_one_address_never_deny_a_correct_password_on_the_form() {
     let app = spawn_app().await;
     for i in 0..20 {
         let status = app
@@ -242,8 +281,134 @@ async fn many_failures_from_one_address_lock_it_across_accounts() {
             .status();
         assert_eq!(status, 401, "attempt {i}");
     }
-    // A real account with the right password, from the same address: refused for now.
-    assert_eq!(app.login(EMPLOYEE, PASSWORD).await.status(), 429);
+    // A script posting without the form is slowed down...
+    let bare = app.login(EMPLOYEE, PASSWORD).await;
+    assert_eq!(bare.status(), 429);
+    assert_eq!(bare.text().await.unwrap(), "\"PresenceRequired\"");
+    // ...while a person on the same network who opens the form signs in.
+    let colleague = new_client();
+    let proof = presence_from_the_form(&app).await;
+    let response = login_with_presence(&app, &colleague, EMPLOYEE, PASSWORD, &proof).await;
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    assert_eq!(app.whoami_with(&colleague).await.as_deref(), Some(EMPLOYEE));
+    // Each proof works once.
+    let again = login_with_presence(&app, &new_client(), MANAGER, PASSWORD, &proof).await;
+    assert_eq!(again.status(), 429);
+    let fresh = presence_from_the_form(&app).await;
+    let response = login_with_presence(&app, &new_client(), MANAGER, PASSWORD, &fresh).await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn thirty_parallel_wrong_passwords_are_checked_at_most_five_times() {
+    let app = spawn_app().await;
+    let attempts = (0..30).map(|_| {
+        let client = new_client();
+        let app = &app;
+        async move {
+            app.login_with_password(&client, EMPLOYEE, "not the right passphrase")
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(attempts).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + refused, 30, "{statuses:?}");
+    assert!(
+        checked <= 5,
+        "{checked} passwords were checked: {statuses:?}"
+    );
+    let failed_in_audit = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT id FROM audit_events WHERE action = 'account.sign_in_failed'",
+        ))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(
+        failed_in_audit, checked,
+        "every checked failure is in the audit log"
+    );
+    // Another person from the same address is not affected.
+    assert_eq!(app.login_with(&new_client(), MANAGER).await.status(), 200);
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_on_the_change_form_do_not_lock_sign_in() {
+    let app = spawn_app().await;
+    app.login(EMPLOYEE, PASSWORD).await;
+    for _ in 0..5 {
+        let response = app
+            .post_form(
+                "/api/account/password",
+                &[
+                    ("current_password", "not the right passphrase"),
+                    ("new_password", "a brand new long passphrase"),
+                    ("confirm_password", "a brand new long passphrase"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 422);
+    }
+    let sixth = app
+        .post_form(
+            "/api/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a brand new long passphrase"),
+                ("confirm_password", "a brand new long passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(sixth.status(), 429, "the change form has its own limit");
+    assert_eq!(
+        app.login_with(&new_client(), EMPLOYEE).await.status(),
+        200,
+        "signing in is not locked by it"
+    );
+}
+
+#[tokio::test]
+async fn sign_ins_and_failed_sign_ins_are_in_the_audit_log() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.login(EMPLOYEE, "not the right passphrase")
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(app.login(EMPLOYEE, PASSWORD).await.status(), 200);
+    let rows = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT action, actor_label, subject FROM audit_events WHERE action LIKE 'account.sign_in%' ORDER BY id",
+        ))
+        .await
+        .unwrap();
+    let entries: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|row| {
+            (
+                row.try_get("", "action").unwrap(),
+                row.try_get("", "actor_label").unwrap(),
+                row.try_get("", "subject").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert_eq!(entries[0].0, "account.sign_in_failed");
+    assert!(
+        entries[0].1.starts_with("sign-in from 127.0.0.1"),
+        "{entries:?}"
+    );
+    assert_eq!(entries[0].2, format!("account:{EMPLOYEE}"));
+    assert_eq!(entries[1].0, "account.sign_in");
+    assert!(entries[1].1.contains(EMPLOYEE), "{entries:?}");
 }
 
 #[tokio::test]

@@ -69,6 +69,10 @@ impl std::fmt::Debug for SessionTokens {
 
 /// The audience claim for browser sessions.
 pub const WEB_AUDIENCE: &str = "vigil-web";
+/// The audience claim of the sign-in form's proof that a person loaded it.
+pub const PRESENCE_AUDIENCE: &str = "vigil-sign-in-form";
+/// How long a sign-in form's proof of presence lasts.
+pub const PRESENCE_MINUTES: i64 = 30;
 
 impl SessionTokens {
     /// `secret` must be at least 32 bytes; configuration enforces it.
@@ -93,25 +97,67 @@ impl SessionTokens {
         subject: &str,
         now: DateTime<Utc>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
+        self.issue_for(&self.audience, subject, now, self.ttl)
+    }
+
+    /// A proof of presence for the sign-in form, single-use, valid for half an hour.
+    pub fn issue_presence(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        self.issue_for(
+            PRESENCE_AUDIENCE,
+            "sign-in-form",
+            now,
+            Duration::minutes(PRESENCE_MINUTES),
+        )
+    }
+
+    fn issue_for(
+        &self,
+        audience: &str,
+        subject: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = SessionClaims {
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            aud: audience.to_owned(),
             sub: subject.to_owned(),
             iat: now.timestamp_millis() as f64 / 1000.0,
-            exp: u64::try_from((now + self.ttl).timestamp()).unwrap_or(0),
+            exp: u64::try_from((now + ttl).timestamp()).unwrap_or(0),
             jti: hex::encode(rand::random::<[u8; 16]>()),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
-    /// Checks signature, algorithm, expiry (zero leeway), issuer and audience.
+    /// Checks a session token: signature, algorithm, expiry (zero leeway), issuer and audience.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<SessionClaims, TokenRejected> {
+        self.verify_for(&self.audience, token, now)
+    }
+
+    /// Checks a sign-in form's proof of presence the same way (its audience differs, so a
+    /// session token is no proof, nor a proof a session).
+    pub fn verify_presence(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SessionClaims, TokenRejected> {
+        self.verify_for(PRESENCE_AUDIENCE, token, now)
+    }
+
+    fn verify_for(
+        &self,
+        audience: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SessionClaims, TokenRejected> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.validate_exp = true;
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
+        validation.set_audience(&[audience]);
         // `iat` is a required field of `SessionClaims`, so a token without it fails to decode.
         let claims = decode::<SessionClaims>(token, &self.decoding, &validation)
             .map_err(|err| TokenRejected::Invalid(err.to_string()))?
@@ -164,6 +210,20 @@ mod tests {
             tokens().verify(&token, Utc::now()),
             Err(TokenRejected::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn a_proof_of_presence_is_no_session_and_a_session_no_proof() {
+        let now = Utc::now();
+        let presence = tokens().issue_presence(now).unwrap();
+        assert!(tokens().verify_presence(&presence, now).is_ok());
+        assert!(tokens().verify(&presence, now).is_err());
+        let session = tokens().issue("person-1", now).unwrap();
+        assert!(tokens().verify_presence(&session, now).is_err());
+        let old = tokens()
+            .issue_presence(now - Duration::minutes(PRESENCE_MINUTES) - Duration::seconds(1))
+            .unwrap();
+        assert!(tokens().verify_presence(&old, now).is_err(), "it expires");
     }
 
     #[test]

@@ -1,4 +1,8 @@
 //! Password hashing with argon2id (OWASP's recommended parameters, the argon2 crate's default).
+//!
+//! Each Argon2 run holds 19 MiB and a CPU for a while, so at most `MAX_CONCURRENT` run at once,
+//! on the blocking thread pool, never on the async workers. The limit is process-wide (like
+//! the memory it protects); further requests wait their turn, and after `WAIT` get "busy".
 
 use argon2::{
     Argon2, PasswordHash, PasswordVerifier,
@@ -6,6 +10,52 @@ use argon2::{
 };
 
 use crate::domain::password_policy::NewPassword;
+
+/// Argon2 computations at once.
+pub const MAX_CONCURRENT: usize = 4;
+/// How long a request waits for a turn before it is told Vigil is busy.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_CONCURRENT);
+static IN_FLIGHT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The most Argon2 computations that ran at once in this process (for tests and monitoring).
+pub fn peak_concurrency() -> usize {
+    PEAK.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Runs `work` (an Argon2 computation) when a turn is free, off the async threads.
+async fn in_turn<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, crate::error::AppError> {
+    use std::sync::atomic::Ordering;
+    let _turn = tokio::time::timeout(WAIT, TURNS.acquire())
+        .await
+        .map_err(|_| crate::error::AppError::Busy)?
+        .map_err(|_| crate::error::AppError::Busy)?;
+    let running = IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
+    PEAK.fetch_max(running, Ordering::SeqCst);
+    let result = tokio::task::spawn_blocking(work).await;
+    IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    result.map_err(|err| super::super::internal("password hashing task", err))
+}
+
+/// Verifies a candidate, in turn (see `verify`).
+pub async fn verify_in_turn(
+    candidate: String,
+    stored: Option<String>,
+    dummy: String,
+) -> Result<bool, crate::error::AppError> {
+    in_turn(move || verify(&candidate, stored.as_deref(), &dummy)).await
+}
+
+/// Hashes a password that met the policy, in turn.
+pub async fn hash_in_turn(password: NewPassword) -> Result<String, crate::error::AppError> {
+    in_turn(move || hash(&password))
+        .await?
+        .map_err(|err| super::super::internal("password hashing", err))
+}
 
 /// Hashes a password that met the policy into a PHC string.
 pub fn hash(password: &NewPassword) -> Result<String, argon2::password_hash::Error> {
@@ -61,6 +111,31 @@ mod tests {
             Some(&stored),
             &dummy
         ));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_than_the_limit_of_hashes_run_at_once() {
+        let tasks: Vec<_> = (0..16)
+            .map(|i| {
+                tokio::spawn(async move {
+                    let password = NewPassword::parse(
+                        &format!("a long enough passphrase {i}"),
+                        "x@example.com",
+                    )
+                    .unwrap();
+                    hash_in_turn(password).await
+                })
+            })
+            .collect();
+        for task in tasks {
+            assert!(task.await.unwrap().unwrap().starts_with("$argon2id$"));
+        }
+        assert!(peak_concurrency() >= 1);
+        assert!(
+            peak_concurrency() <= MAX_CONCURRENT,
+            "{}",
+            peak_concurrency()
+        );
     }
 
     #[test]

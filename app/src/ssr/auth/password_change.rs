@@ -1,10 +1,11 @@
 //! A person changing their own password.
 
 use chrono::{DateTime, Utc};
+use sea_orm::TransactionTrait;
 
 use super::{CurrentUser, password};
 use crate::error::{AppError, Invalid};
-use crate::ssr::db::{login_failures, people};
+use crate::ssr::db::{lock, login_failures, people};
 use crate::ssr::people_admin::hash_new_password;
 use crate::ssr::{AppState, internal};
 
@@ -15,8 +16,9 @@ pub struct PasswordChange {
     pub confirm: String,
 }
 
-/// Checks the current password (rate-limited like sign-in, so a borrowed session cannot be used
-/// to guess it), stores the new one, ends every session, and returns a fresh token for this one.
+/// Checks the current password (rate-limited on its own count, so a borrowed session cannot be
+/// used to guess it, and wrong guesses here never lock the person out of signing in), stores the
+/// new one, ends every session, and returns a fresh token for this one.
 pub async fn change_own_password(
     state: &AppState,
     user: &CurrentUser,
@@ -24,16 +26,16 @@ pub async fn change_own_password(
     client_addr: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let account_key = user.person.email.clone();
+    let account_key = format!("password-change:{}", user.person.email);
+    let client_key: String = format!("password-change:{client_addr}")
+        .chars()
+        .take(80)
+        .collect();
     let since = state.auth.throttle.window_start(now);
-    let account_failures =
-        login_failures::since_for_account(&state.db, &account_key, since).await?;
-    let client_failures = login_failures::since_for_client(&state.db, client_addr, since).await?;
-    if let Err(locked) = state
-        .auth
-        .throttle
-        .check(&account_failures, &client_failures, now)
-    {
+    let txn = state.db.begin().await?;
+    lock::exclusive(&txn, &account_key).await?;
+    let failures = login_failures::since_for_account(&txn, &account_key, since).await?;
+    if let Err(locked) = state.auth.throttle.check_account(&failures, now) {
         return Err(AppError::RateLimited {
             retry_after_secs: locked.retry_after_secs(now),
         });
@@ -41,25 +43,25 @@ pub async fn change_own_password(
     if change.new != change.confirm {
         return Err(Invalid::PasswordsDoNotMatch.into());
     }
+    // Counted before it is checked, like a sign-in; removed if the password is right.
+    login_failures::record(&txn, &account_key, &client_key, now).await?;
+    txn.commit().await?;
 
-    let stored = user.person.password_hash.clone();
-    let dummy = state.auth.dummy_password_hash.clone();
-    let current = change.current.clone();
-    let verified =
-        tokio::task::spawn_blocking(move || password::verify(&current, stored.as_deref(), &dummy))
-            .await
-            .map_err(|err| internal("password verification task", err))?;
+    let verified = password::verify_in_turn(
+        change.current.clone(),
+        user.person.password_hash.clone(),
+        state.auth.dummy_password_hash.clone(),
+    )
+    .await?;
     if !verified {
-        login_failures::record(&state.db, &account_key, client_addr, now).await?;
         return Err(Invalid::CurrentPasswordWrong.into());
     }
+    login_failures::clear_account(&state.db, &account_key).await?;
     if change.new == change.current {
         return Err(Invalid::PasswordUnchanged.into());
     }
-
     let hash = hash_new_password(&change.new, &user.person.email).await?;
     people::set_password_hash(&state.db, user.person.id, hash, now).await?;
-    login_failures::clear_account(&state.db, &account_key).await?;
     state
         .auth
         .tokens

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QuerySelect,
 };
 
@@ -10,7 +10,7 @@ use super::entities::login_failure::{self, Column, Entity};
 
 /// Times of failures for an account since `since`.
 pub async fn since_for_account(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     account_key: &str,
     since: DateTime<Utc>,
 ) -> Result<Vec<DateTime<Utc>>, DbErr> {
@@ -26,7 +26,7 @@ pub async fn since_for_account(
 
 /// Times of failures from a client address since `since`.
 pub async fn since_for_client(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     client_addr: &str,
     since: DateTime<Utc>,
 ) -> Result<Vec<DateTime<Utc>>, DbErr> {
@@ -40,13 +40,14 @@ pub async fn since_for_client(
         .await
 }
 
-/// Records one failure.
+/// Records one failure (or an attempt about to be checked, counted as one until it succeeds).
+/// Returns its id.
 pub async fn record(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     account_key: &str,
     client_addr: &str,
     at: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<i64, DbErr> {
     login_failure::ActiveModel {
         account_key: Set(account_key.to_owned()),
         client_addr: Set(client_addr.to_owned()),
@@ -55,11 +56,11 @@ pub async fn record(
     }
     .insert(db)
     .await
-    .map(|_| ())
+    .map(|row| row.id)
 }
 
 /// Forgets an account's failures after a successful sign-in or a password reset.
-pub async fn clear_account(db: &DatabaseConnection, account_key: &str) -> Result<(), DbErr> {
+pub async fn clear_account(db: &impl ConnectionTrait, account_key: &str) -> Result<(), DbErr> {
     Entity::delete_many()
         .filter(Column::AccountKey.eq(account_key))
         .exec(db)
@@ -68,7 +69,7 @@ pub async fn clear_account(db: &DatabaseConnection, account_key: &str) -> Result
 }
 
 /// Deletes failures older than `before`; run periodically so the table stays small.
-pub async fn prune(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<u64, DbErr> {
+pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
     Entity::delete_many()
         .filter(Column::FailedAt.lt(before))
         .exec(db)

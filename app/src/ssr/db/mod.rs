@@ -15,6 +15,7 @@ pub mod login_failures;
 pub mod outbox;
 
 pub mod people;
+pub mod presence;
 pub mod reminder_log;
 pub mod reset_requests;
 pub mod revoked_sessions;

@@ -29,3 +29,4 @@ pub mod reminder_log;
 pub mod revoked_session;
 pub mod setting;
 pub mod training_session;
+pub mod used_presence_token;
