@@ -324,6 +324,10 @@ pub enum ContentInvalid {
     VersionNotes,
     #[error("Tick the box to confirm that you want to retire the course.")]
     RetireNotConfirmed,
+    #[error(
+        "The course took too long to check and render, so it was not used. Make its lessons shorter or simpler (see the limits in the authoring guide)."
+    )]
+    TooSlow,
 }
 
 fn wait_phrase(seconds: u64) -> String {

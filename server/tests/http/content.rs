@@ -495,3 +495,49 @@ async fn the_content_pages_render_without_javascript() {
         .replace("<!>", "");
     assert!(history.contains("Version history") && history.contains("Carl Compliance"));
 }
+
+#[tokio::test]
+async fn a_pathological_lesson_is_refused_with_its_line_and_stalls_nobody() {
+    let app = spawn_app().await;
+    app.login(COMPLIANCE, PASSWORD).await;
+    let lesson = format!(
+        "# Nested\n\n{}x\n\n{}x\n\n{}\n",
+        ">".repeat(20_000),
+        "- ".repeat(20_000),
+        "[ (](".repeat(40_000)
+    );
+    let zip = zip_of(&[
+        ("course.toml", TOML.as_bytes()),
+        ("01-nested.md", lesson.as_bytes()),
+        ("quiz.md", QUIZ.as_bytes()),
+    ]);
+    let draft = draft_id_from(&upload(&app, zip).await).to_string();
+    // Viewing the draft again and again while others use Vigil: everyone is answered promptly.
+    let form = [("draft_id", draft.as_str())];
+    let views = (0..5).map(|_| json(&app, "/api/content/draft", &form));
+    let employee = new_client();
+    assert_eq!(app.login_with(&employee, EMPLOYEE).await.status(), 200);
+    let others = (0..20).map(|_| async {
+        let started = std::time::Instant::now();
+        let response = app
+            .post_form_with(&employee, "/api/training/mine", &[])
+            .await;
+        assert_eq!(response.status(), 200);
+        started.elapsed()
+    });
+    let (views, waits) = tokio::join!(
+        futures::future::join_all(views),
+        futures::future::join_all(others)
+    );
+    for view in views {
+        assert_eq!(
+            view["problems"][0],
+            "01-nested.md:3: block quotes and lists nested 20000 deep; the limit is 16"
+        );
+    }
+    let slowest = waits.into_iter().max().unwrap();
+    assert!(
+        slowest < std::time::Duration::from_secs(10),
+        "another person waited {slowest:?}"
+    );
+}

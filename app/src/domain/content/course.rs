@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::hash::content_hash;
 use super::lesson::{Document, is_lesson_file, parse_document};
+use super::limits;
 use super::markdown::{AssetLinks, render_block, render_inline};
 use super::metadata::{CourseMetadata, parse_metadata};
 use super::problem::Problem;
@@ -78,6 +79,12 @@ pub fn parse_course(source: CourseSource) -> Result<ParsedCourse, Vec<Problem>> 
             }
             None => continue,
         };
+        // A text past the limits is not parsed at all: it could be made to take minutes.
+        let beyond = limits::check(path, text);
+        if !beyond.is_empty() {
+            problems.extend(beyond);
+            continue;
+        }
         match path {
             QUIZ_FILE => quiz = parse_quiz(text).map_err(|found| problems.extend(found)).ok(),
             POLICY_FILE | BULLETIN_FILE => document = parse_document(path, text, &assets).map_err(|found| problems.extend(found)).ok(),

@@ -145,3 +145,104 @@ fn the_safe_parts_of_hostile_input_survive() {
         "code is shown as text: {code}"
     );
 }
+
+/// Inputs known to make CommonMark parsers slow (deep nesting, delimiter floods, link-bracket
+/// runs, reference and entity floods, huge tables). Each is refused by the limits with a file
+/// and line, or renders well inside the time budget.
+fn slow_cases() -> Vec<(&'static str, String)> {
+    let wide_table = format!("{}|\n{}|\n", "| a ".repeat(500), "|---".repeat(500));
+    let long_table: String = std::iter::once("| a | b |\n|---|---|\n".to_owned())
+        .chain((0..20_000).map(|i| format!("| {i} | x |\n")))
+        .collect();
+    vec![
+        ("20,000 nested block quotes", ">".repeat(20_000) + " deep"),
+        ("20,000 nested list markers", "- ".repeat(20_000) + "deep"),
+        (
+            "20,000 indented list levels",
+            (0..2_000)
+                .map(|i| format!("{}- x\n", "    ".repeat(i)))
+                .collect(),
+        ),
+        ("40,000 link openers", "[ (](".repeat(40_000)),
+        (
+            "nested brackets",
+            "[[".repeat(10_000) + &"]]".repeat(10_000),
+        ),
+        ("emphasis runs", "*a**".repeat(30_000)),
+        ("underscore runs", "_a__".repeat(30_000)),
+        (
+            "nested emphasis",
+            "*_".repeat(10_000) + "x" + &"_*".repeat(10_000),
+        ),
+        (
+            "backtick ladder",
+            (1..300).map(|n| "`".repeat(n) + " x ").collect(),
+        ),
+        ("angle brackets", "<a".repeat(30_000)),
+        ("html comment openers", "<!--".repeat(20_000)),
+        ("entity flood", "&amp;".repeat(100_000)),
+        ("bare ampersands", "&".repeat(500_000)),
+        ("wide table", wide_table),
+        ("long table", long_table),
+        (
+            "reference flood",
+            format!("[r]: /x\n\n{}", "[r]".repeat(50_000)),
+        ),
+        ("setext headings in lists", "- a\n  ===\n".repeat(20_000)),
+        ("strikethrough runs", "~~a".repeat(40_000)),
+    ]
+}
+
+#[test]
+fn pathological_inputs_are_refused_by_the_limits_or_render_within_budget() {
+    use std::time::Instant;
+    let budget = std::time::Duration::from_secs(10);
+    for (name, text) in slow_cases() {
+        let started = Instant::now();
+        let problems = super::limits::check("01-lesson.md", &text);
+        if problems.is_empty() {
+            let html = render_block(&text, &links());
+            assert_inert(&html, name);
+        } else {
+            let first = problems[0].to_string();
+            assert!(first.starts_with("01-lesson.md"), "{name}: {first}");
+        }
+        assert!(
+            started.elapsed() < budget,
+            "{name} took {:?}, past the budget",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn the_lesson_that_stalled_the_server_is_refused_with_its_file_and_line() {
+    // The reported upload: 430 KB of nested quotes, list markers and link openers.
+    let lesson = format!(
+        "# Nested\n\n{}x\n\n{}x\n\n{}\n",
+        ">".repeat(20_000),
+        "- ".repeat(20_000),
+        "[ (](".repeat(40_000)
+    );
+    assert!(lesson.len() > 240_000);
+    let source = super::CourseSource::new(vec![
+        (
+            "course.toml".to_owned(),
+            b"id = \"nested\"\ntitle = \"Nested\"\nsummary = \"x\"\nkind = \"course\"\nlanguage = \"en\"\nestimated_minutes = 5\npass_mark = 80\nrecurrence = \"12 months\"\ndue_within = \"30 days\"\n\n[audience]\neveryone = true\n\n[version]\nnotes = \"x\"\nmaterial = false\n".to_vec(),
+        ),
+        ("01-nested.md".to_owned(), lesson.into_bytes()),
+        (
+            "quiz.md".to_owned(),
+            b"## Q?\n\n- [x] Yes\n- [ ] No\n\n> Yes.\n".to_vec(),
+        ),
+    ])
+    .unwrap();
+    let problems = super::parse_course(source).unwrap_err();
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("01-nested.md:3: block quotes and lists nested")),
+        "{lines:#?}"
+    );
+}

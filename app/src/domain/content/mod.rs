@@ -8,6 +8,7 @@
 pub mod course;
 pub mod hash;
 pub mod lesson;
+pub mod limits;
 pub mod markdown;
 pub mod metadata;
 pub mod problem;
@@ -18,6 +19,8 @@ pub use course::{ParsedCourse, parse_course};
 pub use problem::Problem;
 pub use source::CourseSource;
 
+#[cfg(test)]
+mod fuzz_tests;
 #[cfg(test)]
 mod hostile_tests;
 #[cfg(test)]

@@ -7,11 +7,11 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::publish::{PublishOutcome, SourceFile, Via, publish, source_bytes};
-use crate::domain::content::course::{METADATA_FILE, RenderedCourse, render_course};
+use crate::domain::content::course::{METADATA_FILE, RenderedCourse};
 use crate::domain::content::lesson::is_lesson_file;
 use crate::domain::content::metadata::{is_slug, parse_metadata};
 use crate::domain::content::source::{FileRole, file_role};
-use crate::domain::content::{CourseSource, ParsedCourse, Problem, parse_course};
+use crate::domain::content::{CourseSource, ParsedCourse, Problem};
 use crate::domain::course_kind::CourseKind;
 use crate::error::{AppError, ContentInvalid, Resource};
 use crate::ssr::auth::CurrentUser;
@@ -218,14 +218,12 @@ pub async fn check_draft(
     draft: &content_draft::Model,
 ) -> Result<DraftCheck, AppError> {
     let files = drafts::files(db, draft.id).await?;
-    let parsed = CourseSource::new(files.clone()).and_then(parse_course);
-    let (problems, parsed) = match parsed {
+    let checked = super::cpu::check(files.clone(), format!("/draft-assets/{}", draft.id)).await?;
+    let (problems, parsed) = match checked.parsed {
         Ok(course) => (id_problems(draft, &course), Some(course)),
         Err(problems) => (problems.iter().map(ToString::to_string).collect(), None),
     };
-    let rendered = parsed
-        .as_ref()
-        .map(|course| render_course(course, &format!("/draft-assets/{}", draft.id)));
+    let rendered = checked.rendered;
     Ok(DraftCheck {
         files,
         problems,
@@ -361,6 +359,7 @@ fn capitalise(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::content::parse_course;
 
     #[test]
     fn templates_are_valid_courses_of_their_kind() {

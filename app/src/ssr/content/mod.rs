@@ -1,5 +1,6 @@
 //! Publishing courses: from a folder tree (git), a zip upload or the browser editor.
 
+pub mod cpu;
 pub mod drafts;
 pub mod publish;
 pub mod retire;

@@ -7,7 +7,7 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, SqlErr, TransactionTr
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::domain::content::course::{ParsedCourse, render_course};
+use crate::domain::content::course::{ParsedCourse, RenderedCourse};
 use crate::domain::content::source::{FileRole, file_role};
 use crate::error::AppError;
 use crate::ssr::db::audit::{self, Actor, AuditEntry};
@@ -67,12 +67,14 @@ pub async fn publish(
     via: Via,
     now: DateTime<Utc>,
 ) -> Result<PublishOutcome, AppError> {
-    match publish_once(db, course, actor, via, now).await {
+    // Rendered first, off the async threads and before any transaction begins.
+    let rendered = super::cpu::render(course.clone(), asset_base(&course.hash)).await?;
+    match publish_once(db, course, &rendered, actor, via, now).await {
         // Another instance published at the same moment; look again.
         Err(PublishError::Db(err))
             if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
         {
-            publish_once(db, course, actor, via, now)
+            publish_once(db, course, &rendered, actor, via, now)
                 .await
                 .map_err(PublishError::into_app)
         }
@@ -103,6 +105,7 @@ impl From<DbErr> for PublishError {
 async fn publish_once(
     db: &DatabaseConnection,
     course: &ParsedCourse,
+    rendered: &RenderedCourse,
     actor: &Actor,
     via: Via,
     now: DateTime<Utc>,
@@ -136,7 +139,6 @@ async fn publish_once(
     }
     let number = latest.as_ref().map_or(1, |latest| latest.version + 1);
 
-    let rendered = render_course(course, &asset_base(&course.hash));
     let source: BTreeMap<&str, SourceFile> = course
         .source
         .files()
@@ -158,7 +160,7 @@ async fn publish_once(
             title: Set(meta.title.clone()),
             metadata_json: Set(to_json(meta)?),
             source_json: Set(to_json(&source)?),
-            rendered_json: Set(to_json(&rendered)?),
+            rendered_json: Set(to_json(rendered)?),
             material: Set(meta.material_change),
             notes: Set(meta.version_notes.clone()),
             published_at: Set(now),

@@ -185,8 +185,12 @@ pub async fn import_tree(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<(String, ImportResult)>, AppError> {
-    let reports =
-        check_tree(dir).map_err(|err| crate::ssr::internal("reading the content folder", err))?;
+    // Reading and parsing the tree is file and CPU work: on the blocking pool.
+    let folder = dir.to_owned();
+    let reports = tokio::task::spawn_blocking(move || check_tree(&folder))
+        .await
+        .map_err(|err| crate::ssr::internal("reading the content folder", err))?
+        .map_err(|err| crate::ssr::internal("reading the content folder", err))?;
     let mut results = Vec::with_capacity(reports.len());
     for report in reports {
         let lines = report.problem_lines();
