@@ -7,7 +7,7 @@ SHELL := /bin/bash
 LEPTOS_RUSTFLAGS := --cfg erase_components
 CARGO_TEST_FEATURES := --workspace --features app/ssr
 
-.PHONY: help tools test-deps build run test test-rust test-content test-e2e e2e-deps bench lint fmt clean
+.PHONY: help tools test-deps build run test test-rust test-content test-e2e e2e-deps bench fuzz lint fmt clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,8 +21,8 @@ test-deps: ## Install the test servers the tests start (aiosmtpd for SMTP) into 
 build: tools ## Build the server and the browser bundle (debug)
 	cargo leptos build
 
-run: build ## Build and run Vigil on http://127.0.0.1:3000 with data in data/vigil.db
-	./target/debug/vigil serve
+run: build ## Build and run Vigil on http://127.0.0.1:3000 with data in data/vigil.db (demo organisation on first run)
+	VIGIL_DEMO=true ./target/debug/vigil serve
 
 test: build test-rust test-content test-e2e ## Run every test: unit, database, HTTP, content and browser
 	@echo "All tests passed."
@@ -41,6 +41,9 @@ test-e2e: build e2e-deps test-deps ## Browser tests, with and without JavaScript
 
 bench: tools ## Benchmarks (numbers reported as ratios against an in-run baseline)
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo bench -p app --features ssr
+
+fuzz: tools ## Fuzz Markdown parsing and rendering for FUZZ_SECONDS (default 600)
+	VIGIL_FUZZ_SECONDS=$${FUZZ_SECONDS:-600} RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo nextest run -p app --features ssr -E 'test(random_markdown_never_panics)' --no-capture
 
 lint: ## Clippy for the server and the wasm bundle, and formatting
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo clippy $(CARGO_TEST_FEATURES) --all-targets -- -D warnings

@@ -177,11 +177,12 @@ async fn a_changed_course_gets_a_new_version_and_the_old_one_is_kept_exactly() {
             "{backend}: {}",
             rendered.lessons[0].html
         );
-        let asset = courses::asset_by_hash(&db, &v2.content_hash, "images/d.png")
+        let (asset, course_id) = courses::asset_by_hash(&db, &v2.content_hash, "images/d.png")
             .await
             .unwrap()
             .unwrap();
         assert_eq!(asset.media_type, "image/png", "{backend}");
+        assert_eq!(Some(course_id), courses::find_by_slug(&db, "tiny").await.unwrap().map(|c| c.id), "{backend}");
     }
 }
 

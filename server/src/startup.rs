@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 use crate::config::{Config, MailConfig, Mode};
-use crate::http::{assets, csrf, evidence, exports, security_headers};
+use crate::http::{assets, csrf, evidence, exports, request_guard, security_headers};
 use crate::mail::{Mailer, Worker};
 use app::ssr::mail::MailSettings;
 
@@ -299,6 +299,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(middleware::from_fn_with_state(
             header_settings,
             security_headers::apply,
+        ))
+        .layer(middleware::from_fn_with_state(
+            request_guard::GuardSettings {
+                public_authority: request_guard::authority_of(&config.public_url),
+                allow_loopback: config.mode == Mode::Development,
+                multipart_paths: app::api::multipart_paths(),
+            },
+            request_guard::guard,
         ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -271,6 +271,16 @@ fn bad_input_is_refused_with_a_clear_message_and_changes_nothing() {
 }
 
 #[test]
+fn the_demo_is_never_loaded_into_a_database_with_real_people() {
+    let cli = Cli::new();
+    let added = cli.run(&["user", "add", "--email", "real@example.com", "--name", "Real Person"]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    let demo = cli.run(&["demo"]);
+    assert!(!demo.status.success());
+    assert!(stderr(&demo).contains("only loaded into an empty database"), "{}", stderr(&demo));
+}
+
+#[test]
 fn the_demo_loads_once_and_prints_sign_in_details() {
     let cli = Cli::new();
     let first = cli.run(&["demo"]);
@@ -283,6 +293,16 @@ fn the_demo_loads_once_and_prints_sign_in_details() {
     );
     assert!(out.contains("vigil-demo-2026"));
     let second = stdout(&cli.run(&["demo"]));
+    let production = cli.run_with_env(
+        &["demo"],
+        &[("VIGIL_MODE", "production"), ("VIGIL_MAIL", "off")],
+    );
+    assert!(!production.status.success());
+    assert!(
+        stderr(&production).contains("never loaded in production mode"),
+        "{}",
+        stderr(&production)
+    );
     assert!(second.contains("already loaded"), "{second}");
     let list = stdout(&cli.run(&["user", "list"]));
     assert_eq!(list.lines().count(), 41, "a header and 40 people");
@@ -559,8 +579,9 @@ fn an_evidence_pack_from_the_command_line_verifies_offline_and_a_changed_byte_is
     std::fs::write(cli.path("forged.zip"), forged).unwrap();
     let refused = cli.run(&["evidence", "verify", &cli.path("forged.zip")]);
     assert!(!refused.status.success());
+    // The whole-file signature is checked first, and a pack that fails it is never unpacked.
     assert!(
-        stdout(&refused).contains("roster.csv has been changed"),
+        stdout(&refused).contains("the zip file was changed after it was signed"),
         "{}",
         stdout(&refused)
     );

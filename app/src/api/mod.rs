@@ -15,3 +15,14 @@ pub mod session;
 pub mod team;
 
 pub mod training;
+
+/// The server functions that take a multipart upload (the request guard checks their content
+/// type before anything decodes it).
+#[cfg(feature = "ssr")]
+pub fn multipart_paths() -> Vec<&'static str> {
+    use leptos::server_fn::ServerFn;
+    vec![
+        <content::UploadCourse as ServerFn>::PATH,
+        <people::UploadPeople as ServerFn>::PATH,
+    ]
+}

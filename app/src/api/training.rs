@@ -146,6 +146,9 @@ pub struct AttemptResult {
     pub questions: Vec<ResultQuestion>,
     pub certificate_code: Option<String>,
     pub retake_after: Option<DateTime<Utc>>,
+    /// Whether the right answers and explanations are shown (the course's `reveal_answers`).
+    /// When not, `right`, `correct` and the explanations are left out on the server.
+    pub answers_revealed: bool,
 }
 
 /// Whether a certificate still stands.

@@ -202,6 +202,7 @@ mod tests {
             shuffle_options: shuffle,
             max_attempts: 3,
             cooldown_hours: 24,
+            ..QuizSettings::default()
         }
     }
 

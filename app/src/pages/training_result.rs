@@ -54,6 +54,7 @@ fn ResultView() -> impl IntoView {
 
 #[component]
 fn Outcome(result: AttemptResult, retake: ServerAction<StartQuiz>) -> impl IntoView {
+    let revealed = result.answers_revealed;
     let heading = if result.passed {
         "You passed"
     } else {
@@ -70,9 +71,9 @@ fn Outcome(result: AttemptResult, retake: ServerAction<StartQuiz>) -> impl IntoV
         </div>
         {match (&result.certificate_code, result.passed, result.retake_after) {
             (Some(code), _, _) => view! { <p><a class="button button-primary" href=format!("/verify/{code}")>"View your certificate"</a></p> }.into_any(),
-            (None, false, Some(until)) => view! { <p>{format!("You have used your attempts for now. Read the explanations below, and try again after {}.", date_time(until))}</p> }.into_any(),
+            (None, false, Some(until)) => view! { <p>{format!("You have used your attempts for now. Go through the lessons again, and try again after {}.", date_time(until))}</p> }.into_any(),
             (None, false, None) => view! {
-                <p>"Read the explanations below, then try again. The questions may differ."</p>
+                <p>"Go through the lessons again, then try again. The questions may differ."</p>
                 <ActionForm action=retake attr:class="inline-form">
                     <input type="hidden" name="slug" value=result.slug.clone() />
                     <button type="submit" class="button button-primary">"Retake the quiz"</button>
@@ -81,19 +82,25 @@ fn Outcome(result: AttemptResult, retake: ServerAction<StartQuiz>) -> impl IntoV
             (None, true, _) => ().into_any(),
         }}
         <h2>"Your answers"</h2>
+        {(!revealed).then(|| view! {
+            <p class="hint">"The right answers and explanations are shown once you pass, or when this course's quiz settings allow."</p>
+        })}
         <ol class="questions">
             {result.questions.into_iter().map(|question| view! {
                 <li class="question">
-                    <p class="prompt">{question.prompt}<span class=if question.right { "verdict right" } else { "verdict wrong" }>{if question.right { " Right" } else { " Wrong" }}</span></p>
+                    <p class="prompt">{question.prompt}{revealed.then(|| view! {
+                        <span class=if question.right { "verdict right" } else { "verdict wrong" }>{if question.right { " Right" } else { " Wrong" }}</span>
+                    })}</p>
                     <div class="prose" inner_html=question.body_html></div>
                     <ul class="options">
                         {question.options.into_iter().map(|option| view! {
                             <li class:correct=option.correct class:chosen=option.chosen>
-                                <span class="answer-mark">{match (option.chosen, option.correct) {
-                                    (true, true) => "Your answer, correct: ",
-                                    (true, false) => "Your answer, not correct: ",
-                                    (false, true) => "Correct answer: ",
-                                    (false, false) => "",
+                                <span class="answer-mark">{match (revealed, option.chosen, option.correct) {
+                                    (false, true, _) => "Your answer: ",
+                                    (true, true, true) => "Your answer, correct: ",
+                                    (true, true, false) => "Your answer, not correct: ",
+                                    (true, false, true) => "Correct answer: ",
+                                    _ => "",
                                 }}</span>
                                 <span inner_html=option.html></span>
                             </li>

@@ -698,29 +698,56 @@ pub fn unzip(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
     Ok(files)
 }
 
-/// Checks a zipped pack: every byte of the zip against its whole-file signature, then the
-/// signed manifest against the files; optionally against a trusted public key.
+/// Checks a zipped pack: first every byte of the zip against its whole-file signature (with the
+/// trusted key, or else the public key the pack names, read on its own), and only then unpacks
+/// it and checks the signed manifest against the files. A pack that fails the first check is
+/// never unpacked.
 pub fn verify_zip(bytes: &[u8], trusted: Option<&ed25519_dalek::VerifyingKey>) -> PackReport {
-    let files = match unzip(bytes) {
-        Ok(files) => files,
-        Err(problem) => {
-            return PackReport {
-                problems: vec![problem],
-                ..Default::default()
-            };
-        }
+    let refused = |problem: String| PackReport {
+        problems: vec![problem],
+        ..Default::default()
     };
-    let mut report = evidence::verify(&files, trusted);
-    let key = files
-        .get(evidence::PUBLIC_KEY)
-        .and_then(|pem| std::str::from_utf8(pem).ok())
-        .and_then(|pem| {
-            <ed25519_dalek::VerifyingKey as ed25519_dalek::pkcs8::DecodePublicKey>::from_public_key_pem(pem).ok()
-        });
-    if let Some(key) = key
-        && let Err(problem) = evidence::check_container(bytes, &key)
-    {
-        report.problems.insert(0, problem);
+    let key = match trusted {
+        Some(key) => *key,
+        None => match embedded_key(bytes) {
+            Ok(key) => key,
+            Err(problem) => return refused(problem),
+        },
+    };
+    if let Err(problem) = evidence::check_container(bytes, &key) {
+        // Signed, but by another key than the trusted one?
+        if trusted.is_some()
+            && let Ok(other) = embedded_key(bytes)
+            && evidence::check_container(bytes, &other).is_ok()
+        {
+            return refused(format!(
+                "the pack is signed by key {}, not by the trusted key",
+                fingerprint(&other)
+            ));
+        }
+        return refused(problem);
     }
-    report
+    match unzip(bytes) {
+        Ok(files) => evidence::verify(&files, trusted),
+        Err(problem) => refused(problem),
+    }
+}
+
+/// The public key a pack names, read without unpacking anything else.
+fn embedded_key(bytes: &[u8]) -> Result<ed25519_dalek::VerifyingKey, String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| "the file is not a zip archive".to_owned())?;
+    let mut entry = archive
+        .by_name(evidence::PUBLIC_KEY)
+        .map_err(|_| format!("{} is missing from the pack", evidence::PUBLIC_KEY))?;
+    let mut pem = String::new();
+    entry
+        .by_ref()
+        .take(16 * 1024)
+        .read_to_string(&mut pem)
+        .map_err(|_| format!("{} cannot be read", evidence::PUBLIC_KEY))?;
+    <ed25519_dalek::VerifyingKey as ed25519_dalek::pkcs8::DecodePublicKey>::from_public_key_pem(
+        &pem,
+    )
+    .map_err(|_| format!("{} is not an Ed25519 public key", evidence::PUBLIC_KEY))
 }

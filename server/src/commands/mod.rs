@@ -150,9 +150,18 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
         }
         Command::Demo { content } => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
+            if config.mode == crate::config::Mode::Production {
+                return Err(CommandError::Usage(
+                    "the demo organisation (every account with one published password) is never loaded in production mode".to_owned(),
+                ));
+            }
             let db = open_database(&config.database_url).await?;
             if app::ssr::demo::is_loaded(&db).await? {
                 println!("The demo organisation is already loaded; nothing changed.");
+            } else if app::ssr::db::people::count(&db).await.map_err(app::error::AppError::from)? > 0 {
+                return Err(CommandError::Usage(
+                    "this database already has people in it; the demo is only loaded into an empty database".to_owned(),
+                ));
             } else {
                 crate::startup::load_demo(&db, &content).await?;
                 println!("Loaded the demo organisation.");

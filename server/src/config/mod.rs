@@ -138,6 +138,10 @@ pub enum ConfigError {
         "VIGIL_MAIL_FROM is not set. Mail needs a sender address, for example VIGIL_MAIL_FROM='Vigil <vigil@example.com>'."
     )]
     MissingMailFrom,
+    #[error(
+        "VIGIL_DEMO is on in production mode. The demo organisation has a published password for every account; it is for trying Vigil, never for a real installation. Unset VIGIL_DEMO."
+    )]
+    DemoInProduction,
     #[error("{name} is not valid: {reason}")]
     Invalid { name: &'static str, reason: String },
     #[error("the configuration file {path} could not be read: {reason}")]
@@ -252,10 +256,15 @@ impl Config {
                 reason: "use between 1 and 720 hours".to_owned(),
             });
         }
+        // The demo (with its published password) is loaded only when asked for, and never in
+        // production.
         let demo_on_empty = match env("VIGIL_DEMO") {
             Some(raw) => parse_bool("VIGIL_DEMO", &raw)?,
-            None => file.demo_on_empty.unwrap_or(mode == Mode::Development),
+            None => file.demo_on_empty.unwrap_or(false),
         };
+        if demo_on_empty && mode == Mode::Production {
+            return Err(ConfigError::DemoInProduction);
+        }
 
         let evidence_key_file = match env("VIGIL_EVIDENCE_KEY_FILE")
             .map(PathBuf::from)
@@ -434,7 +443,7 @@ mod tests {
         assert_eq!(config.public_base(), "http://127.0.0.1:3000");
         assert_eq!(config.secret_source, SecretSource::GeneratedForDevelopment);
         assert_eq!(config.secret.expose().len(), 32);
-        assert!(config.demo_on_empty);
+        assert!(!config.demo_on_empty, "the demo is loaded only when asked for");
     }
 
     #[test]
@@ -497,6 +506,22 @@ mod tests {
                 .starts_with("VIGIL_EVIDENCE_KEY_FILE is not set"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_demo_is_refused_in_production() {
+        let secret = "s".repeat(40);
+        let err = config(&[
+            ("VIGIL_MODE", "production"),
+            ("VIGIL_SECRET", &secret),
+            ("VIGIL_PUBLIC_URL", "https://vigil.example.com"),
+            ("VIGIL_EVIDENCE_KEY_FILE", "/var/lib/vigil/key.pem"),
+            ("VIGIL_MAIL", "off"),
+            ("VIGIL_DEMO", "true"),
+        ])
+        .err()
+        .unwrap();
+        assert!(matches!(err, ConfigError::DemoInProduction), "{err}");
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Course images. Published images are addressed by the version's content hash, so they never
-//! change and can be cached for good; draft images only reach the draft's author. Either needs a
-//! signed-in person. SVG is served with a sandboxing policy so a script inside one never runs.
+//! change; they reach the people the course is (or was) assigned to and compliance
+//! administrators. Draft images only reach the draft's author. SVG is served with a sandboxing
+//! policy so a script inside one never runs.
 
 use app::domain::permissions::Permission;
 use app::ssr::AppState;
 use app::ssr::auth::{CurrentUser, cookie::cookie_name, current_user::authenticate};
-use app::ssr::db::{courses, drafts};
+use app::ssr::db::{courses, drafts, ledger, training};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -55,18 +56,45 @@ pub async fn course_asset(
     jar: CookieJar,
     Path((hash, path)): Path<(String, String)>,
 ) -> Response {
-    if let Err(refused) = signed_in(&state, &jar).await {
-        return refused;
-    }
-    match courses::asset_by_hash(&state.db, &hash, &path).await {
-        Ok(Some(asset)) => image(
+    let user = match signed_in(&state, &jar).await {
+        Ok(user) => user,
+        Err(refused) => return refused,
+    };
+    let (asset, course_id) = match courses::asset_by_hash(&state.db, &hash, &path).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return NOT_FOUND.into_response(),
+        Err(err) => return failed("loading a course image", err),
+    };
+    match may_see_course(&state, &user, course_id).await {
+        Ok(true) => image(
             &asset.media_type,
             asset.bytes,
             "private, max-age=31536000, immutable",
         ),
-        Ok(None) => NOT_FOUND.into_response(),
-        Err(err) => failed("loading a course image", err),
+        // The same answer as for an image that does not exist: nothing is revealed.
+        Ok(false) => NOT_FOUND.into_response(),
+        Err(err) => failed("checking who may see a course image", err),
     }
+}
+
+/// Whether `user` may see a course's material: it is assigned to them, they have a record of it
+/// (their results show its questions), or they administer compliance.
+async fn may_see_course(
+    state: &AppState,
+    user: &CurrentUser,
+    course_id: i64,
+) -> Result<bool, sea_orm::DbErr> {
+    if user.permissions.allows(Permission::ComplianceAdmin) {
+        return Ok(true);
+    }
+    let assigned = training::compliance_of(&state.db, user.person.id)
+        .await?
+        .iter()
+        .any(|row| row.course_id == course_id);
+    Ok(assigned
+        || !ledger::of_person_course(&state.db, user.person.id, course_id)
+            .await?
+            .is_empty())
 }
 
 /// `GET /draft-assets/{id}/{*path}`

@@ -5,5 +5,6 @@ pub mod csrf;
 pub mod evidence;
 
 pub mod exports;
+pub mod request_guard;
 
 pub mod security_headers;

@@ -144,13 +144,20 @@ async fn a_learner_reads_fails_retakes_passes_and_gets_a_certificate() {
         (result["passed"].as_bool(), result["score"].as_i64()),
         (Some(false), Some(0))
     );
-    assert!(
-        result["questions"][0]["explanation_html"]
-            .as_str()
-            .unwrap()
-            .contains("<p>"),
-        "explanations are shown"
-    );
+    // A failed attempt with attempts left reveals nothing a retake could copy.
+    assert_eq!(result["answers_revealed"], false);
+    for question in result["questions"].as_array().unwrap() {
+        assert_eq!(question["explanation_html"], "", "{question}");
+        assert_eq!(question["right"], false);
+        assert!(
+            question["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|o| o["correct"] == false),
+            "{question}"
+        );
+    }
     assert_eq!(result["certificate_code"], Value::Null);
 
     // Resubmitting the same attempt records nothing more.
@@ -184,6 +191,14 @@ async fn a_learner_reads_fails_retakes_passes_and_gets_a_certificate() {
     assert_eq!(
         (result["passed"].as_bool(), result["score"].as_i64()),
         (Some(true), Some(100))
+    );
+    assert_eq!(result["answers_revealed"], true, "passed: the answers are shown");
+    assert!(
+        result["questions"][0]["explanation_html"]
+            .as_str()
+            .unwrap()
+            .contains("<p>"),
+        "explanations are shown once passed"
     );
     let code = result["certificate_code"].as_str().unwrap().to_owned();
 

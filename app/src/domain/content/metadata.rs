@@ -11,6 +11,41 @@ use crate::domain::period::{Period, Recurrence};
 
 const FILE: &str = "course.toml";
 
+/// When a learner's result shows the right answers and explanations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum RevealAnswers {
+    /// After every attempt (a retake is then easy: for practice quizzes).
+    Always,
+    /// Only once the learner has passed.
+    AfterPassing,
+    /// Once passed, or after the last attempt before the cool-down.
+    #[default]
+    AfterPassingOrLastAttempt,
+    /// Never: only the score.
+    Never,
+}
+
+impl RevealAnswers {
+    /// The spellings in `course.toml`.
+    pub const CHOICES: [(&'static str, Self); 4] = [
+        ("always", Self::Always),
+        ("after-passing", Self::AfterPassing),
+        ("after-passing-or-last-attempt", Self::AfterPassingOrLastAttempt),
+        ("never", Self::Never),
+    ];
+
+    /// Whether a result shows the right answers: `passed`, and whether this attempt used the
+    /// last one before a cool-down.
+    pub fn reveals(&self, passed: bool, attempts_used_up: bool) -> bool {
+        match self {
+            Self::Always => true,
+            Self::AfterPassing => passed,
+            Self::AfterPassingOrLastAttempt => passed || attempts_used_up,
+            Self::Never => false,
+        }
+    }
+}
+
 /// Quiz behaviour.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuizSettings {
@@ -19,6 +54,9 @@ pub struct QuizSettings {
     /// Failed attempts in a row before a cool-down.
     pub max_attempts: u32,
     pub cooldown_hours: u32,
+    /// Versions stored before this setting existed read as the default.
+    #[serde(default)]
+    pub reveal_answers: RevealAnswers,
 }
 
 impl Default for QuizSettings {
@@ -28,6 +66,7 @@ impl Default for QuizSettings {
             shuffle_options: true,
             max_attempts: 3,
             cooldown_hours: 24,
+            reveal_answers: RevealAnswers::default(),
         }
     }
 }
@@ -106,6 +145,7 @@ struct RawQuiz {
     shuffle_options: Option<bool>,
     max_attempts: Option<Spanned<i64>>,
     cooldown_hours: Option<Spanned<i64>>,
+    reveal_answers: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -310,6 +350,26 @@ pub fn parse_metadata(text: &str) -> Result<CourseMetadata, Vec<Problem>> {
                 )),
             }
         }
+        if let Some(reveal) = &raw_quiz.reveal_answers {
+            match RevealAnswers::CHOICES
+                .iter()
+                .find(|(name, _)| *name == reveal.get_ref().as_str())
+            {
+                Some((_, choice)) => quiz.reveal_answers = *choice,
+                None => problems.push(Problem::at(
+                    FILE,
+                    lines.line(reveal.span().start),
+                    format!(
+                        "reveal_answers must be one of {}",
+                        RevealAnswers::CHOICES
+                            .iter()
+                            .map(|(name, _)| format!("{name:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )),
+            }
+        }
     }
 
     let acknowledgement = match (kind, &raw.acknowledgement) {
@@ -446,6 +506,7 @@ material = true
 shuffle_options = false
 max_attempts = 2
 cooldown_hours = 12
+reveal_answers = "after-passing"
 "#;
 
     fn problems(text: &str) -> Vec<String> {
@@ -479,7 +540,8 @@ cooldown_hours = 12
                 shuffle_questions: true,
                 shuffle_options: false,
                 max_attempts: 2,
-                cooldown_hours: 12
+                cooldown_hours: 12,
+                reveal_answers: RevealAnswers::AfterPassing,
             }
         );
         assert_eq!(meta.acknowledgement, None);
@@ -590,7 +652,7 @@ cooldown_hours = 12
         let policy = COURSE
             .replace("kind = \"course\"", "kind = \"policy\"")
             .replace("pass_mark = 80\n", "")
-            .replace("[quiz]\nshuffle_options = false\nmax_attempts = 2\ncooldown_hours = 12\n", "[acknowledgement]\nstatement = \"I will follow it.\"\nminimum_reading_seconds = 90\n");
+            .replace("[quiz]\nshuffle_options = false\nmax_attempts = 2\ncooldown_hours = 12\nreveal_answers = \"after-passing\"\n", "[acknowledgement]\nstatement = \"I will follow it.\"\nminimum_reading_seconds = 90\n");
         let meta = parse_metadata(&policy).unwrap();
         assert_eq!(
             meta.acknowledgement,
@@ -607,7 +669,7 @@ cooldown_hours = 12
             .replace("kind = \"course\"", "kind = \"bulletin\"")
             .replace("pass_mark = 80\n", "")
             .replace(
-                "[quiz]\nshuffle_options = false\nmax_attempts = 2\ncooldown_hours = 12\n",
+                "[quiz]\nshuffle_options = false\nmax_attempts = 2\ncooldown_hours = 12\nreveal_answers = \"after-passing\"\n",
                 "",
             );
         let meta = parse_metadata(&bulletin).unwrap();
@@ -632,7 +694,7 @@ cooldown_hours = 12
             .replace("kind = \"course\"", "kind = \"policy\"")
             .replace("pass_mark = 80\n", "")
             .replace(
-                "[quiz]\nshuffle_options = false\nmax_attempts = 2\ncooldown_hours = 12\n",
+                "[quiz]\nshuffle_options = false\nmax_attempts = 2\ncooldown_hours = 12\nreveal_answers = \"after-passing\"\n",
                 "[acknowledgement]\nstatement = \"I accept.\"\n",
             );
         let cases: Vec<(String, &str)> = vec![
@@ -681,6 +743,10 @@ cooldown_hours = 12
             (
                 COURSE.replace("cooldown_hours = 12", "cooldown_hours = 1000"),
                 "cooldown_hours must be between 0 and 720",
+            ),
+            (
+                COURSE.replace("\"after-passing\"", "\"sometimes\""),
+                "reveal_answers must be one of \"always\", \"after-passing\", \"after-passing-or-last-attempt\", \"never\"",
             ),
             (
                 COURSE.to_owned() + "[acknowledgement]\nstatement = \"x\"\n",

@@ -198,19 +198,27 @@ pub async fn asset_by_hash(
     db: &impl ConnectionTrait,
     hash: &str,
     path: &str,
-) -> Result<Option<course_asset::Model>, DbErr> {
-    let version_ids: Vec<i64> = course_version::Entity::find()
+) -> Result<Option<(course_asset::Model, i64)>, DbErr> {
+    let versions: Vec<(i64, i64)> = course_version::Entity::find()
         .select_only()
         .column(course_version::Column::Id)
+        .column(course_version::Column::CourseId)
         .filter(course_version::Column::ContentHash.eq(hash))
         .into_tuple()
         .all(db)
         .await?;
-    course_asset::Entity::find()
-        .filter(course_asset::Column::VersionId.is_in(version_ids))
+    let asset = course_asset::Entity::find()
+        .filter(course_asset::Column::VersionId.is_in(versions.iter().map(|(id, _)| *id)))
         .filter(course_asset::Column::Path.eq(path))
         .one(db)
-        .await
+        .await?;
+    Ok(asset.and_then(|asset| {
+        let course = versions
+            .iter()
+            .find(|(id, _)| *id == asset.version_id)
+            .map(|(_, course)| *course)?;
+        Some((asset, course))
+    }))
 }
 
 /// Points the course at its newest version and refreshes its listing fields.

@@ -255,7 +255,7 @@ pub async fn result(
         &stored.chosen,
         context.meta.pass_mark.unwrap_or(100),
     );
-    let questions = stored
+    let questions: Vec<ResultQuestion> = stored
         .questions
         .iter()
         .zip(&scored.questions)
@@ -286,7 +286,33 @@ pub async fn result(
         })
         .collect();
     let (_, retake_after) = history(db, user, context.course.id, &context.meta.quiz, now).await?;
+    let revealed = context
+        .meta
+        .quiz
+        .reveal_answers
+        .reveals(record.passed, retake_after.is_some());
+    let questions = if revealed {
+        questions
+    } else {
+        questions
+            .into_iter()
+            .map(|question: ResultQuestion| ResultQuestion {
+                right: false,
+                explanation_html: String::new(),
+                options: question
+                    .options
+                    .into_iter()
+                    .map(|option| ResultOption {
+                        correct: false,
+                        ..option
+                    })
+                    .collect(),
+                ..question
+            })
+            .collect()
+    };
     Ok(AttemptResult {
+        answers_revealed: revealed,
         sequence,
         slug: context.course.slug.clone(),
         course_title: context.meta.title.clone(),
