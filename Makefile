@@ -24,7 +24,7 @@ build: tools ## Build the server and the browser bundle (debug)
 run: build ## Build and run Vigil on http://127.0.0.1:3000 with data in data/vigil.db (demo organisation on first run)
 	VIGIL_DEMO=true ./target/debug/vigil serve
 
-test: build test-rust test-content test-e2e ## Run every test: unit, database, HTTP, content and browser
+test: build lint test-rust test-content test-e2e ## Run every test: lint, unit, database, HTTP, content and browser
 	@echo "All tests passed."
 
 test-rust: tools test-deps ## Unit, repository (SQLite, and PostgreSQL if TEST_POSTGRES_URL is set) and HTTP tests

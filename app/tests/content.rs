@@ -182,7 +182,14 @@ async fn a_changed_course_gets_a_new_version_and_the_old_one_is_kept_exactly() {
             .unwrap()
             .unwrap();
         assert_eq!(asset.media_type, "image/png", "{backend}");
-        assert_eq!(Some(course_id), courses::find_by_slug(&db, "tiny").await.unwrap().map(|c| c.id), "{backend}");
+        assert_eq!(
+            Some(course_id),
+            courses::find_by_slug(&db, "tiny")
+                .await
+                .unwrap()
+                .map(|c| c.id),
+            "{backend}"
+        );
     }
 }
 

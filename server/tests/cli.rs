@@ -273,11 +273,22 @@ fn bad_input_is_refused_with_a_clear_message_and_changes_nothing() {
 #[test]
 fn the_demo_is_never_loaded_into_a_database_with_real_people() {
     let cli = Cli::new();
-    let added = cli.run(&["user", "add", "--email", "real@example.com", "--name", "Real Person"]);
+    let added = cli.run(&[
+        "user",
+        "add",
+        "--email",
+        "real@example.com",
+        "--name",
+        "Real Person",
+    ]);
     assert!(added.status.success(), "{}", stderr(&added));
     let demo = cli.run(&["demo"]);
     assert!(!demo.status.success());
-    assert!(stderr(&demo).contains("only loaded into an empty database"), "{}", stderr(&demo));
+    assert!(
+        stderr(&demo).contains("only loaded into an empty database"),
+        "{}",
+        stderr(&demo)
+    );
 }
 
 #[test]

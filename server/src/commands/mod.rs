@@ -158,7 +158,11 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
             let db = open_database(&config.database_url).await?;
             if app::ssr::demo::is_loaded(&db).await? {
                 println!("The demo organisation is already loaded; nothing changed.");
-            } else if app::ssr::db::people::count(&db).await.map_err(app::error::AppError::from)? > 0 {
+            } else if app::ssr::db::people::count(&db)
+                .await
+                .map_err(app::error::AppError::from)?
+                > 0
+            {
                 return Err(CommandError::Usage(
                     "this database already has people in it; the demo is only loaded into an empty database".to_owned(),
                 ));

@@ -443,7 +443,10 @@ mod tests {
         assert_eq!(config.public_base(), "http://127.0.0.1:3000");
         assert_eq!(config.secret_source, SecretSource::GeneratedForDevelopment);
         assert_eq!(config.secret.expose().len(), 32);
-        assert!(!config.demo_on_empty, "the demo is loaded only when asked for");
+        assert!(
+            !config.demo_on_empty,
+            "the demo is loaded only when asked for"
+        );
     }
 
     #[test]

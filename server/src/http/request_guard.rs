@@ -38,15 +38,16 @@ impl GuardSettings {
             Some(rest) => rest.split(']').next().map(|inner| format!("[{inner}]")),
             None => host.split(':').next().map(str::to_owned),
         };
-        matches!(
-            name.as_deref(),
-            Some("localhost" | "127.0.0.1" | "[::1]")
-        )
+        matches!(name.as_deref(), Some("localhost" | "127.0.0.1" | "[::1]"))
     }
 }
 
 /// The middleware.
-pub async fn guard(State(settings): State<GuardSettings>, request: Request, next: Next) -> Response {
+pub async fn guard(
+    State(settings): State<GuardSettings>,
+    request: Request,
+    next: Next,
+) -> Response {
     let host = request
         .headers()
         .get(header::HOST)
@@ -93,9 +94,11 @@ fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/")
         || (!path.starts_with("/course-assets/")
             && !path.starts_with("/draft-assets/")
-            && [".svg", ".ico", ".png", ".css", ".js", ".wasm", ".woff2", ".txt"]
-                .iter()
-                .any(|ending| path.ends_with(ending)))
+            && [
+                ".svg", ".ico", ".png", ".css", ".js", ".wasm", ".woff2", ".txt",
+            ]
+            .iter()
+            .any(|ending| path.ends_with(ending)))
 }
 
 /// `host[:port]` of a URL as a browser sends it in `Host`.

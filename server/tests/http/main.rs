@@ -12,6 +12,7 @@ mod smtp;
 mod content;
 mod evidence;
 
+mod hardening;
 mod headers;
 mod mail;
 mod navigation;

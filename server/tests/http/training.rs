@@ -192,7 +192,10 @@ async fn a_learner_reads_fails_retakes_passes_and_gets_a_certificate() {
         (result["passed"].as_bool(), result["score"].as_i64()),
         (Some(true), Some(100))
     );
-    assert_eq!(result["answers_revealed"], true, "passed: the answers are shown");
+    assert_eq!(
+        result["answers_revealed"], true,
+        "passed: the answers are shown"
+    );
     assert!(
         result["questions"][0]["explanation_html"]
             .as_str()

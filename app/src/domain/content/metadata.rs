@@ -30,7 +30,10 @@ impl RevealAnswers {
     pub const CHOICES: [(&'static str, Self); 4] = [
         ("always", Self::Always),
         ("after-passing", Self::AfterPassing),
-        ("after-passing-or-last-attempt", Self::AfterPassingOrLastAttempt),
+        (
+            "after-passing-or-last-attempt",
+            Self::AfterPassingOrLastAttempt,
+        ),
         ("never", Self::Never),
     ];
 
