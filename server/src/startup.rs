@@ -259,6 +259,14 @@ pub fn build_worker(
     }))
 }
 
+/// The routes Vigil serves besides Leptos pages and server functions (the authorization matrix
+/// test checks that each one has an entry).
+pub const HTTP_ROUTES: [&str; 4] = [COURSE_ASSETS, DRAFT_ASSETS, EXPORTS, EVIDENCE_PACK];
+const COURSE_ASSETS: &str = "/course-assets/{hash}/{*path}";
+const DRAFT_ASSETS: &str = "/draft-assets/{id}/{*path}";
+const EXPORTS: &str = "/exports/{file}";
+const EVIDENCE_PACK: &str = "/evidence/pack.zip";
+
 /// The full router: Leptos pages and server functions, static files, and the security layers.
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
@@ -271,19 +279,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         hsts: config.mode == Mode::Production,
     };
     Router::new()
-        .route(
-            "/course-assets/{hash}/{*path}",
-            axum::routing::get(assets::course_asset),
-        )
-        .route(
-            "/draft-assets/{id}/{*path}",
-            axum::routing::get(assets::draft_asset),
-        )
-        .route("/exports/{file}", axum::routing::post(exports::export))
-        .route(
-            "/evidence/pack.zip",
-            axum::routing::post(evidence::download),
-        )
+        .route(COURSE_ASSETS, axum::routing::get(assets::course_asset))
+        .route(DRAFT_ASSETS, axum::routing::get(assets::draft_asset))
+        .route(EXPORTS, axum::routing::post(exports::export))
+        .route(EVIDENCE_PACK, axum::routing::post(evidence::download))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -9,6 +9,7 @@ mod helpers;
 #[path = "../support/smtp.rs"]
 mod smtp;
 
+mod authorization;
 mod content;
 mod evidence;
 
