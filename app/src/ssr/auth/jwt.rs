@@ -162,6 +162,11 @@ impl SessionTokens {
         let claims = decode::<SessionClaims>(token, &self.decoding, &validation)
             .map_err(|err| TokenRejected::Invalid(err.to_string()))?
             .claims;
+        // RFC 7519 4.1.4: the current time must be *before* `exp`; the library also accepts
+        // the second of `exp` itself.
+        if i64::try_from(claims.exp).map_or(true, |exp| exp <= now.timestamp()) {
+            return Err(TokenRejected::Invalid("expired".to_owned()));
+        }
         match claims.issued_at() {
             Some(issued) if issued <= now => Ok(claims),
             Some(_) => Err(TokenRejected::IssuedInFuture),
@@ -200,6 +205,19 @@ mod tests {
             claims.issued_at().unwrap().timestamp_millis(),
             now.timestamp_millis()
         );
+    }
+
+    #[test]
+    fn a_token_is_refused_in_the_second_it_expires() {
+        let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap();
+        let token = tokens()
+            .issue("person-1", now - Duration::hours(8))
+            .unwrap();
+        assert_eq!(
+            tokens().verify(&token, now).unwrap_err(),
+            TokenRejected::Invalid("expired".to_owned())
+        );
+        assert!(tokens().verify(&token, now - Duration::seconds(1)).is_ok());
     }
 
     #[test]
