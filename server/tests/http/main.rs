@@ -10,6 +10,7 @@ mod helpers;
 mod smtp;
 
 mod authorization;
+mod concurrency;
 mod content;
 mod evidence;
 
