@@ -7,7 +7,7 @@ SHELL := /bin/bash
 LEPTOS_RUSTFLAGS := --cfg erase_components
 CARGO_TEST_FEATURES := --workspace --features app/ssr
 
-.PHONY: help tools test-deps build run test test-rust test-content test-e2e e2e-deps bench fuzz lint fmt clean
+.PHONY: help tools test-deps build run test test-rust test-content test-e2e e2e-deps bench fuzz reliability lint fmt clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ bench: tools ## Benchmarks (numbers reported as ratios against an in-run baselin
 
 fuzz: tools ## Fuzz Markdown parsing and rendering for FUZZ_SECONDS (default 600)
 	VIGIL_FUZZ_SECONDS=$${FUZZ_SECONDS:-600} RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo nextest run -p app --features ssr -E 'test(random_markdown_never_panics)' --no-capture
+
+reliability: tools ## kill -9 Vigil under load RELIABILITY_CYCLES times (default 1000) and check nothing acknowledged is lost
+	RELIABILITY_CYCLES=$${RELIABILITY_CYCLES:-1000} RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo nextest run $(CARGO_TEST_FEATURES) -E 'binary(reliability)' --no-capture
 
 lint: ## Clippy for the server and the wasm bundle, and formatting
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo clippy $(CARGO_TEST_FEATURES) --all-targets -- -D warnings
