@@ -7,6 +7,8 @@
 #[allow(dead_code)]
 #[path = "support/smtp.rs"]
 mod smtp;
+#[path = "support/vigil_process.rs"]
+mod vigil_process;
 
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};
@@ -15,6 +17,7 @@ use std::time::{Duration, Instant};
 use app::ssr::db::entities::outbox_message;
 use sea_orm::EntityTrait;
 use smtp::{SinkOptions, SmtpSink};
+use vigil_process::vigil_command;
 
 const PEOPLE: usize = 6;
 
@@ -26,23 +29,18 @@ struct Setup {
 
 impl Setup {
     fn command(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
+        let mut command = vigil_command(
+            self.dir.path(),
+            &self.database,
+            "crash-test-secret-crash-test-secret-0123",
+        );
         command
-            .arg("--database")
-            .arg(&self.database)
-            .env_remove("DATABASE_URL")
             .env("VIGIL_SMTP_URL", &self.smtp_url)
             .env("VIGIL_MAIL_FROM", "Vigil <vigil@vigil.test>")
             .env("VIGIL_MAIL_POLL_SECS", "1")
             .env("VIGIL_SMTP_TIMEOUT_SECS", "3")
-            .env("VIGIL_RUN_SCHEDULED_REMINDERS", "false")
-            .env("VIGIL_DEMO", "false")
             .env("VIGIL_CONTENT_DIR", self.dir.path().join("no-content"))
-            .env("VIGIL_SITE_ROOT", self.dir.path())
-            .env("VIGIL_EVIDENCE_KEY_FILE", self.dir.path().join("key.pem"))
-            .env("VIGIL_SECRET", "crash-test-secret-crash-test-secret-0123")
-            .env("VIGIL_LISTEN", "127.0.0.1:0")
-            .env("RUST_LOG", "warn");
+            .env("VIGIL_LISTEN", "127.0.0.1:0");
         command
     }
 

@@ -15,6 +15,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+#[path = "support/vigil_process.rs"]
+mod vigil_process;
+
 use app::domain::ledger::RecordKind;
 use app::ssr::people_admin::{self, NewPerson};
 use chrono::{NaiveDate, Utc};
@@ -23,6 +26,7 @@ use rand::{Rng, SeedableRng};
 use reqwest::header;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use tokio::sync::Mutex;
+use vigil_process::vigil_command;
 
 const PEOPLE: usize = 12;
 const POLICIES: usize = 4;
@@ -59,21 +63,11 @@ impl Harness {
     }
 
     fn command(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
+        let mut command = vigil_command(self.dir.path(), &self.database, SECRET);
         command
-            .arg("--database")
-            .arg(&self.database)
-            .env_remove("DATABASE_URL")
-            .env("VIGIL_DEMO", "false")
             .env("VIGIL_CONTENT_DIR", self.dir.path().join("content"))
-            .env("VIGIL_SITE_ROOT", self.dir.path())
-            .env("VIGIL_MAIL_DIR", self.dir.path().join("mail"))
-            .env("VIGIL_EVIDENCE_KEY_FILE", self.dir.path().join("key.pem"))
-            .env("VIGIL_SECRET", SECRET)
             .env("VIGIL_LISTEN", format!("127.0.0.1:{}", self.port))
-            .env("VIGIL_PUBLIC_URL", self.address())
-            .env("VIGIL_RUN_SCHEDULED_REMINDERS", "false")
-            .env("RUST_LOG", "error");
+            .env("VIGIL_PUBLIC_URL", self.address());
         command
     }
 
@@ -351,16 +345,17 @@ async fn kill_9_under_load_loses_no_acknowledged_completion() {
     eprintln!("reliability: {cycles} cycles, seed {seed}");
     let mut rng = StdRng::seed_from_u64(seed);
     let harness = set_up().await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
     let acknowledged = Arc::new(Mutex::new(Acknowledged::default()));
     let mut cookies = Vec::new();
     let started = Instant::now();
     let mut checked = 0;
     for cycle in 0..cycles {
+        // A new client each time: pooled connections to the killed process are dead.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
         let mut server = harness.serve();
         harness.wait_ready(&client, &mut server).await;
         if cookies.is_empty() {

@@ -151,16 +151,7 @@ async fn a_course_image_reaches_only_people_the_course_concerns() {
     )
     .await
     .unwrap();
-    let hash = app::ssr::db::courses::find_by_slug(&app.db, "heads")
-        .await
-        .unwrap()
-        .and_then(|c| c.current_version_id)
-        .unwrap();
-    let hash = app::ssr::db::courses::version_by_id(&app.db, hash)
-        .await
-        .unwrap()
-        .unwrap()
-        .content_hash;
+    let hash = app.current_content_hash("heads").await;
     let image = |client: reqwest::Client| {
         let url = format!("{}/course-assets/{hash}/plan.png", app.address);
         async move { client.get(url).send().await.unwrap().status().as_u16() }

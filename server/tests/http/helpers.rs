@@ -266,6 +266,39 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Changes the password of whoever is signed in on `client` (the new one typed twice).
+    pub async fn change_password_with(
+        &self,
+        client: &Client,
+        current: &str,
+        new: &str,
+    ) -> Response {
+        self.post_form_with(
+            client,
+            "/api/account/password",
+            &[
+                ("current_password", current),
+                ("new_password", new),
+                ("confirm_password", new),
+            ],
+        )
+        .await
+    }
+
+    /// The content hash of a course's current version.
+    pub async fn current_content_hash(&self, slug: &str) -> String {
+        let version = app::ssr::db::courses::find_by_slug(&self.db, slug)
+            .await
+            .expect("query")
+            .and_then(|course| course.current_version_id)
+            .expect("a published course");
+        app::ssr::db::courses::version_by_id(&self.db, version)
+            .await
+            .expect("query")
+            .expect("its version")
+            .content_hash
+    }
+
     /// A person's public id (as in `/team/<id>` links).
     pub async fn public_id(&self, email: &str) -> String {
         app::ssr::db::people::find_by_email(&self.db, email)

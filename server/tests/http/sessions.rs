@@ -308,15 +308,7 @@ async fn a_token_is_refused_after_a_password_change_or_deactivation() {
     app.login_with(&elsewhere, PLATFORM).await;
     let new_password = "another long passphrase here";
     let changed = app
-        .post_form_with(
-            &elsewhere,
-            "/api/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", new_password),
-                ("confirm_password", new_password),
-            ],
-        )
+        .change_password_with(&elsewhere, PASSWORD, new_password)
         .await;
     assert_eq!(changed.status(), 200);
     assert_eq!(app.people_list_with_cookie(&old).await.status(), 401);
@@ -393,15 +385,7 @@ async fn changing_the_password_ends_other_sessions_but_keeps_this_one() {
 
     let new_password = "a different long passphrase";
     let response = app
-        .post_form_with(
-            &laptop,
-            "/api/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", new_password),
-                ("confirm_password", new_password),
-            ],
-        )
+        .change_password_with(&laptop, PASSWORD, new_password)
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(
@@ -427,13 +411,10 @@ async fn a_password_change_with_the_wrong_current_password_changes_nothing() {
     let app = spawn_app().await;
     app.login(EMPLOYEE, PASSWORD).await;
     let response = app
-        .post_form(
-            "/api/account/password",
-            &[
-                ("current_password", "not my password at all"),
-                ("new_password", "brand new long passphrase"),
-                ("confirm_password", "brand new long passphrase"),
-            ],
+        .change_password_with(
+            &app.client,
+            "not my password at all",
+            "brand new long passphrase",
         )
         .await;
     assert_eq!(response.status(), 422);
@@ -456,14 +437,7 @@ async fn a_weak_new_password_is_refused_with_the_rule() {
     let app = spawn_app().await;
     app.login(EMPLOYEE, PASSWORD).await;
     let response = app
-        .post_form(
-            "/api/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "short"),
-                ("confirm_password", "short"),
-            ],
-        )
+        .change_password_with(&app.client, PASSWORD, "short")
         .await;
     assert_eq!(response.status(), 422);
     assert!(response.text().await.unwrap().contains("PasswordTooShort"));

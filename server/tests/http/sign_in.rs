@@ -343,26 +343,16 @@ async fn wrong_current_passwords_on_the_change_form_do_not_lock_sign_in() {
     app.login(EMPLOYEE, PASSWORD).await;
     for _ in 0..5 {
         let response = app
-            .post_form(
-                "/api/account/password",
-                &[
-                    ("current_password", "not the right passphrase"),
-                    ("new_password", "a brand new long passphrase"),
-                    ("confirm_password", "a brand new long passphrase"),
-                ],
+            .change_password_with(
+                &app.client,
+                "not the right passphrase",
+                "a brand new long passphrase",
             )
             .await;
         assert_eq!(response.status(), 422);
     }
     let sixth = app
-        .post_form(
-            "/api/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "a brand new long passphrase"),
-                ("confirm_password", "a brand new long passphrase"),
-            ],
-        )
+        .change_password_with(&app.client, PASSWORD, "a brand new long passphrase")
         .await;
     assert_eq!(sixth.status(), 429, "the change form has its own limit");
     assert_eq!(
