@@ -6,6 +6,7 @@ use std::sync::Arc;
 use app::app::{App, shell};
 use app::domain::login_throttle::LoginThrottle;
 use app::ssr::{AppState, AuthSettings, auth::jwt::SessionTokens, auth::password, db};
+use axum::serve::ListenerExt;
 use axum::{Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -97,8 +98,15 @@ impl Application {
         if let Some(worker) = self.mail_worker {
             tokio::spawn(worker.run());
         }
+        // Responses go out at once: without TCP_NODELAY, Nagle's algorithm meets the client's
+        // delayed ACK and every response on a kept-alive connection waits about 40 ms.
+        let listener = self.listener.tap_io(|stream| {
+            if let Err(err) = stream.set_nodelay(true) {
+                tracing::debug!(%err, "could not set TCP_NODELAY on a connection");
+            }
+        });
         axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )

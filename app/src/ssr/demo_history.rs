@@ -157,7 +157,7 @@ struct VersionInfo {
 }
 
 async fn simulate(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<Event>, AppError> {
-    let input = load_input(db).await?;
+    let input = load_input(db, None).await?;
     let today = now.date_naive();
     let mut events = Vec::new();
     let mut rng = StdRng::seed_from_u64(0x005e_ed0f_d340);

@@ -138,7 +138,7 @@ pub async fn build(
     };
 
     // The roster at the period's end, from the engine as of that day.
-    let input = load_input(db).await?;
+    let input = load_input(db, None).await?;
     let people = person::Entity::find().all(db).await?;
     let left_on: HashMap<i64, NaiveDate> = people
         .iter()

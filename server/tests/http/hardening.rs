@@ -196,3 +196,97 @@ async fn personal_pages_and_json_are_never_cached() {
     let login = app.get("/login").await;
     assert_eq!(login.headers()["cache-control"], "no-store");
 }
+
+/// Makes the database refuse audit entries for `action`, as a full disk or a broken audit
+/// table would, to see whether the change they describe is kept without them.
+async fn refuse_audit_entries(app: &TestApp, action: &str) {
+    app.db
+        .execute_unprepared(&format!(
+            "CREATE TRIGGER refuse_{name} BEFORE INSERT ON audit_events \
+             WHEN NEW.action = '{action}' BEGIN SELECT RAISE(ABORT, 'audit refused'); END",
+            name = action.replace('.', "_")
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_admin_change_whose_audit_entry_fails_is_not_kept() {
+    let app = spawn_app().await;
+    let _content = with_courses(&app).await;
+    app.login(COMPLIANCE, PASSWORD).await;
+    refuse_audit_entries(&app, "rules.update").await;
+    refuse_audit_entries(&app, "exemption.grant").await;
+
+    let rule = app
+        .post_form(
+            "/api/admin/rules/save",
+            &[("slug", "tiny"), ("managers", "yes")],
+        )
+        .await;
+    assert_eq!(rule.status(), 500);
+    let (_, rule) =
+        crate::training::json(&app, &app.client, "/api/admin/rules", &[("slug", "tiny")]).await;
+    assert_eq!(
+        (rule["managers"].as_bool(), rule["everyone"].as_bool()),
+        (Some(false), Some(true)),
+        "the rule is as it was: {rule}"
+    );
+
+    let exemption = app
+        .post_form(
+            "/api/admin/exemptions/grant",
+            &[
+                ("email", MANAGER),
+                ("course", "tiny"),
+                ("reason", "On leave"),
+                ("starts_on", "2026-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(exemption.status(), 500);
+    assert_eq!(count(&app, "SELECT id FROM exemptions").await, 0);
+}
+
+#[tokio::test]
+async fn two_revocations_of_one_exemption_at_once_revoke_it_once() {
+    let app = spawn_app().await;
+    let _content = with_courses(&app).await;
+    app.login(COMPLIANCE, PASSWORD).await;
+    let granted = app
+        .post_form(
+            "/api/admin/exemptions/grant",
+            &[
+                ("email", MANAGER),
+                ("course", "tiny"),
+                ("reason", "On leave"),
+                ("starts_on", "2026-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(granted.status(), 200);
+    let id = app::ssr::db::training::exemptions(&app.db).await.unwrap()[0]
+        .id
+        .to_string();
+    let form = [("id", id.as_str())];
+    let (a, b) = tokio::join!(
+        app.post_form("/api/admin/exemptions/revoke", &form),
+        app.post_form("/api/admin/exemptions/revoke", &form)
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [200, 404],
+        "one revocation, and one told it is gone"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT id FROM audit_events WHERE action = 'exemption.revoke'"
+        )
+        .await,
+        1,
+        "audited once"
+    );
+}

@@ -10,11 +10,26 @@ use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
 /// Takes the lock for `name` in the current transaction. Call it first in the transaction.
 pub async fn exclusive(txn: &impl ConnectionTrait, name: &str) -> Result<(), DbErr> {
+    take(txn, "SELECT pg_advisory_xact_lock(hashtext($1))", name).await
+}
+
+/// Takes `name` shared: many transactions may hold it at once, but not while one holds it
+/// with `exclusive`. (SQLite has one writer at a time anyway: there it is the write lock.)
+pub async fn shared(txn: &impl ConnectionTrait, name: &str) -> Result<(), DbErr> {
+    take(
+        txn,
+        "SELECT pg_advisory_xact_lock_shared(hashtext($1))",
+        name,
+    )
+    .await
+}
+
+async fn take(txn: &impl ConnectionTrait, postgres: &str, name: &str) -> Result<(), DbErr> {
     match txn.get_database_backend() {
         DbBackend::Postgres => {
             txn.execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "SELECT pg_advisory_xact_lock(hashtext($1))",
+                postgres,
                 [name.into()],
             ))
             .await?;

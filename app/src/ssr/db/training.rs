@@ -2,7 +2,7 @@
 //! and certificates.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QueryOrder,
@@ -94,22 +94,22 @@ pub async fn add_exemption(
     .await
 }
 
-/// Ends an exemption early.
+/// Ends an exemption early. Returns false if it was already revoked (or does not exist), so
+/// that of two revocations at once only one takes effect.
 pub async fn revoke_exemption(
     db: &impl ConnectionTrait,
     id: i64,
     by: i64,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    exemption::ActiveModel {
-        id: Set(id),
-        revoked_at: Set(Some(now)),
-        revoked_by: Set(Some(by)),
-        ..Default::default()
-    }
-    .update(db)
-    .await
-    .map(|_| ())
+) -> Result<bool, DbErr> {
+    exemption::Entity::update_many()
+        .col_expr(exemption::Column::RevokedAt, Expr::value(now))
+        .col_expr(exemption::Column::RevokedBy, Expr::value(by))
+        .filter(exemption::Column::Id.eq(id))
+        .filter(exemption::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .map(|result| result.rows_affected == 1)
 }
 
 /// Every exemption, newest first.
@@ -184,10 +184,7 @@ pub async fn claim_attempt(
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let result = quiz_attempt::Entity::update_many()
-        .col_expr(
-            quiz_attempt::Column::SubmittedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
+        .col_expr(quiz_attempt::Column::SubmittedAt, Expr::value(now))
         .filter(quiz_attempt::Column::Id.eq(id))
         .filter(quiz_attempt::Column::SubmittedAt.is_null())
         .exec(db)
@@ -212,8 +209,15 @@ pub async fn set_attempt_record(
 }
 
 /// Every (person, version) with an attempt, for the engine's "in progress".
-pub async fn attempted_versions(db: &impl ConnectionTrait) -> Result<Vec<(i64, i64)>, DbErr> {
-    Ok(quiz_attempt::Entity::find()
+pub async fn attempted_versions(
+    db: &impl ConnectionTrait,
+    only: Option<i64>,
+) -> Result<Vec<(i64, i64)>, DbErr> {
+    let mut query = quiz_attempt::Entity::find();
+    if let Some(person_id) = only {
+        query = query.filter(quiz_attempt::Column::PersonId.eq(person_id));
+    }
+    Ok(query
         .all(db)
         .await?
         .into_iter()
@@ -273,8 +277,15 @@ pub async fn save_progress(
 }
 
 /// Every (person, version) with reading progress.
-pub async fn read_versions(db: &impl ConnectionTrait) -> Result<Vec<(i64, i64)>, DbErr> {
-    Ok(reading_progress::Entity::find()
+pub async fn read_versions(
+    db: &impl ConnectionTrait,
+    only: Option<i64>,
+) -> Result<Vec<(i64, i64)>, DbErr> {
+    let mut query = reading_progress::Entity::find();
+    if let Some(person_id) = only {
+        query = query.filter(reading_progress::Column::PersonId.eq(person_id));
+    }
+    Ok(query
         .all(db)
         .await?
         .into_iter()
@@ -347,8 +358,15 @@ pub async fn delete_compliance(
 }
 
 /// People the engine has evaluated before.
-pub async fn evaluated_people(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
-    Ok(evaluated_person::Entity::find()
+pub async fn evaluated_people(
+    db: &impl ConnectionTrait,
+    only: Option<i64>,
+) -> Result<Vec<i64>, DbErr> {
+    let mut query = evaluated_person::Entity::find();
+    if let Some(person_id) = only {
+        query = query.filter(evaluated_person::Column::PersonId.eq(person_id));
+    }
+    Ok(query
         .all(db)
         .await?
         .into_iter()

@@ -74,7 +74,7 @@ pub async fn monthly(
     wanted: &Filter,
     today: NaiveDate,
 ) -> Result<Vec<Point>, AppError> {
-    let input = load_input(db).await?;
+    let input = load_input(db, None).await?;
     let left_on: HashMap<i64, NaiveDate> = person::Entity::find()
         .all(db)
         .await?

@@ -1,15 +1,17 @@
 //! Running the assignment engine: load its facts, compute, and store the compliance state that
 //! pages and reports read.
 //!
-//! Runs are serialised (an in-process lock, and on PostgreSQL a transaction-scoped advisory lock
-//! shared by every instance) and write with upserts, so two runs at once end in the same state as
-//! one run.
+//! A full run takes the engine's lock exclusively (in process, and on PostgreSQL a
+//! transaction-scoped advisory lock shared by every instance); a run for one person takes it
+//! shared plus that person's own lock, and reads only that person's facts, so its cost does not
+//! grow with the organisation. Runs write with upserts, so two runs at once end in the same
+//! state as one run.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, TransactionTrait,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait,
 };
 
 use crate::domain::assignment::{
@@ -22,12 +24,15 @@ use crate::domain::ledger::RecordKind;
 use crate::error::AppError;
 use crate::ssr::db::entities::{compliance_state, person};
 
-use crate::ssr::db::{courses, ledger, people, training};
+use crate::ssr::db::{courses, ledger, lock, people, training};
 use crate::ssr::internal;
 
-/// Serialises engine runs within one process.
+/// Serialises full engine runs within one process (runs for one person share it).
 #[derive(Default)]
-pub struct EngineLock(tokio::sync::Mutex<()>);
+pub struct EngineLock(tokio::sync::RwLock<()>);
+
+/// The database lock every run takes: exclusively for a full run, shared for one person.
+const ENGINE_LOCK: &str = "assignment-engine";
 
 /// Counts of obligations by status after a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -63,20 +68,19 @@ async fn run(
     now: DateTime<Utc>,
     only: Option<i64>,
 ) -> Result<EngineSummary, AppError> {
-    let _guard = lock.0.lock().await;
+    let (_full, _one) = match only {
+        None => (Some(lock.0.write().await), None),
+        Some(_) => (None, Some(lock.0.read().await)),
+    };
     let txn = db.begin().await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        // Every instance takes the same lock, so runs never interleave.
-        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7318002)")
-            .await?;
+    match only {
+        None => lock::exclusive(&txn, ENGINE_LOCK).await?,
+        Some(person_id) => {
+            lock::shared(&txn, ENGINE_LOCK).await?;
+            lock::exclusive(&txn, &format!("{ENGINE_LOCK}:person:{person_id}")).await?;
+        }
     }
-    let mut input = load_input(&txn).await?;
-    if let Some(person_id) = only {
-        input.people.retain(|p| p.id == person_id);
-        input
-            .previously_assigned
-            .retain(|(person, _), _| *person == person_id);
-    }
+    let input = load_input(&txn, only).await?;
     let computed = obligations(&input, today);
     persist(&txn, &input, &computed, today, now).await?;
     txn.commit().await?;
@@ -105,17 +109,34 @@ pub async fn recompute_logged(db: &DatabaseConnection, lock: &EngineLock, reason
     }
 }
 
-/// Loads everything the engine reads.
-pub async fn load_input(db: &impl ConnectionTrait) -> Result<EngineInput, AppError> {
-    let everyone = person::Entity::find().all(db).await?;
+/// Loads what the engine reads: about everyone, or (`only`) about one person and the courses.
+pub async fn load_input(
+    db: &impl ConnectionTrait,
+    only: Option<i64>,
+) -> Result<EngineInput, AppError> {
+    let everyone = match only {
+        None => person::Entity::find().all(db).await?,
+        Some(id) => person::Entity::find_by_id(id).all(db).await?,
+    };
     let departments = people::department_names(db).await?;
-    let mut roles = people::roles_by_person(db, |role| role.slug, None).await?;
+    let ids: Vec<i64> = only.into_iter().collect();
+    let mut roles =
+        people::roles_by_person(db, |role| role.slug, only.map(|_| ids.as_slice())).await?;
 
-    let managers: HashSet<i64> = everyone
-        .iter()
-        .filter(|p| p.active)
-        .filter_map(|p| p.manager_id)
-        .collect();
+    let managers: HashSet<i64> = match only {
+        None => everyone
+            .iter()
+            .filter(|p| p.active)
+            .filter_map(|p| p.manager_id)
+            .collect(),
+        Some(id) => {
+            if people::has_active_reports(db, id).await? {
+                HashSet::from([id])
+            } else {
+                HashSet::new()
+            }
+        }
+    };
     let people = everyone
         .iter()
         .map(|p| PersonFacts {
@@ -172,9 +193,19 @@ pub async fn load_input(db: &impl ConnectionTrait) -> Result<EngineInput, AppErr
         });
     }
 
-    let voided: HashSet<i64> = ledger::voided_sequences(db).await?.into_iter().collect();
-    let completions = ledger::all(db)
-        .await?
+    let (records, voided): (_, HashSet<i64>) = match only {
+        None => (
+            ledger::all(db).await?,
+            ledger::voided_sequences(db).await?.into_iter().collect(),
+        ),
+        Some(id) => {
+            let records = ledger::of_person(db, id).await?;
+            let sequences: Vec<i64> = records.iter().map(|r| r.sequence).collect();
+            let voided = ledger::voided_among(db, &sequences).await?;
+            (records, voided.into_iter().collect())
+        }
+    };
+    let completions = records
         .into_iter()
         .filter(|record| record.passed && !voided.contains(&record.sequence))
         .filter(|record| {
@@ -191,6 +222,7 @@ pub async fn load_input(db: &impl ConnectionTrait) -> Result<EngineInput, AppErr
     let exemptions = training::exemptions(db)
         .await?
         .into_iter()
+        .filter(|e| only.is_none_or(|id| e.person_id == id))
         .map(|e| ExemptionFacts {
             id: e.id,
             person_id: e.person_id,
@@ -200,16 +232,21 @@ pub async fn load_input(db: &impl ConnectionTrait) -> Result<EngineInput, AppErr
             revoked: e.revoked_at.is_some(),
         })
         .collect();
-    let previously_assigned = training::compliance(db)
+    let previously_assigned = match only {
+        None => training::compliance(db).await?,
+        Some(id) => training::compliance_of(db, id).await?,
+    }
+    .into_iter()
+    .map(|row| ((row.person_id, row.course_id), row.assigned_on))
+    .collect();
+    let previously_evaluated = training::evaluated_people(db, only)
         .await?
         .into_iter()
-        .map(|row| ((row.person_id, row.course_id), row.assigned_on))
         .collect();
-    let previously_evaluated = training::evaluated_people(db).await?.into_iter().collect();
-    let started = training::read_versions(db)
+    let started = training::read_versions(db, only)
         .await?
         .into_iter()
-        .chain(training::attempted_versions(db).await?)
+        .chain(training::attempted_versions(db, only).await?)
         .collect();
     Ok(EngineInput {
         people,

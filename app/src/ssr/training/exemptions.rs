@@ -1,7 +1,7 @@
 //! Exemptions: a person excused from a course, with a reason and (usually) an expiry.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde_json::json;
 
 use super::engine::{EngineLock, recompute_person};
@@ -48,8 +48,10 @@ pub async fn grant(
     let course = courses::find_by_slug(db, slug)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
+    // The exemption and its audit entry commit together.
+    let txn = db.begin().await?;
     let exemption = training::add_exemption(
-        db,
+        &txn,
         NewExemption {
             person_id: person.id,
             course_id: course.id,
@@ -62,7 +64,7 @@ pub async fn grant(
     )
     .await?;
     audit::record(
-        db,
+        &txn,
         AuditEntry {
             actor: admin.actor(),
             action: "exemption.grant",
@@ -74,6 +76,7 @@ pub async fn grant(
         now,
     )
     .await?;
+    txn.commit().await?;
     recompute_person(db, engine, person.id).await?;
     Ok(exemption.id)
 }
@@ -90,9 +93,13 @@ pub async fn revoke(
         .await?
         .filter(|e| e.revoked_at.is_none())
         .ok_or(AppError::NotFound(Resource::Exemption))?;
-    training::revoke_exemption(db, id, admin.person.id, now).await?;
+    let txn = db.begin().await?;
+    if !training::revoke_exemption(&txn, id, admin.person.id, now).await? {
+        // Revoked by someone else in the meantime: nothing to do, nothing to audit.
+        return Err(AppError::NotFound(Resource::Exemption));
+    }
     audit::record(
-        db,
+        &txn,
         AuditEntry {
             actor: admin.actor(),
             action: "exemption.revoke",
@@ -104,6 +111,7 @@ pub async fn revoke(
         now,
     )
     .await?;
+    txn.commit().await?;
     recompute_person(db, engine, exemption.person_id).await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! administrator's edit replaces it and is kept when later versions are published.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use serde_json::json;
 
 use crate::domain::audience::Audience;
@@ -63,12 +63,14 @@ pub async fn set_audience(
     let course = courses::find_by_slug(db, slug)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let before = audience_of(db, course.id).await?.map(|(a, _)| a);
     let json =
         serde_json::to_string(&audience).map_err(|err| internal("serialising an audience", err))?;
-    training::put_rule(db, course.id, json, true, Some(user.person.id), now).await?;
+    // The rule and its audit entry (with the audience it replaced) commit together.
+    let txn = db.begin().await?;
+    let before = audience_of(&txn, course.id).await?.map(|(a, _)| a);
+    training::put_rule(&txn, course.id, json, true, Some(user.person.id), now).await?;
     audit::record(
-        db,
+        &txn,
         AuditEntry {
             actor: user.actor(),
             action: "rules.update",
@@ -80,5 +82,6 @@ pub async fn set_audience(
         now,
     )
     .await?;
+    txn.commit().await?;
     Ok(())
 }
