@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { COMPLIANCE, jsEnabled, open, signIn } from "./support";
+import { COMPLIANCE, EMPLOYEE, PLATFORM, jsEnabled, open, signIn } from "./support";
 
 const HEADER = "email,name,department,job_title,hire_date,manager_email,roles,compliance_admin,platform_admin";
 
@@ -59,4 +59,30 @@ test("a CSV import with one bad line shows the line and imports nobody; a good f
   await page.getByRole("button", { name: "Import 1 people" }).click();
   await expect(page.getByRole("status")).toContainText("Import finished: 1 added, 0 updated, 0 invitation(s) queued");
   await expect(page.getByRole("link", { name: `Kim One ${run}` })).toBeVisible();
+});
+
+test("each administrator sees only the rights they may grant, and none on their own page", async ({ page }, testInfo) => {
+  const compliance = page.getByLabel("Compliance admin: content, rules, reports and evidence");
+  const platform = page.getByLabel("Platform admin: people and accounts");
+  const editPerson = async (email: string, name: string) => {
+    await open(page, "/admin/people", testInfo);
+    await page.getByRole("link", { name, exact: true }).click();
+    await expect(page.getByLabel("Email address", { exact: true })).toHaveValue(email);
+  };
+
+  await signIn(page, COMPLIANCE, testInfo);
+  await editPerson(EMPLOYEE, "Ravi Patel");
+  await expect(compliance).toBeVisible();
+  await expect(platform).toHaveCount(0);
+  await expect(page.getByText("Platform admin: no")).toBeVisible();
+  await editPerson(COMPLIANCE, "Dana Okafor");
+  await expect(compliance).toHaveCount(0);
+  await expect(platform).toHaveCount(0);
+
+  await page.context().clearCookies();
+  await signIn(page, PLATFORM, testInfo);
+  await editPerson(EMPLOYEE, "Ravi Patel");
+  await expect(platform).toBeVisible();
+  await expect(compliance).toHaveCount(0);
+  await expect(page.getByText("Compliance admin: no")).toBeVisible();
 });
