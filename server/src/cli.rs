@@ -35,6 +35,11 @@ pub enum Command {
         /// The course folder the demo history uses.
         #[arg(long, default_value = "content")]
         content: PathBuf,
+        /// Grow the organisation with generated people to this many in all (departments of
+        /// 5,000 under a head, teams of 12), each with 18 months of history: for trials and
+        /// benchmarks at scale.
+        #[arg(long, default_value_t = 0)]
+        people: usize,
     },
     /// Check and publish course content.
     #[command(subcommand)]

@@ -58,9 +58,11 @@ impl Application {
                 .map_err(StartupError::Migration)?
                 == 0
         {
-            load_demo(&db, &config.content_dir).await.map_err(|err| {
-                StartupError::Setup(format!("loading the demo organisation failed: {err}"))
-            })?;
+            load_demo(&db, &config.content_dir, 0)
+                .await
+                .map_err(|err| {
+                    StartupError::Setup(format!("loading the demo organisation failed: {err}"))
+                })?;
         }
         import_content(&db, &config.content_dir).await;
         let state = app_state(config, db).await?;
@@ -115,13 +117,19 @@ impl Application {
     }
 }
 
-/// The demo organisation, and (when the content folder is there) its history.
+/// The demo organisation, grown with generated people to `people` in all (when more than the
+/// demo's own), and (when the content folder is there) its history.
 pub async fn load_demo(
     db: &DatabaseConnection,
     content_dir: &std::path::Path,
+    people: usize,
 ) -> Result<(), app::error::AppError> {
     let now = chrono::Utc::now();
     app::ssr::demo::load(db, now).await?;
+    let added = app::ssr::demo_scale::add_people(db, people, now).await?;
+    if added > 0 {
+        tracing::info!(added, "added generated people to the demo organisation");
+    }
     if content_dir.is_dir() && app::ssr::db::courses::all(db).await?.is_empty() {
         let history = app::ssr::demo_history::load(db, content_dir, now).await?;
         tracing::info!(

@@ -19,12 +19,12 @@ use super::content::drafts::set_version;
 use super::content::publish::{Via, publish};
 use super::content::tree::check_tree;
 use super::db::audit::Actor;
-use super::db::ledger::{NewRecord, append};
+use super::db::ledger::{self, NewRecord};
 use super::db::training::{self, NewExemption};
 use super::db::{courses, people};
 use super::demo::demo_email;
 use super::internal;
-use super::training::certificates::issue;
+use super::training::certificates::new_code;
 use super::training::engine::load_input;
 use super::training::learner::parse_version;
 use crate::domain::assignment::matches;
@@ -42,6 +42,9 @@ const SECOND_EDITION_COURSE: &str = "phishing-and-social-engineering";
 const SECOND_EDITION_LESSON: &str = "03-beyond-email.md";
 /// Published recently, so some people have still to acknowledge it.
 const RECENT_BULLETIN: &str = "bulletin-payment-redirection-fraud";
+
+/// How many history records are appended per transaction.
+const HISTORY_BATCH: usize = 20_000;
 
 /// One event to write to the ledger.
 struct Event {
@@ -73,31 +76,42 @@ pub async fn load(
     publish_history(db, content_dir, start, now).await?;
     let events = simulate(db, now).await?;
     let records = events.len();
-    for event in events {
-        let record = append(
-            db,
-            NewRecord {
-                kind: event.kind,
-                person_id: event.person_id,
-                course_id: event.course_id,
-                version_id: event.version_id,
-                content_hash: event.content_hash,
-                score: event.score,
-                passed: event.passed,
-                answers: event.answers,
-                started_at: Some(event.at - Duration::minutes(event.minutes)),
-                finished_at: event.at,
-                actor_id: None,
-                reason: None,
-                voids_sequence: None,
-                session_id: None,
-            },
-            event.at,
-        )
-        .await?;
-        if record.passed {
-            issue(db, record.sequence, event.at).await?;
-        }
+    // Appended in batches, each batch one transaction with its certificates.
+    for batch in events.chunks(HISTORY_BATCH) {
+        let appended: Vec<(NewRecord, DateTime<Utc>)> = batch
+            .iter()
+            .map(|event| {
+                (
+                    NewRecord {
+                        kind: event.kind,
+                        person_id: event.person_id,
+                        course_id: event.course_id,
+                        version_id: event.version_id,
+                        content_hash: event.content_hash.clone(),
+                        score: event.score,
+                        passed: event.passed,
+                        answers: event.answers.clone(),
+                        started_at: Some(event.at - Duration::minutes(event.minutes)),
+                        finished_at: event.at,
+                        actor_id: None,
+                        reason: None,
+                        voids_sequence: None,
+                        session_id: None,
+                    },
+                    event.at,
+                )
+            })
+            .collect();
+        let txn = ledger::begin(db).await?;
+        let sequences = ledger::append_batch(&txn, &appended).await?;
+        let certificates = sequences
+            .into_iter()
+            .zip(batch)
+            .filter(|(_, event)| event.passed)
+            .map(|(sequence, event)| (sequence, new_code(), event.at))
+            .collect();
+        training::issue_certificates(&txn, certificates).await?;
+        txn.commit().await?;
     }
     add_exemption_and_progress(db, now).await?;
     Ok(HistorySummary { records })
@@ -193,6 +207,7 @@ async fn simulate(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<Eve
             } else {
                 today - Duration::days(45)
             };
+            let first_event = events.len();
             let mut assigned = first_published.max(person.hire_date);
             // Walk the per-person clock: one cycle per recurrence period.
             while assigned < leaver_cutoff {
@@ -229,11 +244,10 @@ async fn simulate(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<Eve
             }
             // The second edition: most people who took the first have taken it too.
             if let (Some(latest), true) = (versions.last(), versions.len() > 1) {
-                let took_old = events.iter().any(|e| {
-                    e.person_id == person.id
-                        && e.course_id == course.id
-                        && e.version_id != latest.id
-                });
+                // This person's events for this course are the ones added since `first_event`.
+                let took_old = events[first_event..]
+                    .iter()
+                    .any(|e| e.version_id != latest.id);
                 if took_old && person.active && rng.gen_bool(0.6) {
                     let done_on = latest.published + Duration::days(rng.gen_range(2..=50));
                     if done_on < today {

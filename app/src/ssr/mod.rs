@@ -7,6 +7,7 @@ pub mod csp;
 pub mod db;
 pub mod demo;
 pub mod demo_history;
+pub mod demo_scale;
 pub mod directory;
 
 pub mod evidence;

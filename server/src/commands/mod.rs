@@ -148,7 +148,7 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
             let db = open_database(&config.database_url).await?;
             assign(&db).await
         }
-        Command::Demo { content } => {
+        Command::Demo { content, people } => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
             if config.mode == crate::config::Mode::Production {
                 return Err(CommandError::Usage(
@@ -167,8 +167,13 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
                     "this database already has people in it; the demo is only loaded into an empty database".to_owned(),
                 ));
             } else {
-                crate::startup::load_demo(&db, &content).await?;
-                println!("Loaded the demo organisation.");
+                crate::startup::load_demo(&db, &content, people).await?;
+                println!(
+                    "Loaded the demo organisation ({} people).",
+                    app::ssr::db::people::count(&db)
+                        .await
+                        .map_err(app::error::AppError::from)?
+                );
                 assign(&db).await?;
             }
             for line in app::ssr::demo::sign_in_details(&config.public_base()) {

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
 
@@ -91,14 +91,60 @@ pub async fn append_in(
     record: &NewRecord,
     recorded_at: DateTime<Utc>,
 ) -> Result<completion_record::Model, DbErr> {
+    let (sequence, prev_hash) = chain_end(txn).await?;
+    row(record, sequence, prev_hash, recorded_at)
+        .0
+        .insert(txn)
+        .await
+}
+
+/// How many rows one batch insert carries (well under SQLite's limit on bound values).
+const BATCH_ROWS: usize = 1_000;
+
+/// Appends many records in order, in a transaction from `begin`, with one insert per
+/// thousand: for loading history (the demo and benchmark organisations). Returns the sequence
+/// numbers given, in order.
+pub async fn append_batch(
+    txn: &DatabaseTransaction,
+    records: &[(NewRecord, DateTime<Utc>)],
+) -> Result<Vec<i64>, DbErr> {
+    let (mut sequence, mut prev_hash) = chain_end(txn).await?;
+    let mut sequences = Vec::with_capacity(records.len());
+    for chunk in records.chunks(BATCH_ROWS) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for (record, recorded_at) in chunk {
+            let (model, hash) = row(record, sequence, prev_hash, *recorded_at);
+            rows.push(model);
+            sequences.push(sequence);
+            sequence += 1;
+            prev_hash = hash;
+        }
+        Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(sequences)
+}
+
+/// The next sequence number and the hash it links to.
+async fn chain_end(txn: &DatabaseTransaction) -> Result<(i64, String), DbErr> {
     let last = Entity::find()
         .order_by_desc(Column::Sequence)
         .one(txn)
         .await?;
-    let (sequence, prev_hash) = match &last {
-        Some(last) => (last.sequence + 1, last.record_hash.clone()),
+    Ok(match last {
+        Some(last) => (last.sequence + 1, last.record_hash),
         None => (1, GENESIS.to_owned()),
-    };
+    })
+}
+
+/// The row for `record` at `sequence` after `prev_hash`, and its hash.
+fn row(
+    record: &NewRecord,
+    sequence: i64,
+    prev_hash: String,
+    recorded_at: DateTime<Utc>,
+) -> (completion_record::ActiveModel, String) {
     // Store what is hashed: timestamps at millisecond precision.
     let started_at = record.started_at.map(to_millis);
     let finished_at = to_millis(record.finished_at);
@@ -122,7 +168,8 @@ pub async fn append_in(
         session_id: record.session_id,
         prev_hash: prev_hash.clone(),
     };
-    completion_record::ActiveModel {
+    let hash = record_hash(&fields);
+    let model = completion_record::ActiveModel {
         sequence: Set(sequence),
         kind: Set(record.kind.as_str().to_owned()),
         person_id: Set(record.person_id),
@@ -140,11 +187,50 @@ pub async fn append_in(
         voids_sequence: Set(record.voids_sequence),
         session_id: Set(record.session_id),
         prev_hash: Set(prev_hash),
-        record_hash: Set(record_hash(&fields)),
+        record_hash: Set(hash.clone()),
         ..Default::default()
+    };
+    (model, hash)
+}
+
+/// What the assignment engine reads of a record.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub struct PassFacts {
+    pub sequence: i64,
+    pub kind: String,
+    pub person_id: i64,
+    pub course_id: i64,
+    pub version_id: i64,
+    pub finished_at: DateTime<Utc>,
+    pub voids_sequence: Option<i64>,
+}
+
+/// Passed records and voids (of everyone, or of one person: a void names the person of the
+/// record it cancels), without the answers and hashes the engine does not need.
+pub async fn passes_and_voids(
+    db: &impl ConnectionTrait,
+    only: Option<i64>,
+) -> Result<Vec<PassFacts>, DbErr> {
+    let mut query = Entity::find()
+        .select_only()
+        .columns([
+            Column::Sequence,
+            Column::Kind,
+            Column::PersonId,
+            Column::CourseId,
+            Column::VersionId,
+            Column::FinishedAt,
+            Column::VoidsSequence,
+        ])
+        .filter(
+            sea_orm::Condition::any()
+                .add(Column::Passed.eq(true))
+                .add(Column::Kind.eq(RecordKind::Void.as_str())),
+        );
+    if let Some(person_id) = only {
+        query = query.filter(Column::PersonId.eq(person_id));
     }
-    .insert(txn)
-    .await
+    query.into_model::<PassFacts>().all(db).await
 }
 
 /// Checks the whole chain, a page at a time. A record whose kind is not one Vigil writes is a

@@ -107,6 +107,7 @@ pub async fn department_named(
 }
 
 /// The fields of a new person row.
+#[derive(Clone, Debug)]
 pub struct NewPersonRow {
     pub public_id: String,
     pub email: String,
@@ -147,6 +148,68 @@ pub async fn insert(
     }
     .insert(db)
     .await
+}
+
+/// Inserts many people at once (for generated organisations) and returns their ids by email.
+pub async fn insert_batch(
+    db: &impl ConnectionTrait,
+    rows: Vec<NewPersonRow>,
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashMap<String, i64>, DbErr> {
+    let now = to_millis(now);
+    let emails: Vec<String> = rows.iter().map(|row| row.email.clone()).collect();
+    for chunk in rows.chunks(1_000) {
+        let models = chunk.iter().cloned().map(|row| person::ActiveModel {
+            public_id: Set(row.public_id),
+            email: Set(row.email),
+            name: Set(row.name),
+            department_id: Set(row.department_id),
+            job_title: Set(row.job_title),
+            hire_date: Set(row.hire_date),
+            manager_id: Set(row.manager_id),
+            active: Set(true),
+            is_compliance_admin: Set(row.is_compliance_admin),
+            is_platform_admin: Set(row.is_platform_admin),
+            password_hash: Set(row.password_hash),
+            sessions_valid_after: Set(now),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deactivated_at: Set(None),
+            ..Default::default()
+        });
+        person::Entity::insert_many(models)
+            .exec_without_returning(db)
+            .await?;
+    }
+    let mut ids = std::collections::HashMap::with_capacity(emails.len());
+    for chunk in emails.chunks(1_000) {
+        let found: Vec<(i64, String)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::Email)
+            .filter(person::Column::Email.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        ids.extend(found.into_iter().map(|(id, email)| (email, id)));
+    }
+    Ok(ids)
+}
+
+/// Gives many people job roles at once: (person, role) pairs.
+pub async fn add_roles_batch(db: &impl ConnectionTrait, links: &[(i64, i64)]) -> Result<(), DbErr> {
+    for chunk in links.chunks(5_000) {
+        let rows = chunk
+            .iter()
+            .map(|(person_id, role_id)| person_role::ActiveModel {
+                person_id: Set(*person_id),
+                role_id: Set(*role_id),
+            });
+        person_role::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Replaces a person's job roles.

@@ -420,6 +420,26 @@ pub async fn certificate_by_code(
 }
 
 /// Issues a certificate for a passed record.
+pub async fn issue_certificates(
+    db: &impl ConnectionTrait,
+    certificates: Vec<(i64, String, DateTime<Utc>)>,
+) -> Result<(), DbErr> {
+    for chunk in certificates.chunks(1_000) {
+        let rows = chunk
+            .iter()
+            .map(|(sequence, code, at)| certificate::ActiveModel {
+                record_sequence: Set(*sequence),
+                code: Set(code.clone()),
+                issued_at: Set(*at),
+            });
+        certificate::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Issues one certificate.
 pub async fn issue_certificate(
     db: &impl ConnectionTrait,
     sequence: i64,

@@ -193,21 +193,15 @@ pub async fn load_input(
         });
     }
 
-    let (records, voided): (_, HashSet<i64>) = match only {
-        None => (
-            ledger::all(db).await?,
-            ledger::voided_sequences(db).await?.into_iter().collect(),
-        ),
-        Some(id) => {
-            let records = ledger::of_person(db, id).await?;
-            let sequences: Vec<i64> = records.iter().map(|r| r.sequence).collect();
-            let voided = ledger::voided_among(db, &sequences).await?;
-            (records, voided.into_iter().collect())
-        }
-    };
+    let records = ledger::passes_and_voids(db, only).await?;
+    let voided: HashSet<i64> = records
+        .iter()
+        .filter(|record| record.kind == RecordKind::Void.as_str())
+        .filter_map(|record| record.voids_sequence)
+        .collect();
     let completions = records
         .into_iter()
-        .filter(|record| record.passed && !voided.contains(&record.sequence))
+        .filter(|record| !voided.contains(&record.sequence))
         .filter(|record| {
             RecordKind::parse(&record.kind).is_some_and(|kind| kind != RecordKind::Void)
         })
