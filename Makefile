@@ -7,7 +7,10 @@ SHELL := /bin/bash
 LEPTOS_RUSTFLAGS := --cfg erase_components
 CARGO_TEST_FEATURES := --workspace --features app/ssr
 
-.PHONY: help tools test-deps build run test test-rust test-content test-e2e e2e-deps bench fuzz reliability lint fmt clean
+RELEASE_SITE := target/release-site
+RELEASE_TOOLS := $(CURDIR)/target/tools/node_modules/.bin
+
+.PHONY: help tools release-tools release test-deps build run test test-rust test-content test-e2e e2e-deps bench fuzz reliability lint fmt clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,7 +42,15 @@ e2e-deps: ## Install the end-to-end test packages and check for Chromium
 test-e2e: build e2e-deps test-deps ## Browser tests, with and without JavaScript
 	cd end2end && npx playwright test
 
-bench: tools ## Benchmarks (numbers reported as ratios against an in-run baseline)
+release-tools: ## Install wasm-opt (npm binaryen, pinned) into target/tools for optimized bundles
+	@.ci/ensure-release-tools
+
+release: tools release-tools ## Build the optimized server (target/release/vigil) and site (target/release-site)
+	LEPTOS_SITE_ROOT=$(RELEASE_SITE) PATH="$(RELEASE_TOOLS):$$PATH" cargo leptos build --release
+	VIGIL_EMBED_SITE=$(CURDIR)/$(RELEASE_SITE) cargo build --release -p server --bin vigil --no-default-features --features embed-site
+
+bench: release ## Benchmarks against the release build at several sizes (BENCH_SIZES), written to docs/performance.md
+	VIGIL_BENCH_SITE=$(RELEASE_SITE) python3 .ci/bench/bench.py
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo bench -p app --features ssr
 
 fuzz: tools ## Fuzz Markdown parsing and rendering for FUZZ_SECONDS (default 600)

@@ -294,7 +294,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let header_settings = security_headers::HeaderSettings {
         hsts: config.mode == Mode::Production,
     };
-    Router::new()
+    let router = Router::new()
         .route(COURSE_ASSETS, axum::routing::get(assets::course_asset))
         .route(DRAFT_ASSETS, axum::routing::get(assets::draft_asset))
         .route(EXPORTS, axum::routing::post(exports::export))
@@ -306,7 +306,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             provide_state,
             shell,
-        ))
+        ));
+    // The built site inside the binary, answered before the files on disk (if any).
+    #[cfg(feature = "embed-site")]
+    let router = router.layer(middleware::from_fn(crate::http::embedded_site::serve));
+    router
         .layer(middleware::from_fn_with_state(
             origin_policy,
             csrf::refuse_cross_site,

@@ -2,6 +2,8 @@
 
 pub mod assets;
 pub mod csrf;
+#[cfg(feature = "embed-site")]
+pub mod embedded_site;
 pub mod evidence;
 
 pub mod exports;
