@@ -398,6 +398,21 @@ def table(results):
     return machine, "\n".join(lines)
 
 
+def publish(report):
+    """Replaces the measured section of docs/performance.md, keeping the text around it."""
+    path = os.path.join(ROOT, "docs", "performance.md")
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    text = open(path).read() if os.path.exists(path) else f"# Performance\n\n{start}\n{end}\n"
+    if start not in text or end not in text:
+        text += f"\n{start}\n{end}\n"
+    before, rest = text.split(start, 1)
+    _, after = rest.split(end, 1)
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    with open(path, "w") as out:
+        out.write(f"{before}{start}\nMeasured {stamp}. {report}\n{end}{after}")
+    log(f"wrote {path}")
+
+
 def main():
     if not os.path.exists(VIGIL):
         raise SystemExit("no release build: run `make release` first")
@@ -419,6 +434,7 @@ def main():
               f"{SECONDS} s per figure. Command: `make bench` (BENCH_SIZES={','.join(map(str, SIZES))}).\n\n"
               + text + "\n" + bundle)
     print(report)
+    publish(report)
     with open(os.path.join(WORK, "results.json"), "w") as out:
         json.dump(results, out, indent=1)
     with open(os.path.join(WORK, "report.md"), "w") as out:

@@ -10,6 +10,9 @@ use crate::domain::reporting::Tally;
 use crate::dto::mail::ReminderRow;
 use crate::error::AppError;
 
+/// How many people a page of the team table shows.
+pub const TEAM_PAGE_SIZE: u64 = 50;
+
 /// One person in the team table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamMember {
@@ -35,9 +38,14 @@ pub struct TeamCourse {
 pub struct TeamView {
     pub all_below: bool,
     pub overall: Tally,
-    /// Most overdue first.
+    /// One page of the team, most overdue first.
     pub people: Vec<TeamMember>,
     pub courses: Vec<TeamCourse>,
+    /// Everyone in the team (direct, or all below).
+    pub total: u64,
+    /// This page, from 1, and how many there are.
+    pub page: u64,
+    pub pages: u64,
 }
 
 /// One obligation of a team member.
@@ -79,8 +87,12 @@ pub struct TeamMemberView {
 }
 
 /// The signed-in manager's team; `scope = "all"` includes everyone below, not only direct reports.
+/// `page` counts from 1 (0 or missing: the first).
 #[server(prefix = "/api", endpoint = "team")]
-pub async fn get_team(#[server(default)] scope: String) -> Result<TeamView, AppError> {
+pub async fn get_team(
+    #[server(default)] scope: String,
+    #[server(default)] page: u64,
+) -> Result<TeamView, AppError> {
     use crate::domain::team::Scope;
     crate::ssr::request::respond(
         async {
@@ -90,7 +102,7 @@ pub async fn get_team(#[server(default)] scope: String) -> Result<TeamView, AppE
             } else {
                 Scope::Direct
             };
-            crate::ssr::reporting::team::team(&state.db, &user, scope).await
+            crate::ssr::reporting::team::team(&state.db, &user, scope, page).await
         }
         .await,
     )

@@ -67,13 +67,18 @@ pub struct Tally {
 
 impl Tally {
     fn add(&mut self, status: Status) {
-        self.assigned += 1;
+        self.add_many(status, 1);
+    }
+
+    /// Counts `n` obligations in `status` (as a database counted them).
+    pub fn add_many(&mut self, status: Status, n: usize) {
+        self.assigned += n;
         match status {
-            Status::Completed => self.completed += 1,
-            Status::Exempt => self.exempt += 1,
-            Status::InProgress => self.in_progress += 1,
-            Status::NotStarted => self.not_started += 1,
-            Status::Overdue => self.overdue += 1,
+            Status::Completed => self.completed += n,
+            Status::Exempt => self.exempt += n,
+            Status::InProgress => self.in_progress += n,
+            Status::NotStarted => self.not_started += n,
+            Status::Overdue => self.overdue += n,
         }
     }
 
@@ -168,6 +173,11 @@ fn grouped(
             groups.entry(key).or_default().add(row.status);
         }
     }
+    ranked(groups)
+}
+
+/// Breakdown rows from labelled tallies: most overdue first, then alphabetical.
+pub fn ranked(groups: BTreeMap<String, Tally>) -> Vec<Breakdown> {
     let mut result: Vec<Breakdown> = groups
         .into_iter()
         .map(|(label, tally)| Breakdown { label, tally })

@@ -26,8 +26,17 @@ pub fn TeamPage() -> impl IntoView {
 fn Team() -> impl IntoView {
     let query = use_query_map();
     let team = Resource::new(
-        move || query.read().get("scope").unwrap_or_default(),
-        get_team,
+        move || {
+            let query = query.read();
+            (
+                query.get("scope").unwrap_or_default(),
+                query
+                    .get("page")
+                    .and_then(|p| p.parse::<u64>().ok())
+                    .unwrap_or(1),
+            )
+        },
+        |(scope, page)| get_team(scope, page),
     );
     view! {
         <section class="page">
@@ -46,6 +55,17 @@ fn Team() -> impl IntoView {
 
 #[component]
 fn TeamTables(team: TeamView) -> impl IntoView {
+    let base = if team.all_below {
+        "/team?scope=all&"
+    } else {
+        "/team?"
+    };
+    let (page, pages) = (team.page, team.pages);
+    let previous = format!("{base}page={}#people", page.saturating_sub(1));
+    let next = format!("{base}page={}#people", page + 1);
+    let shown_from = (page - 1) * crate::api::team::TEAM_PAGE_SIZE + 1;
+    let shown_to = shown_from + team.people.len() as u64 - 1;
+    let total = team.total;
     view! {
         <nav class="tabs" aria-label="Who to include">
             <a href="/team" aria-current=(!team.all_below).then_some("page")>"Direct reports"</a>
@@ -57,6 +77,7 @@ fn TeamTables(team: TeamView) -> impl IntoView {
         } else {
             view! {
                 <h2 id="people">"People"</h2>
+                <p class="muted">{format!("{shown_from}–{shown_to} of {total}, most overdue first")}</p>
                 <div class="table-wrap">
                     <table aria-labelledby="people">
                         <thead><tr>
@@ -79,6 +100,13 @@ fn TeamTables(team: TeamView) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                {(pages > 1).then(|| view! {
+                    <nav class="pager" aria-label="Pages of people">
+                        {(page > 1).then(|| view! { <a href=previous.clone()>"Previous"</a> })}
+                        <span>{format!("Page {page} of {pages}")}</span>
+                        {(page < pages).then(|| view! { <a href=next.clone()>"Next"</a> })}
+                    </nav>
+                })}
                 <h2 id="courses">"Courses"</h2>
                 <div class="table-wrap">
                     <table aria-labelledby="courses">

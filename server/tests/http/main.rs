@@ -19,6 +19,7 @@ mod headers;
 mod mail;
 mod navigation;
 mod people_admin;
+mod query_counts;
 
 mod reporting;
 mod rights;

@@ -12,6 +12,7 @@ pub mod job_runs;
 pub mod ledger;
 pub mod lock;
 pub mod login_failures;
+pub mod org_tree;
 pub mod outbox;
 
 pub mod people;

@@ -328,6 +328,20 @@ pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Model>, 
     Entity::find_by_id(id).one(db).await
 }
 
+/// The messages with these ids (in no particular order).
+pub async fn with_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Model>, DbErr> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        found.extend(
+            Entity::find()
+                .filter(Column::Id.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
+}
+
 /// Messages to one person, newest first.
 pub async fn for_person(
     db: &impl ConnectionTrait,

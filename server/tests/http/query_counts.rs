@@ -1,0 +1,191 @@
+//! The manager's team page and member page ask the database a fixed number of questions, whatever
+//! the size of the organisation, and the database's answer about who is below whom agrees with
+//! the reporting tree walked in Rust. Generated organisations of two sizes, SQLite (and PostgreSQL
+//! when `TEST_POSTGRES_URL` is set).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use app::domain::mail::MailMode;
+use app::domain::permissions::{PermissionFacts, Permissions};
+use app::domain::team::{Scope, reports_of};
+use app::ssr::auth::CurrentUser;
+use app::ssr::db::{self, org_tree, people};
+use app::ssr::mail::MailSettings;
+use app::ssr::reporting::team;
+use sea_orm::DatabaseConnection;
+
+fn content_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}/../content", env!("CARGO_MANIFEST_DIR")))
+}
+
+/// A connection to `url` that counts every statement it runs.
+async fn counted(url: &str) -> (DatabaseConnection, Arc<AtomicUsize>) {
+    let mut connection = db::connect(url).await.unwrap();
+    let queries = Arc::new(AtomicUsize::new(0));
+    let counter = queries.clone();
+    connection.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    (connection, queries)
+}
+
+async fn manager(db: &DatabaseConnection, email: &str) -> CurrentUser {
+    let person = people::find_by_email(db, email).await.unwrap().unwrap();
+    CurrentUser {
+        permissions: Permissions::of(PermissionFacts {
+            active: true,
+            has_active_reports: true,
+            is_compliance_admin: false,
+            is_platform_admin: false,
+        }),
+        person,
+    }
+}
+
+/// Queries for: the team page (all below, first and a later page), the home page's team card,
+/// and one member's page. Also checks the answers against the tree walked in Rust.
+async fn measure(url: &str, people_count: usize) -> [usize; 4] {
+    let db = db::connect(url).await.unwrap();
+    server::startup::load_demo(&db, &content_dir(), people_count)
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    app::ssr::training::engine::recompute(
+        &db,
+        &app::ssr::training::engine::EngineLock::default(),
+        now.date_naive(),
+        now,
+    )
+    .await
+    .unwrap();
+    let head_email = app::ssr::demo_scale::head_email(0);
+    let head = manager(&db, &head_email).await;
+    let links = people::active_links(&db).await.unwrap();
+    let below = reports_of(head.person.id, &links, Scope::AllBelow);
+    assert!(
+        below.len() + 50 > people_count,
+        "the generated head has almost everyone below"
+    );
+
+    let (counted_db, queries) = counted(url).await;
+    let mail = MailSettings::new(
+        MailMode::Off,
+        "http://127.0.0.1".into(),
+        "vigil.test".into(),
+        7,
+    );
+    let mut counts = [0; 4];
+
+    queries.store(0, Ordering::SeqCst);
+    let first = team::team(&counted_db, &head, Scope::AllBelow, 1)
+        .await
+        .unwrap();
+    counts[0] = queries.load(Ordering::SeqCst);
+    assert_eq!(first.total as usize, below.len());
+    assert_eq!(first.people.len(), 50, "a page holds 50 people");
+    assert_eq!(first.pages as usize, below.len().div_ceil(50));
+    let assigned: usize = first.courses.iter().map(|c| c.tally.assigned).sum();
+    assert_eq!(assigned, first.overall.assigned);
+    assert!(
+        first.overall.assigned > below.len(),
+        "everyone owes something"
+    );
+    let overdue: Vec<usize> = first.people.iter().map(|p| p.tally.overdue).collect();
+    assert!(
+        overdue.windows(2).all(|w| w[0] >= w[1]),
+        "most overdue first"
+    );
+
+    queries.store(0, Ordering::SeqCst);
+    let second = team::team(&counted_db, &head, Scope::AllBelow, 2)
+        .await
+        .unwrap();
+    counts[1] = queries.load(Ordering::SeqCst);
+    let first_ids: HashSet<_> = first.people.iter().map(|p| p.public_id.clone()).collect();
+    assert!(
+        second
+            .people
+            .iter()
+            .all(|p| !first_ids.contains(&p.public_id)),
+        "pages do not overlap"
+    );
+
+    queries.store(0, Ordering::SeqCst);
+    let card = team::summary(&counted_db, &head).await.unwrap();
+    counts[2] = queries.load(Ordering::SeqCst);
+    assert_eq!(card, first.overall);
+
+    let member = &first.people[0];
+    queries.store(0, Ordering::SeqCst);
+    let view = team::member(&counted_db, &mail, &head, &member.public_id)
+        .await
+        .unwrap();
+    counts[3] = queries.load(Ordering::SeqCst);
+    assert_eq!(view.tally, member.tally);
+
+    // The database's walk agrees with Rust's, for a sample of people in and outside the tree.
+    let below_set: HashSet<i64> = below.iter().copied().collect();
+    let everyone = people::all(&db).await.unwrap();
+    let middle = manager(&db, &everyone[everyone.len() / 2].email).await;
+    let theirs: HashSet<i64> = reports_of(middle.person.id, &links, Scope::AllBelow)
+        .into_iter()
+        .collect();
+    for person in everyone.iter().step_by(7) {
+        assert_eq!(
+            org_tree::is_below(&db, head.person.id, person.id)
+                .await
+                .unwrap(),
+            below_set.contains(&person.id),
+            "{} below the head",
+            person.email
+        );
+        assert_eq!(
+            org_tree::is_below(&db, middle.person.id, person.id)
+                .await
+                .unwrap(),
+            theirs.contains(&person.id),
+            "{} below {}",
+            person.email,
+            middle.person.email
+        );
+    }
+    let direct = team::team(&db, &head, Scope::Direct, 1).await.unwrap();
+    assert_eq!(
+        direct.total as usize,
+        reports_of(head.person.id, &links, Scope::Direct).len()
+    );
+    counts
+}
+
+async fn constant_in_people(small_url: &str, large_url: &str, small: usize, large: usize) {
+    let few = measure(small_url, small).await;
+    let many = measure(large_url, large).await;
+    assert_eq!(
+        few, many,
+        "queries for [team page 1, team page 2, team card, member page] with {small} and {large} people"
+    );
+    assert!(few.iter().all(|n| *n <= 12), "a handful each: {few:?}");
+}
+
+#[tokio::test]
+async fn team_and_member_pages_ask_a_fixed_number_of_queries_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = |name: &str| format!("sqlite://{}/{name}.db", dir.path().display());
+    for name in ["small", "large"] {
+        let db = db::connect(&url(name)).await.unwrap();
+        db::migrate(&db).await.unwrap();
+        db::job_roles::seed(&db).await.unwrap();
+    }
+    constant_in_people(&url("small"), &url("large"), 200, 1_200).await;
+}
+
+#[tokio::test]
+async fn team_and_member_pages_ask_a_fixed_number_of_queries_on_postgres() {
+    let Some((small, _)) = db::test_support::postgres_fresh().await.unwrap() else {
+        return;
+    };
+    let (large, _) = db::test_support::postgres_fresh().await.unwrap().unwrap();
+    constant_in_people(&small, &large, 120, 600).await;
+}
