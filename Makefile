@@ -46,7 +46,7 @@ release-tools: ## Install wasm-opt (npm binaryen, pinned) into target/tools for 
 	@.ci/ensure-release-tools
 
 release: tools release-tools ## Build the optimized server (target/release/vigil) and site (target/release-site)
-	LEPTOS_SITE_ROOT=$(RELEASE_SITE) PATH="$(RELEASE_TOOLS):$$PATH" cargo leptos build --release
+	LEPTOS_SITE_ROOT=$(RELEASE_SITE) PATH="$(RELEASE_TOOLS):$$PATH" cargo leptos build --release --frontend-only
 	VIGIL_EMBED_SITE=$(CURDIR)/$(RELEASE_SITE) cargo build --release -p server --bin vigil --no-default-features --features embed-site
 
 bench: release ## Benchmarks against the release build at several sizes (BENCH_SIZES), written to docs/performance.md

@@ -112,6 +112,27 @@ pub async fn version_by_id(
     course_version::Entity::find_by_id(id).one(db).await
 }
 
+/// The metadata (JSON) of these versions, by version id, without their rendered text: what lists
+/// of courses need, read in one query.
+pub async fn version_metadata(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = course_version::Entity::find()
+            .select_only()
+            .column(course_version::Column::Id)
+            .column(course_version::Column::MetadataJson)
+            .filter(course_version::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
 /// A course by slug with its current version; `None` if there is no such course or it has no
 /// current version.
 pub async fn current_by_slug(

@@ -119,15 +119,20 @@ pub async fn my_training(
     for course in courses::all(db).await? {
         courses_by_id.insert(course.id, course);
     }
+    // Only the metadata: the rendered courses are large, and every page for a signed-in person
+    // asks for the bulletins they owe (which reads this list).
+    let version_ids: Vec<i64> = rows.iter().map(|row| row.version_id).collect();
+    let metadata = courses::version_metadata(db, &version_ids).await?;
     let mut result = MyTraining::default();
     for row in rows {
         let Some(course) = courses_by_id.get(&row.course_id) else {
             continue;
         };
-        let Some(version) = courses::version_by_id(db, row.version_id).await? else {
+        let Some(json) = metadata.get(&row.version_id) else {
             continue;
         };
-        let (meta, _) = parse_version(&version)?;
+        let meta: CourseMetadata =
+            serde_json::from_str(json).map_err(|err| internal("reading course metadata", err))?;
         let certificate = match row.completion_sequence {
             Some(sequence) => training::certificate_of(db, sequence)
                 .await?
