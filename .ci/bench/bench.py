@@ -92,6 +92,9 @@ class Server:
             "VIGIL_DEMO": "false",
             "VIGIL_RUN_SCHEDULED_REMINDERS": "false",
             "RUST_LOG": "warn",
+            # As in the systemd unit of docs/deployment.md: glibc then returns the memory of
+            # each password hash (argon2, 19 MiB) to the system instead of keeping it.
+            "MALLOC_MMAP_THRESHOLD_": "131072",
         })
         env.update(extra_env or {})
         started = time.monotonic()
@@ -301,6 +304,7 @@ def measure(size):
     server = Server(f"sqlite://{path}")
     try:
         result["cold_start_ms"] = server.cold_start_ms
+        result["start_rss_mb"] = server.memory_kb() / 1024
         employee = sign_in(server.port, EMPLOYEE)
         compliance = sign_in(server.port, COMPLIANCE)
         manager_email = manager_for(size)
@@ -407,8 +411,9 @@ def table(results):
     row("Team member page", "≤ 200 ms", lambda r: f"{r['member_ms']:.0f} ms")
     row("Compliance-status export", "≥ 300,000 rows/s, ≤ 30 MB growth",
         lambda r: f"{r['export_rate']:,.0f} rows/s ({r['export_rows']:,} rows), +{r['export_growth_mb']:.0f} MB")
-    row("Idle memory (RSS) → after the run", "≤ 40 MB demo, ≤ 150 MB at 100,000",
-        lambda r: f"{r['idle_rss_mb']:.0f} → {r['rss_after_mb']:.0f} MB")
+    row("Memory (RSS): started → idle after sign-ins → after the run",
+        "idle ≤ 40 MB demo, ≤ 150 MB at 100,000",
+        lambda r: f"{r['start_rss_mb']:.0f} → {r['idle_rss_mb']:.0f} → {r['rss_after_mb']:.0f} MB")
     row("Cold start to first page", "≤ 200 ms", lambda r: f"{r['cold_start_ms']:.0f} ms")
     return machine, "\n".join(lines)
 

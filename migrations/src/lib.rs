@@ -14,6 +14,7 @@ mod m20261121_000005_create_outbox_and_sessions;
 mod m20261121_000006_append_only_audit_log;
 mod m20261130_000007_mail_delivery;
 mod m20261130_000008_hardening;
+mod m20261130_000009_scale_indexes;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_append_only_audit_log::Migration),
             Box::new(m20261130_000007_mail_delivery::Migration),
             Box::new(m20261130_000008_hardening::Migration),
+            Box::new(m20261130_000009_scale_indexes::Migration),
         ]
     }
 }

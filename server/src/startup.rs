@@ -42,6 +42,8 @@ pub struct Application {
     pub state: AppState,
     /// The mail delivery worker, when mail is on.
     pub mail_worker: Option<Worker>,
+    /// Whether obligations are still to be brought up to today once serving.
+    recompute_in_background: bool,
 }
 
 impl Application {
@@ -64,15 +66,26 @@ impl Application {
                     StartupError::Setup(format!("loading the demo organisation failed: {err}"))
                 })?;
         }
-        import_content(&db, &config.content_dir).await;
+        let published = import_content(&db, &config.content_dir).await;
         let state = app_state(config, db).await?;
         let mail_worker = mail_worker(config, &state)?;
         let now = chrono::Utc::now();
-        app::ssr::training::engine::recompute(&state.db, &state.engine, now.date_naive(), now)
-            .await
-            .map_err(|err| {
-                StartupError::Setup(format!("computing training obligations failed: {err}"))
-            })?;
+        // Obligations must be right before the first page when courses changed or somebody was
+        // never evaluated; otherwise the stored ones are (as between daily runs), and bringing
+        // them up to today happens in the background so that start-up does not wait for the
+        // whole organisation.
+        let unevaluated =
+            app::ssr::db::training::has_unevaluated_people(&state.db, now.date_naive())
+                .await
+                .map_err(StartupError::Migration)?;
+        let recompute_in_background = !published && !unevaluated;
+        if !recompute_in_background {
+            app::ssr::training::engine::recompute(&state.db, &state.engine, now.date_naive(), now)
+                .await
+                .map_err(|err| {
+                    StartupError::Setup(format!("computing training obligations failed: {err}"))
+                })?;
+        }
         let router = router(state.clone(), config);
         let listener =
             TcpListener::bind(config.listen)
@@ -86,6 +99,7 @@ impl Application {
             router,
             state,
             mail_worker,
+            recompute_in_background,
         })
     }
 
@@ -97,6 +111,13 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
     pub async fn run_until_stopped(self) -> Result<(), std::io::Error> {
         spawn_maintenance(self.state.clone());
+        if self.recompute_in_background {
+            let state = self.state.clone();
+            tokio::spawn(async move {
+                app::ssr::training::engine::recompute_logged(&state.db, &state.engine, "start-up")
+                    .await;
+            });
+        }
         if let Some(worker) = self.mail_worker {
             tokio::spawn(worker.run());
         }
@@ -144,20 +165,22 @@ pub async fn load_demo(
     Ok(())
 }
 
-/// Publishes changed courses from the content folder. Problems are logged, not fatal: a typo
-/// in one course must not keep Vigil from starting.
-async fn import_content(db: &DatabaseConnection, dir: &std::path::Path) {
+/// Publishes changed courses from the content folder; whether any was published. Problems are
+/// logged, not fatal: a typo in one course must not keep Vigil from starting.
+async fn import_content(db: &DatabaseConnection, dir: &std::path::Path) -> bool {
     use app::ssr::content::tree::{ImportResult, import_tree};
     if !dir.is_dir() {
         tracing::info!(dir = %dir.display(), "no content folder to import");
-        return;
+        return false;
     }
+    let mut published = false;
     let actor = app::ssr::db::audit::Actor::system("content import at start-up");
     match import_tree(db, dir, &actor, chrono::Utc::now()).await {
         Ok(results) => {
             for (folder, result) in results {
                 match result {
                     ImportResult::Published { id, version } => {
+                        published = true;
                         tracing::info!(%id, version, "published course")
                     }
                     ImportResult::Unchanged { .. } => {}
@@ -172,6 +195,7 @@ async fn import_content(db: &DatabaseConnection, dir: &std::path::Path) {
         }
         Err(err) => tracing::error!(%err, "importing content failed"),
     }
+    published
 }
 
 /// Connects to and migrates the database.

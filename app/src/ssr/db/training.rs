@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::entities::{
-    certificate, compliance_state, course_rule, evaluated_person, exemption, quiz_attempt,
+    certificate, compliance_state, course_rule, evaluated_person, exemption, person, quiz_attempt,
     reading_progress,
 };
 
@@ -110,6 +110,18 @@ pub async fn revoke_exemption(
         .exec(db)
         .await
         .map(|result| result.rows_affected == 1)
+}
+
+/// Everyone's exemptions, or only one person's.
+pub async fn exemptions_of(
+    db: &impl ConnectionTrait,
+    only: Option<i64>,
+) -> Result<Vec<exemption::Model>, DbErr> {
+    let mut query = exemption::Entity::find();
+    if let Some(person_id) = only {
+        query = query.filter(exemption::Column::PersonId.eq(person_id));
+    }
+    query.all(db).await
 }
 
 /// Every exemption, newest first.
@@ -372,6 +384,28 @@ pub async fn evaluated_people(
         .into_iter()
         .map(|row| row.person_id)
         .collect())
+}
+
+/// Whether an active person already hired by `today` has never been evaluated by the engine.
+pub async fn has_unevaluated_people(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::Query;
+    Ok(person::Entity::find()
+        .filter(person::Column::Active.eq(true))
+        .filter(person::Column::HireDate.lte(today))
+        .filter(
+            person::Column::Id.not_in_subquery(
+                Query::select()
+                    .column(evaluated_person::Column::PersonId)
+                    .from(evaluated_person::Entity)
+                    .to_owned(),
+            ),
+        )
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// Records that these people have now been evaluated.

@@ -156,14 +156,21 @@ pub async fn load_input(
         .collect();
     let mut course_facts = Vec::new();
     let mut version_course: HashMap<i64, i64> = HashMap::new();
-    for course in courses::all(db).await? {
+    let all_courses = courses::all(db).await?;
+    let current_ids: Vec<i64> = all_courses
+        .iter()
+        .filter_map(|c| c.current_version_id)
+        .collect();
+    // Metadata only: the rendered courses are large and the engine needs none of them.
+    let metadata = courses::version_metadata(db, &current_ids).await?;
+    for course in all_courses {
         let Some(current_id) = course.current_version_id else {
             continue;
         };
-        let current = courses::version_by_id(db, current_id)
-            .await?
+        let json = metadata
+            .get(&current_id)
             .ok_or_else(|| internal("engine input", "current version missing"))?;
-        let meta: CourseMetadata = serde_json::from_str(&current.metadata_json)
+        let meta: CourseMetadata = serde_json::from_str(json)
             .map_err(|err| internal("engine input: course metadata", err))?;
         let audience: Audience = match rules.get(&course.id) {
             Some(json) => serde_json::from_str(json)
@@ -213,10 +220,9 @@ pub async fn load_input(
             record_id: record.sequence,
         })
         .collect();
-    let exemptions = training::exemptions(db)
+    let exemptions = training::exemptions_of(db, only)
         .await?
         .into_iter()
-        .filter(|e| only.is_none_or(|id| e.person_id == id))
         .map(|e| ExemptionFacts {
             id: e.id,
             person_id: e.person_id,
