@@ -15,6 +15,7 @@ mod m20261121_000006_append_only_audit_log;
 mod m20261130_000007_mail_delivery;
 mod m20261130_000008_hardening;
 mod m20261130_000009_scale_indexes;
+mod m20261130_000010_compliance_month_ends;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_mail_delivery::Migration),
             Box::new(m20261130_000008_hardening::Migration),
             Box::new(m20261130_000009_scale_indexes::Migration),
+            Box::new(m20261130_000010_compliance_month_ends::Migration),
         ]
     }
 }

@@ -111,13 +111,19 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
     pub async fn run_until_stopped(self) -> Result<(), std::io::Error> {
         spawn_maintenance(self.state.clone());
-        if self.recompute_in_background {
-            let state = self.state.clone();
-            tokio::spawn(async move {
-                app::ssr::training::engine::recompute_logged(&state.db, &state.engine, "start-up")
-                    .await;
-            });
-        }
+        let background = self.state.clone();
+        let recompute = self.recompute_in_background;
+        tokio::spawn(async move {
+            if recompute {
+                app::ssr::training::engine::recompute_logged(
+                    &background.db,
+                    &background.engine,
+                    "start-up",
+                )
+                .await;
+            }
+            app::ssr::reporting::trend::fill_month_ends_logged(&background.db).await;
+        });
         if let Some(worker) = self.mail_worker {
             tokio::spawn(worker.run());
         }
@@ -370,6 +376,7 @@ fn spawn_maintenance(state: AppState) {
                 last_run = now.date_naive();
                 app::ssr::training::engine::recompute_logged(&state.db, &state.engine, "daily run")
                     .await;
+                app::ssr::reporting::trend::fill_month_ends_logged(&state.db).await;
             }
             if let Err(err) = db::login_failures::prune(&db, now - chrono::Duration::days(1)).await
             {

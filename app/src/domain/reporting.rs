@@ -70,6 +70,16 @@ impl Tally {
         self.add_many(status, 1);
     }
 
+    /// Adds another tally's counts to this one.
+    pub fn add_tally(&mut self, other: &Tally) {
+        self.assigned += other.assigned;
+        self.completed += other.completed;
+        self.exempt += other.exempt;
+        self.in_progress += other.in_progress;
+        self.not_started += other.not_started;
+        self.overdue += other.overdue;
+    }
+
     /// Counts `n` obligations in `status` (as a database counted them).
     pub fn add_many(&mut self, status: Status, n: usize) {
         self.assigned += n;

@@ -138,14 +138,18 @@ fn DashboardBody(view: DashboardView) -> impl IntoView {
         <div class="two-columns">
             <section aria-labelledby="trend">
                 <h2 id="trend">"Last 12 months"</h2>
-                <div class="chart-wrap" inner_html=view.trend_svg.clone()></div>
+                {if view.trend.is_empty() {
+                    view! { <p class="muted">"The trend is kept for the whole organisation, a course and a department. Clear the job role, manager and status filters to see it."</p> }.into_any()
+                } else {
+                    view! { <div class="chart-wrap" inner_html=view.trend_svg.clone()></div> }.into_any()
+                }}
                 <details>
                     <summary>"The numbers"</summary>
                     <table>
                         <thead><tr><th scope="col">"Month end"</th><th scope="col">"Up to date"</th></tr></thead>
                         <tbody>
                             {view.trend.iter().map(|(label, percent)| view! {
-                                <tr><th scope="row">{label.clone()}</th><td>{percent.map(|p| format!("{p}%")).unwrap_or_else(|| "no training yet".to_owned())}</td></tr>
+                                <tr><th scope="row">{label.clone()}</th><td>{percent.map(|p| format!("{p}%")).unwrap_or_else(|| "no figure".to_owned())}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>

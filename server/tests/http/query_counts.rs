@@ -1,19 +1,24 @@
-//! The manager's team page and member page ask the database a fixed number of questions, whatever
-//! the size of the organisation, and the database's answer about who is below whom agrees with
-//! the reporting tree walked in Rust. Generated organisations of two sizes, SQLite (and PostgreSQL
-//! when `TEST_POSTGRES_URL` is set).
+//! The manager's team page, the member page and the compliance dashboard ask the database a fixed
+//! number of questions, whatever the size of the organisation, and the database's answers agree
+//! with the same figures computed in Rust over the whole organisation (the reporting tree, every
+//! breakdown, every filter, the trend). Generated organisations of two sizes, SQLite (and
+//! PostgreSQL when `TEST_POSTGRES_URL` is set).
 
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use app::api::dashboard::DashboardQuery;
 use app::domain::mail::MailMode;
 use app::domain::permissions::{PermissionFacts, Permissions};
+use app::domain::reporting::{
+    Filter, by_course, by_department, by_manager, by_role, filter, new_hire_timeliness, overall,
+};
 use app::domain::team::{Scope, reports_of};
 use app::ssr::auth::CurrentUser;
 use app::ssr::db::{self, org_tree, people};
 use app::ssr::mail::MailSettings;
-use app::ssr::reporting::team;
+use app::ssr::reporting::{self, dashboard, team, trend};
 use sea_orm::DatabaseConnection;
 
 fn content_dir() -> std::path::PathBuf {
@@ -44,9 +49,62 @@ async fn manager(db: &DatabaseConnection, email: &str) -> CurrentUser {
     }
 }
 
+/// The dashboard for `query` agrees with the figures computed in Rust from everything loaded.
+async fn dashboard_agrees(db: &DatabaseConnection, query: DashboardQuery) {
+    let today = chrono::Utc::now().date_naive();
+    let view = dashboard::dashboard(db, query.clone(), today)
+        .await
+        .unwrap();
+    let data = reporting::load(db).await.unwrap();
+    let mut wanted: Filter = dashboard::to_filter(&data, &query);
+    if !query.manager.is_empty() {
+        wanted.manager_id = Some(data.person_by_public_id(&query.manager).unwrap_or(-1));
+    }
+    let links = people::active_links(db).await.unwrap();
+    let below: HashSet<i64> = wanted
+        .manager_id
+        .map(|m| reports_of(m, &links, Scope::AllBelow).into_iter().collect())
+        .unwrap_or_default();
+    let rows = filter(&data.rows, &data.people, &wanted, &below);
+    let context = format!("{query:?}");
+    assert_eq!(view.overall, overall(&rows), "overall, {context}");
+    assert_eq!(
+        view.by_course,
+        by_course(&rows, &data.courses),
+        "by course, {context}"
+    );
+    assert_eq!(
+        view.by_department,
+        by_department(&rows, &data.people),
+        "by department, {context}"
+    );
+    assert_eq!(
+        view.by_role,
+        by_role(&rows, &data.people),
+        "by role, {context}"
+    );
+    assert_eq!(
+        view.by_manager,
+        by_manager(&rows, &data.people),
+        "by manager, {context}"
+    );
+    let since = reporting::year_before(today);
+    assert_eq!(
+        view.new_hires,
+        new_hire_timeliness(&rows, &data.people, &data.courses, since, today),
+        "new hires, {context}"
+    );
+    assert_eq!(
+        view.overdue.len(),
+        view.overall.overdue.min(50),
+        "{context}"
+    );
+}
+
 /// Queries for: the team page (all below, first and a later page), the home page's team card,
-/// and one member's page. Also checks the answers against the tree walked in Rust.
-async fn measure(url: &str, people_count: usize) -> [usize; 4] {
+/// one member's page, and the compliance dashboard (everything; narrowed to a manager's tree).
+/// Also checks the answers against the same figures computed in Rust.
+async fn measure(url: &str, people_count: usize) -> [usize; 6] {
     let db = db::connect(url).await.unwrap();
     server::startup::load_demo(&db, &content_dir(), people_count)
         .await
@@ -76,7 +134,7 @@ async fn measure(url: &str, people_count: usize) -> [usize; 4] {
         "vigil.test".into(),
         7,
     );
-    let mut counts = [0; 4];
+    let mut counts = [0; 6];
 
     queries.store(0, Ordering::SeqCst);
     let first = team::team(&counted_db, &head, Scope::AllBelow, 1)
@@ -151,6 +209,72 @@ async fn measure(url: &str, people_count: usize) -> [usize; 4] {
             middle.person.email
         );
     }
+    // The dashboard: query counts, and every figure against Rust's, under each filter.
+    let today = chrono::Utc::now().date_naive();
+    assert!(
+        trend::fill_month_ends(&db, today, chrono::Utc::now())
+            .await
+            .unwrap()
+            > 0
+    );
+    queries.store(0, Ordering::SeqCst);
+    let view = dashboard::dashboard(&counted_db, DashboardQuery::default(), today)
+        .await
+        .unwrap();
+    counts[4] = queries.load(Ordering::SeqCst);
+    assert_eq!(view.trend.len(), 12);
+    assert!(
+        view.trend.iter().filter(|(_, p)| p.is_some()).count() >= 11,
+        "eighteen months of history give a figure for every month end: {:?}",
+        view.trend
+    );
+    let narrowed = DashboardQuery {
+        manager: middle.person.public_id.clone(),
+        ..Default::default()
+    };
+    queries.store(0, Ordering::SeqCst);
+    dashboard::dashboard(&counted_db, narrowed.clone(), today)
+        .await
+        .unwrap();
+    counts[5] = queries.load(Ordering::SeqCst);
+    let course = view.courses[0].value.clone();
+    let department = view.departments[0].value.clone();
+    let role = view
+        .roles
+        .iter()
+        .find(|r| r.value != "Employee")
+        .unwrap()
+        .value
+        .clone();
+    for query in [
+        DashboardQuery::default(),
+        narrowed,
+        DashboardQuery {
+            manager: head.person.public_id.clone(),
+            ..Default::default()
+        },
+        DashboardQuery {
+            course: course.clone(),
+            ..Default::default()
+        },
+        DashboardQuery {
+            department: department.clone(),
+            status: "overdue".into(),
+            ..Default::default()
+        },
+        DashboardQuery {
+            role,
+            course,
+            ..Default::default()
+        },
+        DashboardQuery {
+            manager: "nobody".into(),
+            ..Default::default()
+        },
+    ] {
+        dashboard_agrees(&db, query).await;
+    }
+
     let direct = team::team(&db, &head, Scope::Direct, 1).await.unwrap();
     assert_eq!(
         direct.total as usize,
@@ -164,13 +288,14 @@ async fn constant_in_people(small_url: &str, large_url: &str, small: usize, larg
     let many = measure(large_url, large).await;
     assert_eq!(
         few, many,
-        "queries for [team page 1, team page 2, team card, member page] with {small} and {large} people"
+        "queries for [team page 1, team page 2, team card, member page, dashboard, dashboard for a manager's tree] with {small} and {large} people"
     );
-    assert!(few.iter().all(|n| *n <= 12), "a handful each: {few:?}");
+    assert!(few.iter().all(|n| *n <= 50), "a handful each: {few:?}");
+    eprintln!("queries per request at {small} and {large} people: {few:?}");
 }
 
 #[tokio::test]
-async fn team_and_member_pages_ask_a_fixed_number_of_queries_on_sqlite() {
+async fn reports_ask_a_fixed_number_of_queries_and_agree_with_rust_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let url = |name: &str| format!("sqlite://{}/{name}.db", dir.path().display());
     for name in ["small", "large"] {
@@ -182,7 +307,7 @@ async fn team_and_member_pages_ask_a_fixed_number_of_queries_on_sqlite() {
 }
 
 #[tokio::test]
-async fn team_and_member_pages_ask_a_fixed_number_of_queries_on_postgres() {
+async fn reports_ask_a_fixed_number_of_queries_and_agree_with_rust_on_postgres() {
     let Some((small, _)) = db::test_support::postgres_fresh().await.unwrap() else {
         return;
     };

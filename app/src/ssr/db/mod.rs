@@ -5,6 +5,7 @@
 pub mod account_tokens;
 pub mod audit;
 pub mod courses;
+pub mod dashboard;
 pub mod drafts;
 pub mod entities;
 pub mod job_roles;

@@ -10,7 +10,7 @@ use crate::domain::team::Scope;
 
 /// `WITH RECURSIVE below(id)`: the active people under `$1`. `UNION` (not `UNION ALL`) ends the
 /// walk even if bad data ever made a loop.
-fn below_cte(scope: Scope) -> &'static str {
+pub(super) fn below_cte(scope: Scope) -> &'static str {
     match scope {
         Scope::AllBelow => {
             "WITH RECURSIVE below(id) AS (
@@ -28,7 +28,7 @@ fn below_cte(scope: Scope) -> &'static str {
 }
 
 /// A statement for either database: `$n` placeholders become SQLite's numbered `?n`.
-fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+pub(super) fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     let sql = match backend {
         DbBackend::Postgres => sql.to_owned(),
         _ => sql.replace('$', "?"),

@@ -1,24 +1,26 @@
 //! Building the compliance dashboard.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
-use super::{ReportData, load, trend, year_before};
+use super::trend::{self, TrendNarrowing};
+use super::{ReportData, catalogue, year_before};
 use crate::api::dashboard::{Choice, DashboardQuery, DashboardView, OverdueRow};
 use crate::domain::assignment::Status;
 use crate::domain::chart::line_chart;
-use crate::domain::reporting::{
-    Filter, by_course, by_department, by_manager, by_role, filter, new_hire_timeliness, overall,
-};
-use crate::domain::team::{Scope, reports_of};
+use crate::domain::reporting::{Breakdown, Filter, Tally, Timeliness, ranked};
 use crate::error::AppError;
+use crate::ssr::db::dashboard::{self as dashboard_db, GroupBy, Narrowing};
+use crate::ssr::db::{job_roles, people};
+use crate::ssr::internal;
 
 /// How many overdue obligations the dashboard lists (the exports have them all).
-const OVERDUE_SHOWN: usize = 50;
+const OVERDUE_SHOWN: u64 = 50;
 
-/// Turns the URL's query into a filter; unknown values select nothing rather than everything.
+/// Turns the URL's query into a filter (for exports); unknown values select nothing rather than
+/// everything.
 pub fn to_filter(data: &ReportData, query: &DashboardQuery) -> Filter {
     let some = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_owned());
     Filter {
@@ -30,51 +32,156 @@ pub fn to_filter(data: &ReportData, query: &DashboardQuery) -> Filter {
     }
 }
 
-/// The dashboard for `query` on `today`.
+/// Turns the URL's query into what the database narrows by; unknown values select nothing
+/// rather than everything.
+fn to_narrowing(
+    data: &ReportData,
+    managers: &[dashboard_db::ManagerChoice],
+    query: &DashboardQuery,
+) -> Narrowing {
+    let some = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_owned());
+    Narrowing {
+        course_id: some(&query.course).map(|slug| data.course_by_slug(&slug).unwrap_or(-1)),
+        department: some(&query.department),
+        role: some(&query.role),
+        manager_id: some(&query.manager).map(|id| {
+            managers
+                .iter()
+                .find(|m| m.public_id == id)
+                .map_or(-1, |m| m.id)
+        }),
+        status: some(&query.status).map(|s| {
+            Status::parse(&s)
+                .unwrap_or(Status::Overdue)
+                .as_str()
+                .to_owned()
+        }),
+    }
+}
+
+/// Labelled tallies from the database's counts; `label` names a group (none: not shown).
+fn breakdown(
+    counts: Vec<dashboard_db::KeyedCount>,
+    label: impl Fn(Option<i64>) -> String,
+) -> Result<Vec<Breakdown>, AppError> {
+    let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
+    for row in counts {
+        let status = Status::parse(&row.status).ok_or_else(|| {
+            internal(
+                "reading compliance state",
+                format!("unknown status {}", row.status),
+            )
+        })?;
+        groups
+            .entry(label(row.key))
+            .or_default()
+            .add_many(status, usize::try_from(row.n).unwrap_or(0));
+    }
+    Ok(ranked(groups))
+}
+
+/// The dashboard for `query` on `today`: a fixed number of queries, each counted by the
+/// database, whatever the size of the organisation.
 pub async fn dashboard(
     db: &DatabaseConnection,
     query: DashboardQuery,
     today: NaiveDate,
 ) -> Result<DashboardView, AppError> {
-    let data = load(db).await?;
-    let wanted = to_filter(&data, &query);
-    let below: std::collections::HashSet<i64> = wanted
-        .manager_id
-        .map(|m| {
-            reports_of(m, &data.links, Scope::AllBelow)
-                .into_iter()
-                .collect()
-        })
-        .unwrap_or_default();
-    let rows = filter(&data.rows, &data.people, &wanted, &below);
+    let data = catalogue(db).await?;
+    let managers = dashboard_db::managers(db).await?;
+    let departments = people::department_names(db).await?;
+    let roles: BTreeMap<i64, String> = job_roles::all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    let wanted = to_narrowing(&data, &managers, &query);
 
-    let mut overdue: Vec<OverdueRow> = rows
-        .iter()
-        .filter(|row| row.status == Status::Overdue)
-        .filter_map(|row| {
-            let person = data.people.get(&row.person_id)?;
-            Some(OverdueRow {
-                person: person.name.clone(),
-                email: data
-                    .person_details
-                    .get(&row.person_id)
-                    .map(|d| d.email.clone())
-                    .unwrap_or_default(),
-                course: data.courses.get(&row.course_id)?.title.clone(),
-                due_on: row.due_on,
-                manager: person
-                    .manager_id
-                    .and_then(|m| data.people.get(&m))
-                    .map(|m| m.name.clone()),
-            })
+    let course_title = |id: Option<i64>| {
+        id.and_then(|id| data.courses.get(&id))
+            .map_or_else(|| "Unknown course".to_owned(), |c| c.title.clone())
+    };
+    let by_course = breakdown(
+        dashboard_db::counts(db, &wanted, GroupBy::Course).await?,
+        course_title,
+    )?;
+    let overall = by_course.iter().fold(Tally::default(), |mut sum, b| {
+        sum.add_tally(&b.tally);
+        sum
+    });
+    let by_department = breakdown(
+        dashboard_db::counts(db, &wanted, GroupBy::Department).await?,
+        |id| {
+            id.and_then(|id| departments.get(&id).cloned())
+                .unwrap_or_else(|| "No department".to_owned())
+        },
+    )?;
+    let by_role = breakdown(
+        dashboard_db::counts(db, &wanted, GroupBy::Role).await?,
+        |id| {
+            id.and_then(|id| roles.get(&id).cloned())
+                .unwrap_or_default()
+        },
+    )?;
+    let manager_names: HashMap<i64, &str> =
+        managers.iter().map(|m| (m.id, m.name.as_str())).collect();
+    let by_manager = breakdown(
+        dashboard_db::counts(db, &wanted, GroupBy::Manager).await?,
+        |id| {
+            id.and_then(|id| manager_names.get(&id).map(|n| (*n).to_owned()))
+                .unwrap_or_else(|| "No manager".to_owned())
+        },
+    )?;
+
+    let overdue = dashboard_db::overdue(db, &wanted, OVERDUE_SHOWN)
+        .await?
+        .into_iter()
+        .map(|row| OverdueRow {
+            person: row.person,
+            email: row.email,
+            course: course_title(Some(row.course_id)),
+            due_on: row.due_on,
+            manager: row.manager,
         })
         .collect();
-    overdue.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.person.cmp(&b.person)));
-    let overdue_total = overdue.len();
-    overdue.truncate(OVERDUE_SHOWN);
 
-    let points = trend::monthly(db, &data, &wanted, today).await?;
     let since = year_before(today);
+    let mut new_hires = Timeliness::default();
+    for row in dashboard_db::new_hire_counts(db, &wanted, since).await? {
+        let Some(course) = data.courses.get(&row.course_id) else {
+            continue;
+        };
+        let n = usize::try_from(row.n).unwrap_or(0);
+        let deadline = course.due_within.after(row.hire_date);
+        let on_time = row.completed_on.is_some_and(|done| done <= deadline);
+        if deadline < today || on_time {
+            new_hires.measured += n;
+            if on_time {
+                new_hires.on_time += n;
+            }
+        }
+    }
+
+    // The month-end counts keep courses and departments only.
+    let trend_narrowing = (wanted.role.is_none()
+        && wanted.manager_id.is_none()
+        && wanted.status.is_none())
+    .then(|| TrendNarrowing {
+        course_id: wanted.course_id,
+        department: wanted.department.as_ref().map(|name| {
+            departments
+                .iter()
+                .find(|(_, n)| *n == name)
+                .map_or(Some(-1), |(id, _)| Some(*id))
+        }),
+    });
+    let points = match trend_narrowing {
+        Some(narrowing) => {
+            trend::monthly(db, narrowing, today, overall.compliant_percent()).await?
+        }
+        None => Vec::new(),
+    };
+
     let choices = |values: BTreeSet<String>| {
         values
             .into_iter()
@@ -84,21 +191,6 @@ pub async fn dashboard(
             })
             .collect::<Vec<_>>()
     };
-    let managers: BTreeSet<i64> = data
-        .links
-        .iter()
-        .filter_map(|(_, manager)| *manager)
-        .collect();
-    let mut manager_choices: Vec<Choice> = managers
-        .iter()
-        .filter_map(|id| {
-            Some(Choice {
-                value: data.person_details.get(id)?.public_id.clone(),
-                label: data.people.get(id)?.name.clone(),
-            })
-        })
-        .collect();
-    manager_choices.sort_by(|a, b| a.label.cmp(&b.label));
     let mut course_choices: Vec<Choice> = data
         .course_details
         .iter()
@@ -113,27 +205,32 @@ pub async fn dashboard(
 
     Ok(DashboardView {
         courses: course_choices,
-        departments: choices(
-            data.people
-                .values()
-                .filter_map(|p| p.department.clone())
-                .collect(),
-        ),
-        roles: choices(data.people.values().flat_map(|p| p.roles.clone()).collect()),
-        managers: manager_choices,
-        overall: overall(&rows),
-        by_course: by_course(&rows, &data.courses),
-        by_department: by_department(&rows, &data.people),
-        by_role: by_role(&rows, &data.people),
-        by_manager: by_manager(&rows, &data.people),
+        departments: choices(departments.values().cloned().collect()),
+        roles: choices(roles.values().cloned().collect()),
+        managers: managers
+            .iter()
+            .map(|m| Choice {
+                value: m.public_id.clone(),
+                label: m.name.clone(),
+            })
+            .collect(),
+        overdue_total: overall.overdue,
+        overall,
+        by_course,
+        by_department,
+        by_role,
+        by_manager,
         overdue,
-        overdue_total,
-        trend_svg: line_chart("Share of training up to date at each month end", &points),
+        trend_svg: if points.is_empty() {
+            String::new()
+        } else {
+            line_chart("Share of training up to date at each month end", &points)
+        },
         trend: points
             .iter()
             .map(|p| (p.label.clone(), p.percent.map(|v| v as u32)))
             .collect(),
-        new_hires: new_hire_timeliness(&rows, &data.people, &data.courses, since, today),
+        new_hires,
         new_hires_since: since,
         query,
     })

@@ -16,8 +16,8 @@ use super::db::entities::person;
 
 use super::db::{courses, people, training};
 use super::internal;
-use super::training::learner::parse_version;
 use crate::domain::assignment::Status;
+use crate::domain::content::metadata::CourseMetadata;
 use crate::domain::course_kind::CourseKind;
 use crate::domain::reporting::{CourseInfo, ObligationRow, PersonInfo};
 use crate::error::AppError;
@@ -129,17 +129,26 @@ pub async fn catalogue(db: &impl ConnectionTrait) -> Result<ReportData, AppError
     let mut course_map = BTreeMap::new();
     let mut course_details = BTreeMap::new();
     let mut version_numbers = BTreeMap::new();
-    for course in courses::all(db).await? {
+    let all = courses::all(db).await?;
+    let current: Vec<i64> = all.iter().filter_map(|c| c.current_version_id).collect();
+    // Metadata only: reports never need the rendered courses.
+    let metadata = courses::version_metadata(db, &current).await?;
+    for course in all {
+        let mut current_number = None;
         for version in courses::versions(db, course.id).await? {
             version_numbers.insert(version.id, version.version);
+            if Some(version.id) == course.current_version_id {
+                current_number = Some(version.version);
+            }
         }
-        let Some(version_id) = course.current_version_id else {
+        let (Some(version_id), Some(number)) = (course.current_version_id, current_number) else {
             continue;
         };
-        let Some(version) = courses::version_by_id(db, version_id).await? else {
+        let Some(json) = metadata.get(&version_id) else {
             continue;
         };
-        let (meta, _) = parse_version(&version)?;
+        let meta: CourseMetadata =
+            serde_json::from_str(json).map_err(|err| internal("reading course metadata", err))?;
         course_map.insert(
             course.id,
             CourseInfo {
@@ -153,7 +162,7 @@ pub async fn catalogue(db: &impl ConnectionTrait) -> Result<ReportData, AppError
             CourseDetail {
                 slug: course.slug.clone(),
                 kind: meta.kind,
-                version: version.version,
+                version: number,
             },
         );
     }

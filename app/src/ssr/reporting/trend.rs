@@ -1,22 +1,21 @@
-//! Compliance over the last twelve months, by running the (pure) assignment engine as of each
-//! month end on what was known then: versions published by that date, completions made by then,
-//! people not yet gone, exemptions in force.
+//! Compliance over the last twelve months. Each closed month end is counted once, by running the
+//! (pure) assignment engine as of that date on what was known then (versions published by that
+//! date, completions made by then, people not yet gone, exemptions in force), and kept by course
+//! and department; the dashboard reads those counts and today's from the live obligations.
 //!
-//! People's roles and departments are today's (Vigil does not keep their history), so a month's
-//! figure is "how compliant were these people then", which is what an auditor asks about.
+//! People's roles and departments are those of the day the month end was counted (Vigil does
+//! not keep their history), so a month's figure is "how compliant were these people then".
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Months, NaiveDate};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::ReportData;
 use crate::domain::assignment::{EngineInput, obligations};
 use crate::domain::chart::Point;
-use crate::domain::reporting::{Filter, ObligationRow, filter, overall};
-use crate::domain::team::{Scope, reports_of};
 use crate::error::AppError;
-use crate::ssr::db::entities::{course, exemption, person};
+use crate::ssr::db::entities::{compliance_month_end, course, exemption, person};
 use crate::ssr::training::engine::load_input;
 
 /// Month ends (and today, last) for the twelve months ending `today`.
@@ -67,18 +66,35 @@ pub fn as_of(
     then
 }
 
-/// The share of obligations up to date at each month end, narrowed by `wanted`.
-pub async fn monthly(
+/// Counts compliance at each closed month end of the last twelve months that has not been
+/// counted yet, by course and department, and stores it. Runs the engine over the whole
+/// organisation once per missing month: from the daily job and at start-up, never for a page.
+/// Returns how many month ends were counted.
+pub async fn fill_month_ends(
     db: &impl ConnectionTrait,
-    data: &ReportData,
-    wanted: &Filter,
     today: NaiveDate,
-) -> Result<Vec<Point>, AppError> {
-    let input = load_input(db, None).await?;
-    let left_on: HashMap<i64, NaiveDate> = person::Entity::find()
-        .all(db)
-        .await?
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let closed: Vec<NaiveDate> = month_ends(today)
         .into_iter()
+        .filter(|end| *end < today)
+        .collect();
+    let counted = month_end_rows(db, &closed).await?;
+    let missing: Vec<NaiveDate> = closed
+        .into_iter()
+        .filter(|end| !counted.iter().any(|row| row.month_end == *end))
+        .collect();
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let input = load_input(db, None).await?;
+    let everyone = person::Entity::find().all(db).await?;
+    let department_of: HashMap<i64, i64> = everyone
+        .iter()
+        .map(|p| (p.id, p.department_id.unwrap_or(0)))
+        .collect();
+    let left_on: HashMap<i64, NaiveDate> = everyone
+        .iter()
         .filter_map(|p| p.deactivated_at.map(|at| (p.id, at.date_naive())))
         .collect();
     let retired_on: HashMap<i64, NaiveDate> = course::Entity::find()
@@ -93,31 +109,122 @@ pub async fn monthly(
         .into_iter()
         .filter_map(|e| e.revoked_at.map(|at| (e.id, at.date_naive())))
         .collect();
-    let below: std::collections::HashSet<i64> = wanted
-        .manager_id
-        .map(|manager| {
-            reports_of(manager, &data.links, Scope::AllBelow)
-                .into_iter()
-                .collect()
-        })
-        .unwrap_or_default();
-
-    let mut points = Vec::new();
-    for date in month_ends(today) {
-        let rows: Vec<ObligationRow> = obligations(
-            &as_of(&input, date, &left_on, &retired_on, &revoked_on),
-            date,
-        )
-        .iter()
-        .map(ObligationRow::from)
-        .collect();
-        let kept = filter(&rows, &data.people, wanted, &below);
-        points.push(Point {
-            label: date.format("%b %y").to_string(),
-            percent: overall(&kept).compliant_percent().map(f64::from),
-        });
+    for date in &missing {
+        let then = as_of(&input, *date, &left_on, &retired_on, &revoked_on);
+        let day = *date;
+        // CPU-heavy over the whole organisation: off the async workers.
+        let computed = tokio::task::spawn_blocking(move || obligations(&then, day))
+            .await
+            .map_err(|err| crate::ssr::internal("counting a month end", err))?;
+        let mut groups: HashMap<(i64, i64), (i64, i64)> = HashMap::new();
+        for o in &computed {
+            let department = department_of.get(&o.person_id).copied().unwrap_or(0);
+            let entry = groups.entry((o.course_id, department)).or_default();
+            entry.1 += 1;
+            if o.status.is_compliant() {
+                entry.0 += 1;
+            }
+        }
+        // The marker: this month end is counted, even if nothing was assigned.
+        groups.entry((0, 0)).or_default();
+        let rows: Vec<compliance_month_end::ActiveModel> = groups
+            .into_iter()
+            .map(|((course_id, department_key), (up_to_date, assigned))| {
+                compliance_month_end::ActiveModel {
+                    month_end: Set(*date),
+                    course_id: Set(course_id),
+                    department_key: Set(department_key),
+                    up_to_date: Set(up_to_date),
+                    assigned: Set(assigned),
+                    computed_at: Set(now),
+                }
+            })
+            .collect();
+        for chunk in rows.chunks(500) {
+            // Another instance may have counted the same month end meanwhile: keep theirs.
+            compliance_month_end::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::columns([
+                        compliance_month_end::Column::MonthEnd,
+                        compliance_month_end::Column::CourseId,
+                        compliance_month_end::Column::DepartmentKey,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .exec_without_returning(db)
+                .await?;
+        }
     }
-    Ok(points)
+    Ok(missing.len())
+}
+
+/// Counts missing month ends, logging the outcome (for the daily job and start-up).
+pub async fn fill_month_ends_logged(db: &impl ConnectionTrait) {
+    let now = Utc::now();
+    match fill_month_ends(db, now.date_naive(), now).await {
+        Ok(0) => {}
+        Ok(counted) => tracing::info!(counted, "counted compliance at month ends for the trend"),
+        Err(err) => tracing::error!(%err, "counting compliance at month ends failed"),
+    }
+}
+
+async fn month_end_rows(
+    db: &impl ConnectionTrait,
+    ends: &[NaiveDate],
+) -> Result<Vec<compliance_month_end::Model>, AppError> {
+    Ok(compliance_month_end::Entity::find()
+        .filter(compliance_month_end::Column::MonthEnd.is_in(ends.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// What the trend can be narrowed by: a course and a department (`Some(None)`: people without
+/// one). The month-end counts keep no more than that.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TrendNarrowing {
+    pub course_id: Option<i64>,
+    pub department: Option<Option<i64>>,
+}
+
+/// The share up to date at each closed month end (as counted then; none for a month end not
+/// counted yet) and `today_percent` for today.
+pub async fn monthly(
+    db: &impl ConnectionTrait,
+    narrowing: TrendNarrowing,
+    today: NaiveDate,
+    today_percent: Option<u32>,
+) -> Result<Vec<Point>, AppError> {
+    let ends = month_ends(today);
+    let rows = month_end_rows(db, &ends).await?;
+    Ok(ends
+        .into_iter()
+        .map(|date| {
+            let label = date.format("%b %y").to_string();
+            if date >= today {
+                return Point {
+                    label,
+                    percent: today_percent.map(f64::from),
+                };
+            }
+            let of_month: Vec<_> = rows.iter().filter(|r| r.month_end == date).collect();
+            let counted = !of_month.is_empty();
+            let (up_to_date, assigned) = of_month
+                .iter()
+                .filter(|r| r.course_id != 0)
+                .filter(|r| narrowing.course_id.is_none_or(|c| c == r.course_id))
+                .filter(|r| {
+                    narrowing
+                        .department
+                        .is_none_or(|d| d.unwrap_or(0) == r.department_key)
+                })
+                .fold((0_i64, 0_i64), |(u, a), r| {
+                    (u + r.up_to_date, a + r.assigned)
+                });
+            let percent = (counted && assigned > 0).then(|| (up_to_date * 100 / assigned) as f64);
+            Point { label, percent }
+        })
+        .collect())
 }
 
 #[cfg(test)]

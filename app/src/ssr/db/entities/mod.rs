@@ -5,6 +5,7 @@ pub mod account_token;
 pub mod audit_event;
 pub mod certificate;
 pub mod completion_record;
+pub mod compliance_month_end;
 pub mod compliance_state;
 pub mod content_draft;
 pub mod course;
