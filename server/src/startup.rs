@@ -317,7 +317,10 @@ const EVIDENCE_PACK: &str = "/evidence/pack.zip";
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    let provide_state = move || provide_context(context_state.clone());
+    let provide_state = move || {
+        provide_context(context_state.clone());
+        provide_context(app::ssr::auth::RequestUser::default());
+    };
     let origin_policy = csrf::OriginPolicy {
         public_origin: config.public_url.origin().ascii_serialization(),
     };

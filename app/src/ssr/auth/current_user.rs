@@ -1,7 +1,10 @@
 //! Who is making this request, and what they may do: from the session cookie and the database,
 //! on every request.
 
+use std::sync::{Arc, Mutex};
+
 use chrono::{DateTime, Utc};
+use leptos::prelude::use_context;
 use sea_orm::DatabaseConnection;
 
 use super::cookie::cookie_name;
@@ -35,14 +38,33 @@ impl CurrentUser {
     }
 }
 
+/// Who this request authenticated as, kept for the rest of the request, so that the several
+/// server functions a page renders with ask the database once. A new one is provided for every
+/// request; only a successful authentication is kept.
+#[derive(Clone, Default)]
+pub struct RequestUser(Arc<Mutex<Option<CurrentUser>>>);
+
 /// The signed-in person for the current server-function or page request.
 pub async fn current_user() -> Result<CurrentUser, AppError> {
+    let kept = use_context::<RequestUser>();
+    if let Some(user) = kept
+        .as_ref()
+        .and_then(|kept| kept.0.lock().ok().and_then(|slot| slot.clone()))
+    {
+        return Ok(user);
+    }
     let state: AppState = app_state()?;
     let jar = cookies()?;
     let token = jar
         .get(cookie_name(state.auth.cookie_secure))
         .map(|cookie| cookie.value().to_owned());
-    authenticate(&state.db, &state.auth, token.as_deref(), Utc::now()).await
+    let user = authenticate(&state.db, &state.auth, token.as_deref(), Utc::now()).await?;
+    if let Some(kept) = kept
+        && let Ok(mut slot) = kept.0.lock()
+    {
+        *slot = Some(user.clone());
+    }
+    Ok(user)
 }
 
 /// Revokes the session token this request carries, if it is a valid one, so that a copy of it

@@ -8,4 +8,4 @@ pub mod password;
 pub mod password_change;
 pub mod sign_in;
 
-pub use current_user::{CurrentUser, current_user};
+pub use current_user::{CurrentUser, RequestUser, current_user};

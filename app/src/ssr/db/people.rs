@@ -359,13 +359,17 @@ pub async fn roles_by_person(
 
 /// The people with these ids (any that do not exist are left out).
 pub async fn with_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<person::Model>, DbErr> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    // In chunks: SQLite takes at most 32,766 bound values in one statement.
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1_000) {
+        found.extend(
+            person::Entity::find()
+                .filter(person::Column::Id.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
     }
-    person::Entity::find()
-        .filter(person::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await
+    Ok(found)
 }
 
 /// (person, manager) for every active person: the reporting tree, two numbers a person.

@@ -417,19 +417,22 @@ pub async fn mark_evaluated(
     if person_ids.is_empty() {
         return Ok(());
     }
-    let rows = person_ids.iter().map(|id| evaluated_person::ActiveModel {
-        person_id: Set(*id),
-        first_evaluated_at: Set(now),
-    });
-    evaluated_person::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::column(evaluated_person::Column::PersonId)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await
-        .map(|_| ())
+    // In chunks: SQLite takes at most 32,766 bound values in one statement.
+    for chunk in person_ids.chunks(1_000) {
+        let rows = chunk.iter().map(|id| evaluated_person::ActiveModel {
+            person_id: Set(*id),
+            first_evaluated_at: Set(now),
+        });
+        evaluated_person::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(evaluated_person::Column::PersonId)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }
 
 // ---- Certificates -----------------------------------------------------------------------------
@@ -440,6 +443,25 @@ pub async fn certificate_of(
     sequence: i64,
 ) -> Result<Option<certificate::Model>, DbErr> {
     certificate::Entity::find_by_id(sequence).one(db).await
+}
+
+/// The certificate codes of these ledger records, by record sequence.
+pub async fn certificate_codes(
+    db: &impl ConnectionTrait,
+    sequences: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    let mut codes = std::collections::HashMap::new();
+    for chunk in sequences.chunks(1_000) {
+        codes.extend(
+            certificate::Entity::find()
+                .filter(certificate::Column::RecordSequence.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|c| (c.record_sequence, c.code)),
+        );
+    }
+    Ok(codes)
 }
 
 /// A certificate by its verification code.

@@ -123,6 +123,11 @@ pub async fn my_training(
     // asks for the bulletins they owe (which reads this list).
     let version_ids: Vec<i64> = rows.iter().map(|row| row.version_id).collect();
     let metadata = courses::version_metadata(db, &version_ids).await?;
+    let sequences: Vec<i64> = rows
+        .iter()
+        .filter_map(|row| row.completion_sequence)
+        .collect();
+    let certificates = training::certificate_codes(db, &sequences).await?;
     let mut result = MyTraining::default();
     for row in rows {
         let Some(course) = courses_by_id.get(&row.course_id) else {
@@ -133,12 +138,9 @@ pub async fn my_training(
         };
         let meta: CourseMetadata =
             serde_json::from_str(json).map_err(|err| internal("reading course metadata", err))?;
-        let certificate = match row.completion_sequence {
-            Some(sequence) => training::certificate_of(db, sequence)
-                .await?
-                .map(|c| c.code),
-            None => None,
-        };
+        let certificate = row
+            .completion_sequence
+            .and_then(|sequence| certificates.get(&sequence).cloned());
         let entry = item(course, &meta, &row, certificate)?;
         match entry.status {
             Status::Overdue => result.overdue.push(entry),
