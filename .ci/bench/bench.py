@@ -114,6 +114,22 @@ class Server:
             time.sleep(0.005)
         self.cold_start_ms = (time.monotonic() - started) * 1000
 
+    def cpu_seconds(self):
+        with open(f"/proc/{self.process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def wait_quiet(self, limit=900):
+        """Waits until start-up's background work (bringing obligations up to date, counting
+        the trend's month ends) is done: under 5% of a core used for two seconds."""
+        started = time.monotonic()
+        while time.monotonic() - started < limit:
+            before = self.cpu_seconds()
+            time.sleep(2)
+            if self.cpu_seconds() - before < 0.1:
+                return time.monotonic() - started
+        return time.monotonic() - started
+
     def memory_kb(self, field="VmRSS"):
         with open(f"/proc/{self.process.pid}/status") as status:
             for line in status:
@@ -181,17 +197,6 @@ def one_request_ms(port, path, cookie, method="GET", body=None, repeat=7):
             raise SystemExit(f"{path}: {status} {data[:200]!r}")
     times.sort()
     return times[len(times) // 2], data
-
-
-def wait_idle(port, limit=300):
-    """Waits until a sign-in page is served quickly again (requests left over have finished)."""
-    started = time.monotonic()
-    while time.monotonic() - started < limit:
-        begun = time.monotonic()
-        request(port, "GET", "/login")
-        if time.monotonic() - begun < 0.05:
-            return
-        time.sleep(1)
 
 
 def generate(size):
@@ -305,6 +310,7 @@ def measure(size):
     try:
         result["cold_start_ms"] = server.cold_start_ms
         result["start_rss_mb"] = server.memory_kb() / 1024
+        result["background_s"] = server.wait_quiet()
         employee = sign_in(server.port, EMPLOYEE)
         compliance = sign_in(server.port, COMPLIANCE)
         manager_email = manager_for(size)
@@ -348,7 +354,8 @@ def measure(size):
         # wrk's run, and nothing measured after it may share the machine with them.
         result["dashboard"] = wrk(server.port, "/compliance", headers=[f"Cookie: {compliance}"],
                                   seconds=max(2, SECONDS // 2))
-        wait_idle(server.port)
+        # Requests wrk left behind may run on for a while: wait until the server is quiet.
+        result["dashboard_backlog_s"] = server.wait_quiet()
 
         # Learner writes against raw durable inserts.
         waiting = prepare_acknowledgements(path, server.port, WORK)
@@ -415,6 +422,8 @@ def table(results):
         "idle ≤ 40 MB demo, ≤ 150 MB at 100,000",
         lambda r: f"{r['start_rss_mb']:.0f} → {r['idle_rss_mb']:.0f} → {r['rss_after_mb']:.0f} MB")
     row("Cold start to first page", "≤ 200 ms", lambda r: f"{r['cold_start_ms']:.0f} ms")
+    row("Start-up work in the background, waited for before measuring", "",
+        lambda r: f"{r['background_s']:.0f} s")
     return machine, "\n".join(lines)
 
 
