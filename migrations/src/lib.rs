@@ -16,6 +16,7 @@ mod m20261130_000007_mail_delivery;
 mod m20261130_000008_hardening;
 mod m20261130_000009_scale_indexes;
 mod m20261130_000010_compliance_month_ends;
+mod m20261130_000011_obligation_tallies;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_hardening::Migration),
             Box::new(m20261130_000009_scale_indexes::Migration),
             Box::new(m20261130_000010_compliance_month_ends::Migration),
+            Box::new(m20261130_000011_obligation_tallies::Migration),
         ]
     }
 }

@@ -228,12 +228,24 @@ pub fn by_department(
     })
 }
 
-/// Tallies by job role; a person with several roles counts under each.
-pub fn by_role(rows: &[&ObligationRow], people: &BTreeMap<i64, PersonInfo>) -> Vec<Breakdown> {
+/// Tallies by job role; a person with several roles counts under each. Narrowed to one role
+/// (`only`), just that role is tallied: the same obligations under the people's other roles
+/// would say nothing about the role asked for.
+pub fn by_role(
+    rows: &[&ObligationRow],
+    people: &BTreeMap<i64, PersonInfo>,
+    only: Option<&str>,
+) -> Vec<Breakdown> {
     grouped(rows, |row| {
         people
             .get(&row.person_id)
-            .map(|p| p.roles.clone())
+            .map(|p| {
+                p.roles
+                    .iter()
+                    .filter(|role| only.is_none_or(|wanted| *role == wanted))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     })
 }
@@ -453,7 +465,7 @@ mod tests {
             [("Finance", 2, Some(50)), ("Engineering", 4, Some(75)),]
         );
 
-        let by_role = by_role(&rows, &people());
+        let by_role = by_role(&rows, &people(), None);
         let employee = by_role.iter().find(|b| b.label == "Employee").unwrap();
         assert_eq!(employee.tally.assigned, 6, "everyone holds Employee");
         let developer = by_role
@@ -466,6 +478,15 @@ mod tests {
                 developer.tally.compliant_percent()
             ),
             (4, Some(75))
+        );
+        let narrowed = super::by_role(&rows, &people(), Some("Secure development engineer"));
+        assert_eq!(
+            narrowed
+                .iter()
+                .map(|b| (b.label.as_str(), b.tally.assigned))
+                .collect::<Vec<_>>(),
+            [("Secure development engineer", 4)],
+            "narrowed to a role, its holders' other roles are not tallied"
         );
 
         let by_manager = by_manager(&rows, &people());

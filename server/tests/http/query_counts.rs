@@ -80,7 +80,7 @@ async fn dashboard_agrees(db: &DatabaseConnection, query: DashboardQuery) {
     );
     assert_eq!(
         view.by_role,
-        by_role(&rows, &data.people),
+        by_role(&rows, &data.people, wanted.role.as_deref()),
         "by role, {context}"
     );
     assert_eq!(
@@ -280,7 +280,66 @@ async fn measure(url: &str, people_count: usize) -> [usize; 6] {
         direct.total as usize,
         reports_of(head.person.id, &links, Scope::Direct).len()
     );
+    // The tallies the dashboard sums follow every change: people moved to another department
+    // and manager, job roles taken away and given, a leaver, and statuses moved on a year.
+    reorganise(&db, head.person.id).await;
+    for query in [
+        DashboardQuery::default(),
+        DashboardQuery {
+            role: "Employee".into(),
+            ..Default::default()
+        },
+        DashboardQuery {
+            department: department.clone(),
+            ..Default::default()
+        },
+        DashboardQuery {
+            manager: head.person.public_id.clone(),
+            status: "overdue".into(),
+            ..Default::default()
+        },
+    ] {
+        dashboard_agrees(&db, query).await;
+    }
+
     counts
+}
+
+/// Changes the organisation behind the engine's back (as an import or SCIM would), then brings
+/// obligations up to a year from now.
+async fn reorganise(db: &DatabaseConnection, head_id: i64) {
+    use sea_orm::ConnectionTrait;
+    for sql in [
+        format!(
+            "UPDATE people SET department_id = (SELECT MAX(id) FROM departments), \
+             manager_id = {head_id} \
+             WHERE id IN (SELECT id FROM people WHERE id <> {head_id} ORDER BY id DESC LIMIT 25)"
+        ),
+        "UPDATE people SET department_id = NULL \
+         WHERE id IN (SELECT id FROM people ORDER BY id DESC LIMIT 5)"
+            .to_owned(),
+        "DELETE FROM person_roles WHERE person_id IN \
+         (SELECT id FROM people ORDER BY id DESC LIMIT 40)"
+            .to_owned(),
+        "INSERT INTO person_roles (person_id, role_id) \
+         SELECT p.id, (SELECT MAX(id) FROM job_roles) FROM people p \
+         WHERE p.id IN (SELECT id FROM people ORDER BY id DESC LIMIT 15)"
+            .to_owned(),
+        "UPDATE people SET active = FALSE \
+         WHERE id = (SELECT MAX(id) FROM people WHERE manager_id IS NOT NULL)"
+            .to_owned(),
+    ] {
+        db.execute_unprepared(&sql).await.unwrap();
+    }
+    let later = chrono::Utc::now() + chrono::Duration::days(400);
+    app::ssr::training::engine::recompute(
+        db,
+        &app::ssr::training::engine::EngineLock::default(),
+        later.date_naive(),
+        later,
+    )
+    .await
+    .unwrap();
 }
 
 async fn constant_in_people(small_url: &str, large_url: &str, small: usize, large: usize) {

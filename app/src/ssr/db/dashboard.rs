@@ -1,6 +1,8 @@
-//! The compliance dashboard's figures, counted by the database: each breakdown is one
-//! `GROUP BY` over the stored obligations, narrowed by the dashboard's filters. No query returns
-//! a row per person (except the first page of overdue obligations).
+//! The compliance dashboard's figures, counted by the database: each breakdown sums the
+//! obligation tallies that the database keeps by course, department, direct manager, job role
+//! and status (see migration `m20261130_000011`), narrowed by the dashboard's filters, so its
+//! cost grows with the number of groups, not of people. No query returns a row per person
+//! (except the first page of overdue obligations).
 
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
@@ -81,25 +83,72 @@ pub enum GroupBy {
     Manager,
 }
 
-/// The narrowed obligations counted by `group` and status.
+/// `WITH …` (when narrowing to a manager's tree), the `WHERE` clause over `t` (a tally table)
+/// and its values, numbered from `$1`.
+fn tallied(narrowing: &Narrowing) -> (String, String, Vec<Value>) {
+    let mut values: Vec<Value> = Vec::new();
+    let mut conditions = vec!["t.n <> 0".to_owned()];
+    let mut with = String::new();
+    if let Some(manager) = narrowing.manager_id {
+        // Everyone below a manager is everyone whose direct manager is that manager or someone
+        // below them. The tree's query takes its manager as $1.
+        values.push(manager.into());
+        with = below_cte(Scope::AllBelow).to_owned();
+        conditions
+            .push("(t.manager_key = $1 OR t.manager_key IN (SELECT id FROM below))".to_owned());
+    }
+    let mut add = |condition: &str, value: Value, values: &mut Vec<Value>| {
+        values.push(value);
+        conditions.push(condition.replace('?', &format!("${}", values.len())));
+    };
+    if let Some(course) = narrowing.course_id {
+        add("t.course_id = ?", course.into(), &mut values);
+    }
+    if let Some(department) = &narrowing.department {
+        add(
+            "t.department_key IN (SELECT id FROM departments WHERE name = ?)",
+            department.clone().into(),
+            &mut values,
+        );
+    }
+    if let Some(role) = &narrowing.role {
+        add(
+            "t.role_id IN (SELECT id FROM job_roles WHERE name = ?)",
+            role.clone().into(),
+            &mut values,
+        );
+    }
+    if let Some(status) = &narrowing.status {
+        add("t.status = ?", status.clone().into(), &mut values);
+    }
+    (with, conditions.join(" AND "), values)
+}
+
+/// The narrowed obligations counted by `group` and status, summed from the tallies (those kept
+/// by job role when grouping or narrowing by role).
 pub async fn counts(
     db: &impl ConnectionTrait,
     narrowing: &Narrowing,
     group: GroupBy,
 ) -> Result<Vec<KeyedCount>, DbErr> {
-    let (with, condition, values) = narrowed(narrowing);
-    let (key, join) = match group {
-        GroupBy::Course => ("c.course_id", ""),
-        GroupBy::Department => ("p.department_id", ""),
-        GroupBy::Manager => ("p.manager_id", ""),
-        GroupBy::Role => ("gr.role_id", "JOIN person_roles gr ON gr.person_id = p.id"),
+    let (with, condition, values) = tallied(narrowing);
+    let table = if group == GroupBy::Role || narrowing.role.is_some() {
+        "obligation_role_tallies"
+    } else {
+        "obligation_tallies"
+    };
+    let key = match group {
+        GroupBy::Course => "t.course_id",
+        GroupBy::Department => "NULLIF(t.department_key, 0)",
+        GroupBy::Manager => "NULLIF(t.manager_key, 0)",
+        GroupBy::Role => "t.role_id",
     };
     let sql = format!(
         "{with}
-        SELECT {key} AS key, c.status AS status, COUNT(*) AS n
-          FROM compliance_state c JOIN people p ON p.id = c.person_id {join}
+        SELECT {key} AS key, t.status AS status, CAST(SUM(t.n) AS BIGINT) AS n
+          FROM {table} t
          WHERE {condition}
-         GROUP BY {key}, c.status"
+         GROUP BY {key}, t.status"
     );
     KeyedCount::find_by_statement(statement(db.get_database_backend(), &sql, values))
         .all(db)

@@ -13,6 +13,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use super::IdRange;
 use super::entities::completion_record::{self, Column, Entity};
 use super::people::to_millis;
 use crate::domain::ledger::{
@@ -205,11 +206,11 @@ pub struct PassFacts {
     pub voids_sequence: Option<i64>,
 }
 
-/// Passed records and voids (of everyone, or of one person: a void names the person of the
+/// Passed records and voids (of everyone, or of some people: a void names the person of the
 /// record it cancels), without the answers and hashes the engine does not need.
 pub async fn passes_and_voids(
     db: &impl ConnectionTrait,
-    only: Option<i64>,
+    only: Option<IdRange>,
 ) -> Result<Vec<PassFacts>, DbErr> {
     let mut query = Entity::find()
         .select_only()
@@ -227,8 +228,8 @@ pub async fn passes_and_voids(
                 .add(Column::Passed.eq(true))
                 .add(Column::Kind.eq(RecordKind::Void.as_str())),
         );
-    if let Some(person_id) = only {
-        query = query.filter(Column::PersonId.eq(person_id));
+    if let Some(range) = only {
+        query = query.filter(range.condition(Column::PersonId));
     }
     query.into_model::<PassFacts>().all(db).await
 }

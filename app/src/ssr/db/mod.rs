@@ -28,7 +28,35 @@ pub mod training;
 use std::path::Path;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DbBackend, DbErr,
+};
+
+/// The people whose ids lie in `from..to`: one person, or one slice of the organisation that a
+/// step of the assignment engine reads and writes at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdRange {
+    pub from: i64,
+    pub to: i64,
+}
+
+impl IdRange {
+    /// Just this person.
+    pub fn one(id: i64) -> Self {
+        Self {
+            from: id,
+            to: id + 1,
+        }
+    }
+
+    /// Rows whose `column` (a person id) lies in the range.
+    pub fn condition(self, column: impl ColumnTrait) -> Condition {
+        Condition::all()
+            .add(column.gte(self.from))
+            .add(column.lt(self.to))
+    }
+}
 
 /// Opens the database named by `url`. For a SQLite file, creates it (and its folder) if missing
 /// and switches it to write-ahead logging, so readers never block the writer.
@@ -96,6 +124,26 @@ mod tests {
         assert_eq!(prepare_sqlite_url(&url).unwrap(), format!("{url}?mode=rwc"));
         assert!(dir.join("sub").is_dir());
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// Every migration can be undone and done again, on SQLite and PostgreSQL.
+    #[tokio::test]
+    async fn migrations_go_down_and_up_again() {
+        for (backend, db) in test_support::backends().await.unwrap() {
+            Migrator::down(&db, None)
+                .await
+                .unwrap_or_else(|err| panic!("{backend}: down: {err}"));
+            assert!(
+                Migrator::get_applied_migrations(&db)
+                    .await
+                    .unwrap()
+                    .is_empty(),
+                "{backend}: everything undone"
+            );
+            migrate(&db)
+                .await
+                .unwrap_or_else(|err| panic!("{backend}: up again: {err}"));
+        }
     }
 
     #[test]

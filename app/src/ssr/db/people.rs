@@ -53,6 +53,49 @@ pub async fn has_active_reports(db: &impl ConnectionTrait, id: i64) -> Result<bo
     Ok(reports > 0)
 }
 
+/// The people in `range`, active or not.
+pub async fn in_range(
+    db: &impl ConnectionTrait,
+    range: super::IdRange,
+) -> Result<Vec<person::Model>, DbErr> {
+    person::Entity::find()
+        .filter(range.condition(person::Column::Id))
+        .all(db)
+        .await
+}
+
+/// The lowest and highest person ids, if there is anyone.
+pub async fn id_bounds(db: &impl ConnectionTrait) -> Result<Option<(i64, i64)>, DbErr> {
+    let bounds: Option<(Option<i64>, Option<i64>)> = person::Entity::find()
+        .select_only()
+        .column_as(person::Column::Id.min(), "low")
+        .column_as(person::Column::Id.max(), "high")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(match bounds {
+        Some((Some(low), Some(high))) => Some((low, high)),
+        _ => None,
+    })
+}
+
+/// Those in `range` whom somebody active reports to directly.
+pub async fn managers_in(
+    db: &impl ConnectionTrait,
+    range: super::IdRange,
+) -> Result<std::collections::HashSet<i64>, DbErr> {
+    let ids: Vec<Option<i64>> = person::Entity::find()
+        .select_only()
+        .column(person::Column::ManagerId)
+        .distinct()
+        .filter(person::Column::Active.eq(true))
+        .filter(range.condition(person::Column::ManagerId))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().flatten().collect())
+}
+
 /// How many people there are, active or not.
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     person::Entity::find().count(db).await

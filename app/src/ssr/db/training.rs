@@ -8,6 +8,7 @@ use sea_orm::{
     QueryFilter, QueryOrder,
 };
 
+use super::IdRange;
 use super::entities::{
     certificate, compliance_state, course_rule, evaluated_person, exemption, person, quiz_attempt,
     reading_progress,
@@ -112,14 +113,14 @@ pub async fn revoke_exemption(
         .map(|result| result.rows_affected == 1)
 }
 
-/// Everyone's exemptions, or only one person's.
+/// Everyone's exemptions, or only those of some people.
 pub async fn exemptions_of(
     db: &impl ConnectionTrait,
-    only: Option<i64>,
+    only: Option<IdRange>,
 ) -> Result<Vec<exemption::Model>, DbErr> {
     let mut query = exemption::Entity::find();
-    if let Some(person_id) = only {
-        query = query.filter(exemption::Column::PersonId.eq(person_id));
+    if let Some(range) = only {
+        query = query.filter(range.condition(exemption::Column::PersonId));
     }
     query.all(db).await
 }
@@ -223,11 +224,11 @@ pub async fn set_attempt_record(
 /// Every (person, version) with an attempt, for the engine's "in progress".
 pub async fn attempted_versions(
     db: &impl ConnectionTrait,
-    only: Option<i64>,
+    only: Option<IdRange>,
 ) -> Result<Vec<(i64, i64)>, DbErr> {
     let mut query = quiz_attempt::Entity::find();
-    if let Some(person_id) = only {
-        query = query.filter(quiz_attempt::Column::PersonId.eq(person_id));
+    if let Some(range) = only {
+        query = query.filter(range.condition(quiz_attempt::Column::PersonId));
     }
     Ok(query
         .all(db)
@@ -291,11 +292,11 @@ pub async fn save_progress(
 /// Every (person, version) with reading progress.
 pub async fn read_versions(
     db: &impl ConnectionTrait,
-    only: Option<i64>,
+    only: Option<IdRange>,
 ) -> Result<Vec<(i64, i64)>, DbErr> {
     let mut query = reading_progress::Entity::find();
-    if let Some(person_id) = only {
-        query = query.filter(reading_progress::Column::PersonId.eq(person_id));
+    if let Some(range) = only {
+        query = query.filter(range.condition(reading_progress::Column::PersonId));
     }
     Ok(query
         .all(db)
@@ -310,6 +311,17 @@ pub async fn read_versions(
 /// Every stored obligation.
 pub async fn compliance(db: &impl ConnectionTrait) -> Result<Vec<compliance_state::Model>, DbErr> {
     compliance_state::Entity::find().all(db).await
+}
+
+/// The obligations of the people in `range`.
+pub async fn compliance_in(
+    db: &impl ConnectionTrait,
+    range: IdRange,
+) -> Result<Vec<compliance_state::Model>, DbErr> {
+    compliance_state::Entity::find()
+        .filter(range.condition(compliance_state::Column::PersonId))
+        .all(db)
+        .await
 }
 
 /// One person's obligations.
@@ -372,11 +384,11 @@ pub async fn delete_compliance(
 /// People the engine has evaluated before.
 pub async fn evaluated_people(
     db: &impl ConnectionTrait,
-    only: Option<i64>,
+    only: Option<IdRange>,
 ) -> Result<Vec<i64>, DbErr> {
     let mut query = evaluated_person::Entity::find();
-    if let Some(person_id) = only {
-        query = query.filter(evaluated_person::Column::PersonId.eq(person_id));
+    if let Some(range) = only {
+        query = query.filter(range.condition(evaluated_person::Column::PersonId));
     }
     Ok(query
         .all(db)

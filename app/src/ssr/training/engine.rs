@@ -1,10 +1,12 @@
 //! Running the assignment engine: load its facts, compute, and store the compliance state that
 //! pages and reports read.
 //!
-//! A full run takes the engine's lock exclusively (in process, and on PostgreSQL a
-//! transaction-scoped advisory lock shared by every instance); a run for one person takes it
-//! shared plus that person's own lock, and reads only that person's facts, so its cost does not
-//! grow with the organisation. Runs write with upserts, so two runs at once end in the same
+//! A full run goes through the organisation a slice of people at a time, each slice in its own
+//! transaction under the engine's lock taken exclusively (in process, and on PostgreSQL a
+//! transaction-scoped advisory lock shared by every instance), so its memory and the time any
+//! writer waits are bounded by the slice. A run for one person takes the lock shared plus that
+//! person's own lock, and reads only that person's facts, so its cost does not grow with the
+//! organisation. Runs write with upserts, so two runs at once end in the same
 //! state as one run.
 
 use std::collections::{HashMap, HashSet};
@@ -24,7 +26,7 @@ use crate::domain::ledger::RecordKind;
 use crate::error::AppError;
 use crate::ssr::db::entities::{compliance_state, person};
 
-use crate::ssr::db::{courses, ledger, lock, people, training};
+use crate::ssr::db::{IdRange, courses, ledger, lock, people, training};
 use crate::ssr::internal;
 
 /// Serialises full engine runs within one process (runs for one person share it).
@@ -61,6 +63,10 @@ pub async fn recompute_person(
     run(db, lock, now.date_naive(), now, Some(person_id)).await
 }
 
+/// How many people one step of a full run reads and writes: memory and the time the lock is
+/// held stay bounded by this, not by the size of the organisation.
+const SLICE: i64 = 2_000;
+
 async fn run(
     db: &DatabaseConnection,
     lock: &EngineLock,
@@ -68,33 +74,72 @@ async fn run(
     now: DateTime<Utc>,
     only: Option<i64>,
 ) -> Result<EngineSummary, AppError> {
-    let (_full, _one) = match only {
-        None => (Some(lock.0.write().await), None),
-        Some(_) => (None, Some(lock.0.read().await)),
-    };
-    let txn = db.begin().await?;
+    let mut counts: HashMap<Status, usize> = HashMap::new();
     match only {
+        Some(person_id) => {
+            let _shared = lock.0.read().await;
+            step(
+                db,
+                today,
+                now,
+                IdRange::one(person_id),
+                Some(person_id),
+                &mut counts,
+            )
+            .await?;
+        }
+        None => {
+            // A slice at a time, each in its own transaction: learners' writes go on between
+            // slices, and every slice is computed from its people's complete facts.
+            if let Some((low, high)) = people::id_bounds(db).await? {
+                let mut from = low;
+                while from <= high {
+                    let range = IdRange {
+                        from,
+                        to: from.saturating_add(SLICE),
+                    };
+                    let _exclusive = lock.0.write().await;
+                    step(db, today, now, range, None, &mut counts).await?;
+                    from = range.to;
+                }
+            }
+        }
+    }
+    let mut by_status: Vec<(Status, usize)> = counts.into_iter().collect();
+    by_status.sort();
+    Ok(EngineSummary {
+        obligations: by_status.iter().map(|(_, n)| n).sum(),
+        by_status,
+    })
+}
+
+/// Computes and stores the obligations of the people in `range` in one transaction, under the
+/// engine's database lock (exclusive for a slice of a full run; shared plus the person's own
+/// lock for one person).
+async fn step(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    range: IdRange,
+    person: Option<i64>,
+    counts: &mut HashMap<Status, usize>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    match person {
         None => lock::exclusive(&txn, ENGINE_LOCK).await?,
         Some(person_id) => {
             lock::shared(&txn, ENGINE_LOCK).await?;
             lock::exclusive(&txn, &format!("{ENGINE_LOCK}:person:{person_id}")).await?;
         }
     }
-    let input = load_input(&txn, only).await?;
+    let input = load_input(&txn, Some(range)).await?;
     let computed = obligations(&input, today);
     persist(&txn, &input, &computed, today, now).await?;
     txn.commit().await?;
-
-    let mut counts: HashMap<Status, usize> = HashMap::new();
     for obligation in &computed {
         *counts.entry(obligation.status).or_default() += 1;
     }
-    let mut by_status: Vec<(Status, usize)> = counts.into_iter().collect();
-    by_status.sort();
-    Ok(EngineSummary {
-        obligations: computed.len(),
-        by_status,
-    })
+    Ok(())
 }
 
 /// Recomputes, logging rather than failing: used after changes whose own work already succeeded
@@ -109,17 +154,17 @@ pub async fn recompute_logged(db: &DatabaseConnection, lock: &EngineLock, reason
     }
 }
 
-/// Loads what the engine reads: about everyone, or (`only`) about one person and the courses.
+/// Loads what the engine reads: about everyone, or (`only`) about some people, and the courses.
 pub async fn load_input(
     db: &impl ConnectionTrait,
-    only: Option<i64>,
+    only: Option<IdRange>,
 ) -> Result<EngineInput, AppError> {
     let everyone = match only {
         None => person::Entity::find().all(db).await?,
-        Some(id) => person::Entity::find_by_id(id).all(db).await?,
+        Some(range) => people::in_range(db, range).await?,
     };
     let departments = people::department_names(db).await?;
-    let ids: Vec<i64> = only.into_iter().collect();
+    let ids: Vec<i64> = everyone.iter().map(|p| p.id).collect();
     let mut roles =
         people::roles_by_person(db, |role| role.slug, only.map(|_| ids.as_slice())).await?;
 
@@ -129,13 +174,7 @@ pub async fn load_input(
             .filter(|p| p.active)
             .filter_map(|p| p.manager_id)
             .collect(),
-        Some(id) => {
-            if people::has_active_reports(db, id).await? {
-                HashSet::from([id])
-            } else {
-                HashSet::new()
-            }
-        }
+        Some(range) => people::managers_in(db, range).await?,
     };
     let people = everyone
         .iter()
@@ -234,7 +273,7 @@ pub async fn load_input(
         .collect();
     let previously_assigned = match only {
         None => training::compliance(db).await?,
-        Some(id) => training::compliance_of(db, id).await?,
+        Some(range) => training::compliance_in(db, range).await?,
     }
     .into_iter()
     .map(|row| ((row.person_id, row.course_id), row.assigned_on))

@@ -1,0 +1,297 @@
+//! Obligations counted by course, department, direct manager and status (and the same with each
+//! job role), kept up to date by the database itself: triggers on `compliance_state`, `people`
+//! and `person_roles` add and subtract as rows change. The compliance dashboard sums these
+//! instead of reading every obligation. Also indexes for the overdue list and new hires.
+//!
+//! A missing department or manager is kept as 0 (ids start at 1), so that the keys are never
+//! NULL and upserts always find their row.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+const TALLIES: &str = "obligation_tallies";
+const ROLE_TALLIES: &str = "obligation_role_tallies";
+const TALLY_KEY: &str = "course_id, department_key, manager_key, status";
+const ROLE_TALLY_KEY: &str = "course_id, department_key, manager_key, role_id, status";
+
+fn upsert(table: &str, key: &str, select: String) -> String {
+    format!(
+        "INSERT INTO {table} ({key}, n) {select} \
+         ON CONFLICT ({key}) DO UPDATE SET n = {table}.n + excluded.n"
+    )
+}
+
+/// Counts one obligation (`row`: NEW or OLD of `compliance_state`) once more (`sign` "") or once
+/// less (`sign` "-").
+fn obligation_delta(row: &str, sign: &str) -> [String; 2] {
+    [
+        upsert(
+            TALLIES,
+            TALLY_KEY,
+            format!(
+                "SELECT {row}.course_id, COALESCE(p.department_id, 0), COALESCE(p.manager_id, 0), \
+                 {row}.status, {sign}1 FROM people p WHERE p.id = {row}.person_id"
+            ),
+        ),
+        upsert(
+            ROLE_TALLIES,
+            ROLE_TALLY_KEY,
+            format!(
+                "SELECT {row}.course_id, COALESCE(p.department_id, 0), COALESCE(p.manager_id, 0), \
+                 r.role_id, {row}.status, {sign}1 FROM people p \
+                 JOIN person_roles r ON r.person_id = p.id WHERE p.id = {row}.person_id"
+            ),
+        ),
+    ]
+}
+
+/// Counts a person's obligations under their department and manager as `row` (NEW or OLD of
+/// `people`) has them.
+fn person_delta(row: &str, sign: &str) -> [String; 2] {
+    [
+        upsert(
+            TALLIES,
+            TALLY_KEY,
+            format!(
+                "SELECT c.course_id, COALESCE({row}.department_id, 0), \
+                 COALESCE({row}.manager_id, 0), c.status, {sign}COUNT(*) \
+                 FROM compliance_state c WHERE c.person_id = {row}.id \
+                 GROUP BY c.course_id, c.status"
+            ),
+        ),
+        upsert(
+            ROLE_TALLIES,
+            ROLE_TALLY_KEY,
+            format!(
+                "SELECT c.course_id, COALESCE({row}.department_id, 0), \
+                 COALESCE({row}.manager_id, 0), r.role_id, c.status, {sign}COUNT(*) \
+                 FROM compliance_state c JOIN person_roles r ON r.person_id = c.person_id \
+                 WHERE c.person_id = {row}.id GROUP BY c.course_id, r.role_id, c.status"
+            ),
+        ),
+    ]
+}
+
+/// Counts a person's obligations under one more (or one less) job role (`row`: NEW or OLD of
+/// `person_roles`).
+fn role_delta(row: &str, sign: &str) -> [String; 1] {
+    [upsert(
+        ROLE_TALLIES,
+        ROLE_TALLY_KEY,
+        format!(
+            "SELECT c.course_id, COALESCE(p.department_id, 0), COALESCE(p.manager_id, 0), \
+             {row}.role_id, c.status, {sign}COUNT(*) \
+             FROM compliance_state c JOIN people p ON p.id = c.person_id \
+             WHERE c.person_id = {row}.person_id \
+             GROUP BY c.course_id, p.department_id, p.manager_id, c.status"
+        ),
+    )]
+}
+
+fn body(statements: &[String]) -> String {
+    statements
+        .iter()
+        .map(|s| format!("{s};"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn tables_and_backfill() -> Vec<String> {
+    vec![
+        format!(
+            "CREATE TABLE {TALLIES} (course_id BIGINT NOT NULL, department_key BIGINT NOT NULL, \
+             manager_key BIGINT NOT NULL, status VARCHAR(16) NOT NULL, n BIGINT NOT NULL, \
+             PRIMARY KEY ({TALLY_KEY}))"
+        ),
+        format!(
+            "CREATE TABLE {ROLE_TALLIES} (course_id BIGINT NOT NULL, \
+             department_key BIGINT NOT NULL, manager_key BIGINT NOT NULL, \
+             role_id BIGINT NOT NULL, status VARCHAR(16) NOT NULL, n BIGINT NOT NULL, \
+             PRIMARY KEY ({ROLE_TALLY_KEY}))"
+        ),
+        format!(
+            "INSERT INTO {TALLIES} ({TALLY_KEY}, n) \
+             SELECT c.course_id, COALESCE(p.department_id, 0), COALESCE(p.manager_id, 0), \
+             c.status, COUNT(*) FROM compliance_state c JOIN people p ON p.id = c.person_id \
+             GROUP BY c.course_id, p.department_id, p.manager_id, c.status"
+        ),
+        format!(
+            "INSERT INTO {ROLE_TALLIES} ({ROLE_TALLY_KEY}, n) \
+             SELECT c.course_id, COALESCE(p.department_id, 0), COALESCE(p.manager_id, 0), \
+             r.role_id, c.status, COUNT(*) FROM compliance_state c \
+             JOIN people p ON p.id = c.person_id JOIN person_roles r ON r.person_id = p.id \
+             GROUP BY c.course_id, p.department_id, p.manager_id, r.role_id, c.status"
+        ),
+        "CREATE INDEX idx_compliance_status_due ON compliance_state (status, due_on)".to_owned(),
+        "CREATE INDEX idx_people_hire_date ON people (hire_date)".to_owned(),
+    ]
+}
+
+const OBLIGATION_CHANGED: &str = "OLD.status <> NEW.status OR OLD.course_id <> NEW.course_id \
+                                  OR OLD.person_id <> NEW.person_id";
+
+fn sqlite_up() -> Vec<String> {
+    let both = |a: [String; 2], b: [String; 2]| body(&[a, b].concat());
+    let mut statements = tables_and_backfill();
+    statements.extend([
+        format!(
+            "CREATE TRIGGER tally_obligation_insert AFTER INSERT ON compliance_state BEGIN {} END",
+            body(&obligation_delta("NEW", ""))
+        ),
+        format!(
+            "CREATE TRIGGER tally_obligation_delete AFTER DELETE ON compliance_state BEGIN {} END",
+            body(&obligation_delta("OLD", "-"))
+        ),
+        format!(
+            "CREATE TRIGGER tally_obligation_update AFTER UPDATE ON compliance_state \
+             WHEN {OBLIGATION_CHANGED} BEGIN {} END",
+            both(obligation_delta("OLD", "-"), obligation_delta("NEW", ""))
+        ),
+        format!(
+            "CREATE TRIGGER tally_person_move AFTER UPDATE ON people \
+             WHEN OLD.department_id IS NOT NEW.department_id \
+               OR OLD.manager_id IS NOT NEW.manager_id BEGIN {} END",
+            both(person_delta("OLD", "-"), person_delta("NEW", ""))
+        ),
+        format!(
+            "CREATE TRIGGER tally_role_insert AFTER INSERT ON person_roles BEGIN {} END",
+            body(&role_delta("NEW", ""))
+        ),
+        format!(
+            "CREATE TRIGGER tally_role_delete AFTER DELETE ON person_roles BEGIN {} END",
+            body(&role_delta("OLD", "-"))
+        ),
+        format!(
+            "CREATE TRIGGER tally_role_update AFTER UPDATE ON person_roles BEGIN {} {} END",
+            body(&role_delta("OLD", "-")),
+            body(&role_delta("NEW", ""))
+        ),
+    ]);
+    statements
+}
+
+fn postgres_function(name: &str, old: &[String], new: &[String]) -> String {
+    format!(
+        "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN \
+         IF TG_OP <> 'INSERT' THEN {} END IF; \
+         IF TG_OP <> 'DELETE' THEN {} END IF; \
+         RETURN NULL; END; $$ LANGUAGE plpgsql",
+        body(old),
+        body(new)
+    )
+}
+
+fn postgres_up() -> Vec<String> {
+    let mut statements = tables_and_backfill();
+    statements.extend([
+        postgres_function(
+            "tally_obligation",
+            &obligation_delta("OLD", "-"),
+            &obligation_delta("NEW", ""),
+        ),
+        postgres_function(
+            "tally_person_move",
+            &person_delta("OLD", "-"),
+            &person_delta("NEW", ""),
+        ),
+        postgres_function(
+            "tally_role",
+            &role_delta("OLD", "-"),
+            &role_delta("NEW", ""),
+        ),
+        "CREATE TRIGGER tally_obligation_insert_delete AFTER INSERT OR DELETE ON compliance_state \
+         FOR EACH ROW EXECUTE FUNCTION tally_obligation()"
+            .to_owned(),
+        format!(
+            "CREATE TRIGGER tally_obligation_update AFTER UPDATE ON compliance_state \
+             FOR EACH ROW WHEN ({OBLIGATION_CHANGED}) EXECUTE FUNCTION tally_obligation()"
+        ),
+        "CREATE TRIGGER tally_person_move AFTER UPDATE ON people FOR EACH ROW \
+         WHEN (OLD.department_id IS DISTINCT FROM NEW.department_id \
+               OR OLD.manager_id IS DISTINCT FROM NEW.manager_id) \
+         EXECUTE FUNCTION tally_person_move()"
+            .to_owned(),
+        "CREATE TRIGGER tally_role AFTER INSERT OR UPDATE OR DELETE ON person_roles \
+         FOR EACH ROW EXECUTE FUNCTION tally_role()"
+            .to_owned(),
+    ]);
+    statements
+}
+
+fn common_down() -> Vec<String> {
+    vec![
+        "DROP INDEX IF EXISTS idx_people_hire_date".to_owned(),
+        "DROP INDEX IF EXISTS idx_compliance_status_due".to_owned(),
+        format!("DROP TABLE IF EXISTS {ROLE_TALLIES}"),
+        format!("DROP TABLE IF EXISTS {TALLIES}"),
+    ]
+}
+
+fn sqlite_down() -> Vec<String> {
+    let mut statements: Vec<String> = [
+        "tally_obligation_insert",
+        "tally_obligation_delete",
+        "tally_obligation_update",
+        "tally_person_move",
+        "tally_role_insert",
+        "tally_role_delete",
+        "tally_role_update",
+    ]
+    .iter()
+    .map(|name| format!("DROP TRIGGER IF EXISTS {name}"))
+    .collect();
+    statements.extend(common_down());
+    statements
+}
+
+fn postgres_down() -> Vec<String> {
+    let mut statements: Vec<String> = [
+        "DROP TRIGGER IF EXISTS tally_obligation_insert_delete ON compliance_state",
+        "DROP TRIGGER IF EXISTS tally_obligation_update ON compliance_state",
+        "DROP TRIGGER IF EXISTS tally_person_move ON people",
+        "DROP TRIGGER IF EXISTS tally_role ON person_roles",
+        "DROP FUNCTION IF EXISTS tally_obligation()",
+        "DROP FUNCTION IF EXISTS tally_person_move()",
+        "DROP FUNCTION IF EXISTS tally_role()",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    statements.extend(common_down());
+    statements
+}
+
+async fn run(
+    manager: &SchemaManager<'_>,
+    sqlite: fn() -> Vec<String>,
+    postgres: fn() -> Vec<String>,
+) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    let statements = match db.get_database_backend() {
+        DbBackend::Sqlite => sqlite(),
+        DbBackend::Postgres => postgres(),
+        other => {
+            return Err(DbErr::Migration(format!(
+                "Vigil does not support {other:?}"
+            )));
+        }
+    };
+    for statement in statements {
+        db.execute_unprepared(&statement).await?;
+    }
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        run(manager, sqlite_up, postgres_up).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        run(manager, sqlite_down, postgres_down).await
+    }
+}
