@@ -1,5 +1,5 @@
-//! Obligations counted by course, department, direct manager and status (and the same with each
-//! job role), kept up to date by the database itself: triggers on `compliance_state`, `people`
+//! Obligations counted by course, department and status (and also by direct manager, by job role,
+//! and by both), kept up to date by the database itself: triggers on `compliance_state`, `people`
 //! and `person_roles` add and subtract as rows change. The compliance dashboard sums these
 //! instead of reading every obligation. Also indexes for the overdue list and new hires.
 //!
@@ -12,83 +12,180 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const TALLIES: &str = "obligation_tallies";
-const ROLE_TALLIES: &str = "obligation_role_tallies";
-const TALLY_KEY: &str = "course_id, department_key, manager_key, status";
-const ROLE_TALLY_KEY: &str = "course_id, department_key, manager_key, role_id, status";
+/// A tally table: obligations counted by course, department and status, and by direct manager
+/// and job role when it has them (a person with several roles counts under each).
+struct Tally {
+    table: &'static str,
+    manager: bool,
+    role: bool,
+}
 
-fn upsert(table: &str, key: &str, select: String) -> String {
-    format!(
-        "INSERT INTO {table} ({key}, n) {select} \
-         ON CONFLICT ({key}) DO UPDATE SET n = {table}.n + excluded.n"
-    )
+/// Small tables for the whole organisation, large ones (by manager) for a manager's tree.
+const TALLIES: [Tally; 4] = [
+    Tally {
+        table: "obligation_tallies",
+        manager: false,
+        role: false,
+    },
+    Tally {
+        table: "obligation_role_tallies",
+        manager: false,
+        role: true,
+    },
+    Tally {
+        table: "obligation_manager_tallies",
+        manager: true,
+        role: false,
+    },
+    Tally {
+        table: "obligation_manager_role_tallies",
+        manager: true,
+        role: true,
+    },
+];
+
+impl Tally {
+    /// The key, in the order of the primary key: by manager, the manager first, so that
+    /// grouping by manager and narrowing to a tree read the index in order.
+    fn key(&self) -> String {
+        let mut key = Vec::new();
+        if self.manager {
+            key.push("manager_key");
+        }
+        key.extend(["course_id", "department_key"]);
+        if self.role {
+            key.push("role_id");
+        }
+        key.push("status");
+        key.join(", ")
+    }
+
+    fn create(&self) -> String {
+        let mut columns = vec![
+            "course_id BIGINT NOT NULL",
+            "department_key BIGINT NOT NULL",
+        ];
+        if self.manager {
+            columns.push("manager_key BIGINT NOT NULL");
+        }
+        if self.role {
+            columns.push("role_id BIGINT NOT NULL");
+        }
+        columns.extend(["status VARCHAR(16) NOT NULL", "n BIGINT NOT NULL"]);
+        format!(
+            "CREATE TABLE {} ({}, PRIMARY KEY ({}))",
+            self.table,
+            columns.join(", "),
+            self.key()
+        )
+    }
+
+    /// `INSERT … SELECT` adding to the counts; `select` yields the key's columns (in order), then
+    /// the amount. `person` is the row (alias) holding department and manager, `role` the one
+    /// holding the job role.
+    fn add(
+        &self,
+        course: &str,
+        person: &str,
+        role: &str,
+        status: &str,
+        amount: &str,
+        from: &str,
+    ) -> String {
+        let mut select = Vec::new();
+        if self.manager {
+            select.push(format!("COALESCE({person}.manager_id, 0)"));
+        }
+        select.extend([
+            course.to_owned(),
+            format!("COALESCE({person}.department_id, 0)"),
+        ]);
+        if self.role {
+            select.push(format!("{role}.role_id"));
+        }
+        select.extend([status.to_owned(), amount.to_owned()]);
+        let table = self.table;
+        let key = self.key();
+        format!(
+            "INSERT INTO {table} ({key}, n) SELECT {} {from} \
+             ON CONFLICT ({key}) DO UPDATE SET n = {table}.n + excluded.n",
+            select.join(", ")
+        )
+    }
 }
 
 /// Counts one obligation (`row`: NEW or OLD of `compliance_state`) once more (`sign` "") or once
 /// less (`sign` "-").
-fn obligation_delta(row: &str, sign: &str) -> [String; 2] {
-    [
-        upsert(
-            TALLIES,
-            TALLY_KEY,
-            format!(
-                "SELECT {row}.course_id, COALESCE(p.department_id, 0), COALESCE(p.manager_id, 0), \
-                 {row}.status, {sign}1 FROM people p WHERE p.id = {row}.person_id"
-            ),
-        ),
-        upsert(
-            ROLE_TALLIES,
-            ROLE_TALLY_KEY,
-            format!(
-                "SELECT {row}.course_id, COALESCE(p.department_id, 0), COALESCE(p.manager_id, 0), \
-                 r.role_id, {row}.status, {sign}1 FROM people p \
-                 JOIN person_roles r ON r.person_id = p.id WHERE p.id = {row}.person_id"
-            ),
-        ),
-    ]
+fn obligation_delta(row: &str, sign: &str) -> Vec<String> {
+    TALLIES
+        .iter()
+        .map(|tally| {
+            let from = if tally.role {
+                format!(
+                    "FROM people p JOIN person_roles r ON r.person_id = p.id \
+                     WHERE p.id = {row}.person_id"
+                )
+            } else {
+                format!("FROM people p WHERE p.id = {row}.person_id")
+            };
+            let course = format!("{row}.course_id");
+            let status = format!("{row}.status");
+            tally.add(&course, "p", "r", &status, &format!("{sign}1"), &from)
+        })
+        .collect()
 }
 
 /// Counts a person's obligations under their department and manager as `row` (NEW or OLD of
 /// `people`) has them.
-fn person_delta(row: &str, sign: &str) -> [String; 2] {
-    [
-        upsert(
-            TALLIES,
-            TALLY_KEY,
-            format!(
-                "SELECT c.course_id, COALESCE({row}.department_id, 0), \
-                 COALESCE({row}.manager_id, 0), c.status, {sign}COUNT(*) \
-                 FROM compliance_state c WHERE c.person_id = {row}.id \
-                 GROUP BY c.course_id, c.status"
-            ),
-        ),
-        upsert(
-            ROLE_TALLIES,
-            ROLE_TALLY_KEY,
-            format!(
-                "SELECT c.course_id, COALESCE({row}.department_id, 0), \
-                 COALESCE({row}.manager_id, 0), r.role_id, c.status, {sign}COUNT(*) \
-                 FROM compliance_state c JOIN person_roles r ON r.person_id = c.person_id \
-                 WHERE c.person_id = {row}.id GROUP BY c.course_id, r.role_id, c.status"
-            ),
-        ),
-    ]
+fn person_delta(row: &str, sign: &str) -> Vec<String> {
+    TALLIES
+        .iter()
+        .map(|tally| {
+            let from = if tally.role {
+                format!(
+                    "FROM compliance_state c JOIN person_roles r ON r.person_id = c.person_id \
+                     WHERE c.person_id = {row}.id GROUP BY c.course_id, r.role_id, c.status"
+                )
+            } else {
+                format!(
+                    "FROM compliance_state c WHERE c.person_id = {row}.id \
+                     GROUP BY c.course_id, c.status"
+                )
+            };
+            tally.add(
+                "c.course_id",
+                row,
+                "r",
+                "c.status",
+                &format!("{sign}COUNT(*)"),
+                &from,
+            )
+        })
+        .collect()
 }
 
 /// Counts a person's obligations under one more (or one less) job role (`row`: NEW or OLD of
 /// `person_roles`).
-fn role_delta(row: &str, sign: &str) -> [String; 1] {
-    [upsert(
-        ROLE_TALLIES,
-        ROLE_TALLY_KEY,
-        format!(
-            "SELECT c.course_id, COALESCE(p.department_id, 0), COALESCE(p.manager_id, 0), \
-             {row}.role_id, c.status, {sign}COUNT(*) \
-             FROM compliance_state c JOIN people p ON p.id = c.person_id \
-             WHERE c.person_id = {row}.person_id \
-             GROUP BY c.course_id, p.department_id, p.manager_id, c.status"
-        ),
-    )]
+fn role_delta(row: &str, sign: &str) -> Vec<String> {
+    TALLIES
+        .iter()
+        .filter(|tally| tally.role)
+        .map(|tally| {
+            let from = format!(
+                "FROM compliance_state c JOIN people p ON p.id = c.person_id \
+                 WHERE c.person_id = {row}.person_id \
+                 GROUP BY c.course_id, p.department_id, p.manager_id, c.status"
+            );
+            tally.add(
+                "c.course_id",
+                "p",
+                row,
+                "c.status",
+                &format!("{sign}COUNT(*)"),
+                &from,
+            )
+        })
+        .collect()
 }
 
 fn body(statements: &[String]) -> String {
@@ -100,41 +197,35 @@ fn body(statements: &[String]) -> String {
 }
 
 fn tables_and_backfill() -> Vec<String> {
-    vec![
-        format!(
-            "CREATE TABLE {TALLIES} (course_id BIGINT NOT NULL, department_key BIGINT NOT NULL, \
-             manager_key BIGINT NOT NULL, status VARCHAR(16) NOT NULL, n BIGINT NOT NULL, \
-             PRIMARY KEY ({TALLY_KEY}))"
-        ),
-        format!(
-            "CREATE TABLE {ROLE_TALLIES} (course_id BIGINT NOT NULL, \
-             department_key BIGINT NOT NULL, manager_key BIGINT NOT NULL, \
-             role_id BIGINT NOT NULL, status VARCHAR(16) NOT NULL, n BIGINT NOT NULL, \
-             PRIMARY KEY ({ROLE_TALLY_KEY}))"
-        ),
-        format!(
-            "INSERT INTO {TALLIES} ({TALLY_KEY}, n) \
-             SELECT c.course_id, COALESCE(p.department_id, 0), COALESCE(p.manager_id, 0), \
-             c.status, COUNT(*) FROM compliance_state c JOIN people p ON p.id = c.person_id \
-             GROUP BY c.course_id, p.department_id, p.manager_id, c.status"
-        ),
-        format!(
-            "INSERT INTO {ROLE_TALLIES} ({ROLE_TALLY_KEY}, n) \
-             SELECT c.course_id, COALESCE(p.department_id, 0), COALESCE(p.manager_id, 0), \
-             r.role_id, c.status, COUNT(*) FROM compliance_state c \
-             JOIN people p ON p.id = c.person_id JOIN person_roles r ON r.person_id = p.id \
-             GROUP BY c.course_id, p.department_id, p.manager_id, r.role_id, c.status"
-        ),
+    let mut statements: Vec<String> = TALLIES.iter().map(Tally::create).collect();
+    for tally in &TALLIES {
+        let mut group = vec!["c.course_id", "p.department_id"];
+        if tally.manager {
+            group.push("p.manager_id");
+        }
+        let from = if tally.role {
+            group.push("r.role_id");
+            "FROM compliance_state c JOIN people p ON p.id = c.person_id \
+             JOIN person_roles r ON r.person_id = p.id"
+        } else {
+            "FROM compliance_state c JOIN people p ON p.id = c.person_id"
+        };
+        group.push("c.status");
+        let from = format!("{from} GROUP BY {}", group.join(", "));
+        statements.push(tally.add("c.course_id", "p", "r", "c.status", "COUNT(*)", &from));
+    }
+    statements.extend([
         "CREATE INDEX idx_compliance_status_due ON compliance_state (status, due_on)".to_owned(),
         "CREATE INDEX idx_people_hire_date ON people (hire_date)".to_owned(),
-    ]
+    ]);
+    statements
 }
 
 const OBLIGATION_CHANGED: &str = "OLD.status <> NEW.status OR OLD.course_id <> NEW.course_id \
                                   OR OLD.person_id <> NEW.person_id";
 
 fn sqlite_up() -> Vec<String> {
-    let both = |a: [String; 2], b: [String; 2]| body(&[a, b].concat());
+    let both = |a: Vec<String>, b: Vec<String>| body(&[a, b].concat());
     let mut statements = tables_and_backfill();
     statements.extend([
         format!(
@@ -222,12 +313,16 @@ fn postgres_up() -> Vec<String> {
 }
 
 fn common_down() -> Vec<String> {
-    vec![
+    let mut statements = vec![
         "DROP INDEX IF EXISTS idx_people_hire_date".to_owned(),
         "DROP INDEX IF EXISTS idx_compliance_status_due".to_owned(),
-        format!("DROP TABLE IF EXISTS {ROLE_TALLIES}"),
-        format!("DROP TABLE IF EXISTS {TALLIES}"),
-    ]
+    ];
+    statements.extend(
+        TALLIES
+            .iter()
+            .map(|tally| format!("DROP TABLE IF EXISTS {}", tally.table)),
+    );
+    statements
 }
 
 fn sqlite_down() -> Vec<String> {

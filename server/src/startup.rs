@@ -80,11 +80,16 @@ impl Application {
                 .map_err(StartupError::Migration)?;
         let recompute_in_background = !published && !unevaluated;
         if !recompute_in_background {
-            app::ssr::training::engine::recompute(&state.db, &state.engine, now.date_naive(), now)
-                .await
-                .map_err(|err| {
-                    StartupError::Setup(format!("computing training obligations failed: {err}"))
-                })?;
+            app::ssr::training::engine::daily_now(
+                &state.db,
+                &state.engine,
+                &crate::mail::worker::instance_name(),
+                now,
+            )
+            .await
+            .map_err(|err| {
+                StartupError::Setup(format!("computing training obligations failed: {err}"))
+            })?;
         }
         let router = router(state.clone(), config);
         let listener =
@@ -114,11 +119,12 @@ impl Application {
         let background = self.state.clone();
         let recompute = self.recompute_in_background;
         tokio::spawn(async move {
+            // Today's run, unless this or another instance already did it.
             if recompute {
-                app::ssr::training::engine::recompute_logged(
+                app::ssr::training::engine::daily_once_logged(
                     &background.db,
                     &background.engine,
-                    "start-up",
+                    &crate::mail::worker::instance_name(),
                 )
                 .await;
             }
@@ -371,14 +377,16 @@ fn spawn_maintenance(state: AppState) {
     tokio::spawn(async move {
         let db = state.db.clone();
         let mut interval = tokio::time::interval(std::time::Duration::from_secs(3600));
+        let instance = crate::mail::worker::instance_name();
         let mut last_run = chrono::Utc::now().date_naive();
         loop {
             interval.tick().await;
             let now = chrono::Utc::now();
+            // Once a day across every instance (a claimed run that died is taken over).
+            app::ssr::training::engine::daily_once_logged(&state.db, &state.engine, &instance)
+                .await;
             if now.date_naive() != last_run {
                 last_run = now.date_naive();
-                app::ssr::training::engine::recompute_logged(&state.db, &state.engine, "daily run")
-                    .await;
                 app::ssr::reporting::trend::fill_month_ends_logged(&state.db).await;
             }
             if let Err(err) = db::login_failures::prune(&db, now - chrono::Duration::days(1)).await

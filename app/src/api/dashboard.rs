@@ -43,12 +43,18 @@ pub struct DashboardView {
     pub courses: Vec<Choice>,
     pub departments: Vec<Choice>,
     pub roles: Vec<Choice>,
+    /// Managers to choose from, when there are few enough for a list; otherwise the filter
+    /// takes a manager's email address.
     pub managers: Vec<Choice>,
+    /// Everyone with an active report.
+    pub managers_total: usize,
     pub overall: Tally,
     pub by_course: Vec<Breakdown>,
     pub by_department: Vec<Breakdown>,
     pub by_role: Vec<Breakdown>,
+    /// The most overdue managers' teams (`by_manager_total` in all; the export has everyone).
     pub by_manager: Vec<Breakdown>,
+    pub by_manager_total: usize,
     pub overdue: Vec<OverdueRow>,
     pub overdue_total: usize,
     /// The trend chart, as SVG built on the server from Vigil's own numbers.

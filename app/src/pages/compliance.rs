@@ -120,7 +120,16 @@ fn DashboardBody(view: DashboardView) -> impl IntoView {
             <Select name="course" label="Course" choices=view.courses.clone() selected=query.course.clone() />
             <Select name="department" label="Department" choices=view.departments.clone() selected=query.department.clone() />
             <Select name="role" label="Job role" choices=view.roles.clone() selected=query.role.clone() />
-            <Select name="manager" label="Manager (everyone below)" choices=view.managers.clone() selected=query.manager.clone() />
+            {if view.managers.is_empty() && view.managers_total > 0 {
+                view! {
+                    <div class="field">
+                        <label for="filter-manager">"Manager's email (everyone below)"</label>
+                        <input id="filter-manager" type="text" name="manager" value=query.manager.clone() autocomplete="off" />
+                    </div>
+                }.into_any()
+            } else {
+                view! { <Select name="manager" label="Manager (everyone below)" choices=view.managers.clone() selected=query.manager.clone() /> }.into_any()
+            }}
             <Select name="status" label="Status" choices=statuses selected=query.status.clone() />
             <div class="actions">
                 <button type="submit" class="button button-primary">"Apply"</button>
@@ -169,6 +178,12 @@ fn DashboardBody(view: DashboardView) -> impl IntoView {
         <BreakdownTable id="by-department" title="By department" rows=view.by_department.clone() />
         <BreakdownTable id="by-role" title="By job role" rows=view.by_role.clone() />
         <BreakdownTable id="by-manager" title="By manager (direct reports)" rows=view.by_manager.clone() />
+        {(view.by_manager_total > view.by_manager.len()).then(|| view! {
+            <p class="muted">{format!(
+                "The {} most overdue of {} managers' teams. The compliance-status export has everyone, with each person's manager.",
+                view.by_manager.len(), view.by_manager_total
+            )}</p>
+        })}
 
         <h2 id="overdue">{format!("Overdue ({})", view.overdue_total)}</h2>
         {if view.overdue.is_empty() {

@@ -58,7 +58,12 @@ async fn dashboard_agrees(db: &DatabaseConnection, query: DashboardQuery) {
     let data = reporting::load(db).await.unwrap();
     let mut wanted: Filter = dashboard::to_filter(&data, &query);
     if !query.manager.is_empty() {
-        wanted.manager_id = Some(data.person_by_public_id(&query.manager).unwrap_or(-1));
+        wanted.manager_id = Some(
+            people::find_by_email_or_public_id(db, &query.manager)
+                .await
+                .unwrap()
+                .map_or(-1, |p| p.id),
+        );
     }
     let links = people::active_links(db).await.unwrap();
     let below: HashSet<i64> = wanted
@@ -83,10 +88,16 @@ async fn dashboard_agrees(db: &DatabaseConnection, query: DashboardQuery) {
         by_role(&rows, &data.people, wanted.role.as_deref()),
         "by role, {context}"
     );
+    let all_managers = by_manager(&rows, &data.people);
+    assert_eq!(
+        view.by_manager_total,
+        all_managers.len(),
+        "managers, {context}"
+    );
     assert_eq!(
         view.by_manager,
-        by_manager(&rows, &data.people),
-        "by manager, {context}"
+        all_managers[..all_managers.len().min(dashboard::MANAGERS_SHOWN)],
+        "by manager, the most overdue, {context}"
     );
     let since = reporting::year_before(today);
     assert_eq!(
@@ -296,6 +307,10 @@ async fn measure(url: &str, people_count: usize) -> [usize; 6] {
         DashboardQuery {
             manager: head.person.public_id.clone(),
             status: "overdue".into(),
+            ..Default::default()
+        },
+        DashboardQuery {
+            manager: head.person.email.to_uppercase(),
             ..Default::default()
         },
     ] {

@@ -1,6 +1,6 @@
 //! The compliance dashboard's figures, counted by the database: each breakdown sums the
-//! obligation tallies that the database keeps by course, department, direct manager, job role
-//! and status (see migration `m20261130_000011`), narrowed by the dashboard's filters, so its
+//! obligation tallies that the database keeps by course, department and status (and by direct
+//! manager, job role, or both) (see migration `m20261130_000011`), narrowed by the dashboard's filters, so its
 //! cost grows with the number of groups, not of people. No query returns a row per person
 //! (except the first page of overdue obligations).
 
@@ -124,18 +124,21 @@ fn tallied(narrowing: &Narrowing) -> (String, String, Vec<Value>) {
     (with, conditions.join(" AND "), values)
 }
 
-/// The narrowed obligations counted by `group` and status, summed from the tallies (those kept
-/// by job role when grouping or narrowing by role).
+/// The narrowed obligations counted by `group` and status, summed from the tallies.
 pub async fn counts(
     db: &impl ConnectionTrait,
     narrowing: &Narrowing,
     group: GroupBy,
 ) -> Result<Vec<KeyedCount>, DbErr> {
     let (with, condition, values) = tallied(narrowing);
-    let table = if group == GroupBy::Role || narrowing.role.is_some() {
-        "obligation_role_tallies"
-    } else {
-        "obligation_tallies"
+    // The smallest table that holds what is grouped and narrowed by.
+    let by_manager = group == GroupBy::Manager || narrowing.manager_id.is_some();
+    let by_role = group == GroupBy::Role || narrowing.role.is_some();
+    let table = match (by_manager, by_role) {
+        (false, false) => "obligation_tallies",
+        (false, true) => "obligation_role_tallies",
+        (true, false) => "obligation_manager_tallies",
+        (true, true) => "obligation_manager_role_tallies",
     };
     let key = match group {
         GroupBy::Course => "t.course_id",
@@ -212,8 +215,9 @@ pub async fn new_hire_counts(
         "{with}
         SELECT c.course_id AS course_id, p.hire_date AS hire_date, c.completed_on AS completed_on,
                COUNT(*) AS n
-          FROM compliance_state c JOIN people p ON p.id = c.person_id
-         WHERE {condition} AND p.hire_date >= ${} AND c.assigned_on = p.hire_date
+          FROM people p CROSS JOIN compliance_state c -- people first: SQLite walks the hire-date index
+         WHERE c.person_id = p.id AND {condition} AND p.hire_date >= ${}
+           AND c.assigned_on = p.hire_date
            AND c.status <> 'exempt'
          GROUP BY c.course_id, p.hire_date, c.completed_on",
         values.len()
@@ -228,12 +232,14 @@ pub async fn new_hire_counts(
 pub struct ManagerChoice {
     pub id: i64,
     pub public_id: String,
+    pub email: String,
     pub name: String,
 }
 
 /// Everyone with an active report, by name.
 pub async fn managers(db: &impl ConnectionTrait) -> Result<Vec<ManagerChoice>, DbErr> {
-    let sql = "SELECT m.id AS id, m.public_id AS public_id, m.name AS name FROM people m
+    let sql = "SELECT m.id AS id, m.public_id AS public_id, m.email AS email, m.name AS name
+                 FROM people m
                 WHERE m.id IN (SELECT manager_id FROM people WHERE active = TRUE
                                 AND manager_id IS NOT NULL)
                 ORDER BY m.name, m.id";

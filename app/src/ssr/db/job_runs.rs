@@ -39,6 +39,39 @@ pub async fn claim(
     }
 }
 
+/// Claims (job, period) for work done in several transactions after the claim commits: also
+/// takes over a claim that never finished and started before `stale_before` (its instance
+/// stopped part-way). `Ok(false)` if the job is done, or running elsewhere.
+pub async fn claim_or_take_over(
+    db: &impl ConnectionTrait,
+    job: &str,
+    period: &str,
+    instance: &str,
+    now: DateTime<Utc>,
+    stale_before: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    if claim(db, job, period, instance, now).await? {
+        return Ok(true);
+    }
+    let taken = Entity::update_many()
+        .col_expr(Column::Instance, sea_orm::sea_query::Expr::value(instance))
+        .col_expr(Column::StartedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(Column::Job.eq(job))
+        .filter(Column::Period.eq(period))
+        .filter(Column::FinishedAt.is_null())
+        .filter(Column::StartedAt.lt(stale_before))
+        .exec(db)
+        .await?;
+    Ok(taken.rows_affected == 1)
+}
+
+/// Whether (job, period) ran to the end.
+pub async fn finished(db: &impl ConnectionTrait, job: &str, period: &str) -> Result<bool, DbErr> {
+    Ok(find(db, job, period)
+        .await?
+        .is_some_and(|run| run.finished_at.is_some()))
+}
+
 /// Records that the run finished, with a summary.
 pub async fn finish(
     db: &impl ConnectionTrait,

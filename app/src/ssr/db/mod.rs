@@ -50,6 +50,19 @@ impl IdRange {
         }
     }
 
+    /// Consecutive ranges of `size` ids covering `low..=high`.
+    pub fn slices(low: i64, high: i64, size: i64) -> impl Iterator<Item = IdRange> {
+        let size = size.max(1);
+        std::iter::successors(Some(low), move |from| {
+            from.checked_add(size).filter(|next| *next <= high)
+        })
+        .take_while(move |from| *from <= high)
+        .map(move |from| IdRange {
+            from,
+            to: from.saturating_add(size),
+        })
+    }
+
     /// Rows whose `column` (a person id) lies in the range.
     pub fn condition(self, column: impl ColumnTrait) -> Condition {
         Condition::all()
@@ -144,6 +157,14 @@ mod tests {
                 .await
                 .unwrap_or_else(|err| panic!("{backend}: up again: {err}"));
         }
+    }
+
+    #[test]
+    fn slices_cover_every_id_once() {
+        let ranges: Vec<(i64, i64)> = IdRange::slices(3, 12, 4).map(|r| (r.from, r.to)).collect();
+        assert_eq!(ranges, [(3, 7), (7, 11), (11, 15)]);
+        assert_eq!(IdRange::slices(5, 5, 2_000).count(), 1);
+        assert_eq!(IdRange::slices(6, 5, 2_000).count(), 0);
     }
 
     #[test]

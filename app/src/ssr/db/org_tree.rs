@@ -127,7 +127,8 @@ pub async fn member_page(
             SELECT c.person_id AS person_id,
                    {completed} AS completed, {exempt} AS exempt, {in_progress} AS in_progress,
                    {not_started} AS not_started, {overdue} AS overdue
-              FROM compliance_state c JOIN below b ON b.id = c.person_id
+              FROM below b CROSS JOIN compliance_state c -- the team first, not every obligation
+             WHERE c.person_id = b.id
              GROUP BY c.person_id
         )
         SELECT p.id AS id, p.public_id AS public_id, p.name AS name, p.job_title AS job_title,

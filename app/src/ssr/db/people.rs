@@ -35,6 +35,18 @@ pub async fn find_by_public_id(
         .await
 }
 
+/// The person a filter names: by email address (anything with an `@`) or by public id.
+pub async fn find_by_email_or_public_id(
+    db: &impl ConnectionTrait,
+    reference: &str,
+) -> Result<Option<person::Model>, DbErr> {
+    if reference.contains('@') {
+        find_by_email(db, &reference.trim().to_lowercase()).await
+    } else {
+        find_by_public_id(db, reference.trim()).await
+    }
+}
+
 /// The person with this database id.
 pub async fn find_by_id(
     db: &impl ConnectionTrait,

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::IdRange;
@@ -311,6 +311,15 @@ pub async fn read_versions(
 /// Every stored obligation.
 pub async fn compliance(db: &impl ConnectionTrait) -> Result<Vec<compliance_state::Model>, DbErr> {
     compliance_state::Entity::find().all(db).await
+}
+
+/// How many people owe this course now.
+pub async fn assigned_count(db: &impl ConnectionTrait, course_id: i64) -> Result<usize, DbErr> {
+    let n = compliance_state::Entity::find()
+        .filter(compliance_state::Column::CourseId.eq(course_id))
+        .count(db)
+        .await?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// The obligations of the people in `range`.

@@ -19,6 +19,12 @@ use crate::ssr::internal;
 /// How many overdue obligations the dashboard lists (the exports have them all).
 const OVERDUE_SHOWN: u64 = 50;
 
+/// How many managers' teams the breakdown by manager shows, most overdue first.
+pub const MANAGERS_SHOWN: usize = 25;
+
+/// Up to this many managers, the manager filter is a list; beyond, an email address.
+const MANAGER_CHOICES: usize = 100;
+
 /// Turns the URL's query into a filter (for exports); unknown values select nothing rather than
 /// everything.
 pub fn to_filter(data: &ReportData, query: &DashboardQuery) -> Filter {
@@ -44,10 +50,10 @@ fn to_narrowing(
         course_id: some(&query.course).map(|slug| data.course_by_slug(&slug).unwrap_or(-1)),
         department: some(&query.department),
         role: some(&query.role),
-        manager_id: some(&query.manager).map(|id| {
+        manager_id: some(&query.manager).map(|wanted| {
             managers
                 .iter()
-                .find(|m| m.public_id == id)
+                .find(|m| m.public_id == wanted || m.email.eq_ignore_ascii_case(&wanted))
                 .map_or(-1, |m| m.id)
         }),
         status: some(&query.status).map(|s| {
@@ -125,13 +131,15 @@ pub async fn dashboard(
     )?;
     let manager_names: HashMap<i64, &str> =
         managers.iter().map(|m| (m.id, m.name.as_str())).collect();
-    let by_manager = breakdown(
+    let mut by_manager = breakdown(
         dashboard_db::counts(db, &wanted, GroupBy::Manager).await?,
         |id| {
             id.and_then(|id| manager_names.get(&id).map(|n| (*n).to_owned()))
                 .unwrap_or_else(|| "No manager".to_owned())
         },
     )?;
+    let by_manager_total = by_manager.len();
+    by_manager.truncate(MANAGERS_SHOWN);
 
     let overdue = dashboard_db::overdue(db, &wanted, OVERDUE_SHOWN)
         .await?
@@ -207,19 +215,25 @@ pub async fn dashboard(
         courses: course_choices,
         departments: choices(departments.values().cloned().collect()),
         roles: choices(roles.values().cloned().collect()),
-        managers: managers
-            .iter()
-            .map(|m| Choice {
-                value: m.public_id.clone(),
-                label: m.name.clone(),
-            })
-            .collect(),
+        managers: if managers.len() <= MANAGER_CHOICES {
+            managers
+                .iter()
+                .map(|m| Choice {
+                    value: m.public_id.clone(),
+                    label: m.name.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        managers_total: managers.len(),
         overdue_total: overall.overdue,
         overall,
         by_course,
         by_department,
         by_role,
         by_manager,
+        by_manager_total,
         overdue,
         trend_svg: if points.is_empty() {
             String::new()

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::Condition;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::dashboard::to_filter;
@@ -131,7 +131,7 @@ impl Exporter {
         } else {
             // An unknown manager matches nobody rather than everybody.
             Some(
-                people::find_by_public_id(db, manager)
+                people::find_by_email_or_public_id(db, manager)
                     .await?
                     .map_or(-1, |p| p.id),
             )
@@ -189,14 +189,15 @@ impl Exporter {
             course_id,
         } = cursor
         {
+            // A row-value comparison: with bound values, SQLite walks the key from the cursor
+            // only for this form (the equivalent `a > ? OR (a = ? AND b > ?)` scans from the
+            // start, so each page cost more than the last).
             query = query.filter(
-                Condition::any()
-                    .add(compliance_state::Column::PersonId.gt(person_id))
-                    .add(
-                        Condition::all()
-                            .add(compliance_state::Column::PersonId.eq(person_id))
-                            .add(compliance_state::Column::CourseId.gt(course_id)),
-                    ),
+                Expr::tuple([
+                    Expr::col(compliance_state::Column::PersonId),
+                    Expr::col(compliance_state::Column::CourseId),
+                ])
+                .gt(Expr::tuple([person_id.into(), course_id.into()])),
             );
         }
         let page = query.all(db).await?;

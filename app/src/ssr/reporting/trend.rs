@@ -15,8 +15,9 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use crate::domain::assignment::{EngineInput, obligations};
 use crate::domain::chart::Point;
 use crate::error::AppError;
-use crate::ssr::db::entities::{compliance_month_end, course, exemption, person};
-use crate::ssr::training::engine::load_input;
+use crate::ssr::db::entities::{compliance_month_end, course, exemption};
+use crate::ssr::db::{IdRange, people};
+use crate::ssr::training::engine::{SLICE, load_input};
 
 /// Month ends (and today, last) for the twelve months ending `today`.
 pub fn month_ends(today: NaiveDate) -> Vec<NaiveDate> {
@@ -66,6 +67,9 @@ pub fn as_of(
     then
 }
 
+/// Up to date and assigned, by (course, department), at one month end.
+type MonthEndCounts = HashMap<(i64, i64), (i64, i64)>;
+
 /// Counts compliance at each closed month end of the last twelve months that has not been
 /// counted yet, by course and department, and stores it. Runs the engine over the whole
 /// organisation once per missing month: from the daily job and at start-up, never for a page.
@@ -87,16 +91,6 @@ pub async fn fill_month_ends(
     if missing.is_empty() {
         return Ok(0);
     }
-    let input = load_input(db, None).await?;
-    let everyone = person::Entity::find().all(db).await?;
-    let department_of: HashMap<i64, i64> = everyone
-        .iter()
-        .map(|p| (p.id, p.department_id.unwrap_or(0)))
-        .collect();
-    let left_on: HashMap<i64, NaiveDate> = everyone
-        .iter()
-        .filter_map(|p| p.deactivated_at.map(|at| (p.id, at.date_naive())))
-        .collect();
     let retired_on: HashMap<i64, NaiveDate> = course::Entity::find()
         .all(db)
         .await?
@@ -109,22 +103,42 @@ pub async fn fill_month_ends(
         .into_iter()
         .filter_map(|e| e.revoked_at.map(|at| (e.id, at.date_naive())))
         .collect();
-    for date in &missing {
-        let then = as_of(&input, *date, &left_on, &retired_on, &revoked_on);
-        let day = *date;
-        // CPU-heavy over the whole organisation: off the async workers.
-        let computed = tokio::task::spawn_blocking(move || obligations(&then, day))
-            .await
-            .map_err(|err| crate::ssr::internal("counting a month end", err))?;
-        let mut groups: HashMap<(i64, i64), (i64, i64)> = HashMap::new();
-        for o in &computed {
-            let department = department_of.get(&o.person_id).copied().unwrap_or(0);
-            let entry = groups.entry((o.course_id, department)).or_default();
-            entry.1 += 1;
-            if o.status.is_compliant() {
-                entry.0 += 1;
+    let mut counts: HashMap<NaiveDate, MonthEndCounts> = HashMap::new();
+    let bounds = people::id_bounds(db).await?;
+    // A slice of people at a time, as the engine runs: memory stays bounded by the slice.
+    for range in bounds
+        .into_iter()
+        .flat_map(|(low, high)| IdRange::slices(low, high, SLICE))
+    {
+        let input = load_input(db, Some(range)).await?;
+        let slice = people::in_range(db, range).await?;
+        let department_of: HashMap<i64, i64> = slice
+            .iter()
+            .map(|p| (p.id, p.department_id.unwrap_or(0)))
+            .collect();
+        let left_on: HashMap<i64, NaiveDate> = slice
+            .iter()
+            .filter_map(|p| p.deactivated_at.map(|at| (p.id, at.date_naive())))
+            .collect();
+        for date in &missing {
+            let then = as_of(&input, *date, &left_on, &retired_on, &revoked_on);
+            let day = *date;
+            let computed = tokio::task::spawn_blocking(move || obligations(&then, day))
+                .await
+                .map_err(|err| crate::ssr::internal("counting a month end", err))?;
+            let groups = counts.entry(day).or_default();
+            for o in &computed {
+                let department = department_of.get(&o.person_id).copied().unwrap_or(0);
+                let entry = groups.entry((o.course_id, department)).or_default();
+                entry.1 += 1;
+                if o.status.is_compliant() {
+                    entry.0 += 1;
+                }
             }
         }
+    }
+    for date in &missing {
+        let mut groups = counts.remove(date).unwrap_or_default();
         // The marker: this month end is counted, even if nothing was assigned.
         groups.entry((0, 0)).or_default();
         let rows: Vec<compliance_month_end::ActiveModel> = groups

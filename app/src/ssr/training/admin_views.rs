@@ -20,11 +20,7 @@ pub async fn rule(db: &DatabaseConnection, slug: &str) -> Result<RuleView, AppEr
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
     let (audience, customised) = audience_of(db, course.id).await?.unwrap_or_default();
-    let assigned_people = training::compliance(db)
-        .await?
-        .iter()
-        .filter(|row| row.course_id == course.id)
-        .count();
+    let assigned_people = training::assigned_count(db, course.id).await?;
     Ok(RuleView {
         slug: slug.to_owned(),
         everyone: audience.everyone,

@@ -26,7 +26,7 @@ use crate::domain::ledger::RecordKind;
 use crate::error::AppError;
 use crate::ssr::db::entities::{compliance_state, person};
 
-use crate::ssr::db::{IdRange, courses, ledger, lock, people, training};
+use crate::ssr::db::{IdRange, courses, job_runs, ledger, lock, people, training};
 use crate::ssr::internal;
 
 /// Serialises full engine runs within one process (runs for one person share it).
@@ -65,7 +65,7 @@ pub async fn recompute_person(
 
 /// How many people one step of a full run reads and writes: memory and the time the lock is
 /// held stay bounded by this, not by the size of the organisation.
-const SLICE: i64 = 2_000;
+pub const SLICE: i64 = 2_000;
 
 async fn run(
     db: &DatabaseConnection,
@@ -92,15 +92,9 @@ async fn run(
             // A slice at a time, each in its own transaction: learners' writes go on between
             // slices, and every slice is computed from its people's complete facts.
             if let Some((low, high)) = people::id_bounds(db).await? {
-                let mut from = low;
-                while from <= high {
-                    let range = IdRange {
-                        from,
-                        to: from.saturating_add(SLICE),
-                    };
+                for range in IdRange::slices(low, high, SLICE) {
                     let _exclusive = lock.0.write().await;
                     step(db, today, now, range, None, &mut counts).await?;
-                    from = range.to;
                 }
             }
         }
@@ -140,6 +134,87 @@ async fn step(
         *counts.entry(obligation.status).or_default() += 1;
     }
     Ok(())
+}
+
+/// The daily full run's name in `job_runs`.
+pub const DAILY_JOB: &str = "daily-recompute";
+
+/// A claimed daily run that has not finished after this long is taken to have died with its
+/// instance, and another instance runs it.
+const DAILY_STALE_AFTER: chrono::Duration = chrono::Duration::hours(2);
+
+/// What the daily run did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DailyOutcome {
+    Ran(EngineSummary),
+    /// Another instance ran (or is running) today's.
+    AlreadyRan,
+}
+
+/// Brings every obligation up to today, once per day however many instances share the
+/// database (from start-up and the hourly maintenance loop).
+pub async fn daily_once(
+    db: &DatabaseConnection,
+    lock: &EngineLock,
+    instance: &str,
+    now: DateTime<Utc>,
+) -> Result<DailyOutcome, AppError> {
+    let today = now.date_naive();
+    let period = today.to_string();
+    if !job_runs::claim_or_take_over(
+        db,
+        DAILY_JOB,
+        &period,
+        instance,
+        now,
+        now - DAILY_STALE_AFTER,
+    )
+    .await?
+    {
+        return Ok(DailyOutcome::AlreadyRan);
+    }
+    let summary = recompute(db, lock, today, now).await?;
+    job_runs::finish(
+        db,
+        DAILY_JOB,
+        &period,
+        &format!("{} obligations", summary.obligations),
+        Utc::now(),
+    )
+    .await?;
+    Ok(DailyOutcome::Ran(summary))
+}
+
+/// A full run that must happen now (courses changed, or somebody was never evaluated), counted
+/// as today's daily run unless one is claimed already.
+pub async fn daily_now(
+    db: &DatabaseConnection,
+    lock: &EngineLock,
+    instance: &str,
+    now: DateTime<Utc>,
+) -> Result<EngineSummary, AppError> {
+    let period = now.date_naive().to_string();
+    let claimed = job_runs::claim(db, DAILY_JOB, &period, instance, now).await?;
+    let summary = recompute(db, lock, now.date_naive(), now).await?;
+    if claimed {
+        let done = format!("{} obligations", summary.obligations);
+        job_runs::finish(db, DAILY_JOB, &period, &done, Utc::now()).await?;
+    }
+    Ok(summary)
+}
+
+/// The daily run, logging rather than failing (the next hour's tick tries again).
+pub async fn daily_once_logged(db: &DatabaseConnection, lock: &EngineLock, instance: &str) {
+    match daily_once(db, lock, instance, Utc::now()).await {
+        Ok(DailyOutcome::Ran(summary)) => {
+            tracing::info!(
+                obligations = summary.obligations,
+                "daily assignment run finished"
+            )
+        }
+        Ok(DailyOutcome::AlreadyRan) => {}
+        Err(err) => tracing::error!(%err, "daily assignment run failed"),
+    }
 }
 
 /// Recomputes, logging rather than failing: used after changes whose own work already succeeded
@@ -343,4 +418,53 @@ async fn persist(
         .collect();
     training::mark_evaluated(db, &eligible, now).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::db::test_support;
+
+    #[tokio::test]
+    async fn the_daily_run_happens_once_across_instances_and_a_dead_claim_is_taken_over() {
+        for (backend, db) in test_support::backends().await.unwrap() {
+            let (first, second) = (EngineLock::default(), EngineLock::default());
+            let now = Utc::now();
+            let (a, b) = tokio::join!(
+                daily_once(&db, &first, "instance-a", now),
+                daily_once(&db, &second, "instance-b", now)
+            );
+            let ran = [a.unwrap(), b.unwrap()]
+                .iter()
+                .filter(|outcome| matches!(outcome, DailyOutcome::Ran(_)))
+                .count();
+            assert_eq!(ran, 1, "{backend}: one instance runs the day");
+            let today = now.date_naive().to_string();
+            assert!(job_runs::finished(&db, DAILY_JOB, &today).await.unwrap());
+
+            // An instance claimed tomorrow's run and died part-way.
+            let tomorrow = now + chrono::Duration::days(1);
+            let period = tomorrow.date_naive().to_string();
+            assert!(
+                job_runs::claim(&db, DAILY_JOB, &period, "died", tomorrow)
+                    .await
+                    .unwrap()
+            );
+            let soon = tomorrow + chrono::Duration::minutes(5);
+            assert_eq!(
+                daily_once(&db, &first, "instance-a", soon).await.unwrap(),
+                DailyOutcome::AlreadyRan,
+                "{backend}: a recent claim may still be running"
+            );
+            let later = tomorrow + chrono::Duration::hours(3);
+            assert!(
+                matches!(
+                    daily_once(&db, &first, "instance-a", later).await.unwrap(),
+                    DailyOutcome::Ran(_)
+                ),
+                "{backend}: a claim that never finished is taken over"
+            );
+            assert!(job_runs::finished(&db, DAILY_JOB, &period).await.unwrap());
+        }
+    }
 }
