@@ -12,35 +12,47 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// A tally table: obligations counted by course, department and status, and by direct manager
-/// and job role when it has them (a person with several roles counts under each).
+/// A tally table: obligations counted by status, and by course and department (`detail`),
+/// direct manager and job role when it has them (a person with several roles counts under each).
 struct Tally {
     table: &'static str,
+    detail: bool,
     manager: bool,
     role: bool,
 }
 
-/// Small tables for the whole organisation, large ones (by manager) for a manager's tree.
-const TALLIES: [Tally; 4] = [
+/// Small tables for the whole organisation, large ones (by manager) for a manager's tree, and
+/// managers' totals alone for the breakdown by manager.
+const TALLIES: [Tally; 5] = [
     Tally {
         table: "obligation_tallies",
+        detail: true,
         manager: false,
         role: false,
     },
     Tally {
         table: "obligation_role_tallies",
+        detail: true,
         manager: false,
         role: true,
     },
     Tally {
         table: "obligation_manager_tallies",
+        detail: true,
         manager: true,
         role: false,
     },
     Tally {
         table: "obligation_manager_role_tallies",
+        detail: true,
         manager: true,
         role: true,
+    },
+    Tally {
+        table: "obligation_manager_totals",
+        detail: false,
+        manager: true,
+        role: false,
     },
 ];
 
@@ -52,7 +64,9 @@ impl Tally {
         if self.manager {
             key.push("manager_key");
         }
-        key.extend(["course_id", "department_key"]);
+        if self.detail {
+            key.extend(["course_id", "department_key"]);
+        }
         if self.role {
             key.push("role_id");
         }
@@ -61,10 +75,13 @@ impl Tally {
     }
 
     fn create(&self) -> String {
-        let mut columns = vec![
-            "course_id BIGINT NOT NULL",
-            "department_key BIGINT NOT NULL",
-        ];
+        let mut columns = Vec::new();
+        if self.detail {
+            columns.extend([
+                "course_id BIGINT NOT NULL",
+                "department_key BIGINT NOT NULL",
+            ]);
+        }
         if self.manager {
             columns.push("manager_key BIGINT NOT NULL");
         }
@@ -96,10 +113,12 @@ impl Tally {
         if self.manager {
             select.push(format!("COALESCE({person}.manager_id, 0)"));
         }
-        select.extend([
-            course.to_owned(),
-            format!("COALESCE({person}.department_id, 0)"),
-        ]);
+        if self.detail {
+            select.extend([
+                course.to_owned(),
+                format!("COALESCE({person}.department_id, 0)"),
+            ]);
+        }
         if self.role {
             select.push(format!("{role}.role_id"));
         }
@@ -146,11 +165,14 @@ fn person_delta(row: &str, sign: &str) -> Vec<String> {
                     "FROM compliance_state c JOIN person_roles r ON r.person_id = c.person_id \
                      WHERE c.person_id = {row}.id GROUP BY c.course_id, r.role_id, c.status"
                 )
-            } else {
+            } else if tally.detail {
                 format!(
                     "FROM compliance_state c WHERE c.person_id = {row}.id \
                      GROUP BY c.course_id, c.status"
                 )
+            } else {
+                // One row per key: PostgreSQL's upsert may not touch a row twice.
+                format!("FROM compliance_state c WHERE c.person_id = {row}.id GROUP BY c.status")
             };
             tally.add(
                 "c.course_id",
@@ -199,7 +221,10 @@ fn body(statements: &[String]) -> String {
 fn tables_and_backfill() -> Vec<String> {
     let mut statements: Vec<String> = TALLIES.iter().map(Tally::create).collect();
     for tally in &TALLIES {
-        let mut group = vec!["c.course_id", "p.department_id"];
+        let mut group = Vec::new();
+        if tally.detail {
+            group.extend(["c.course_id", "p.department_id"]);
+        }
         if tally.manager {
             group.push("p.manager_id");
         }

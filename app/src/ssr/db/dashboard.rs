@@ -134,24 +134,27 @@ pub async fn counts(
     // The smallest table that holds what is grouped and narrowed by.
     let by_manager = group == GroupBy::Manager || narrowing.manager_id.is_some();
     let by_role = group == GroupBy::Role || narrowing.role.is_some();
+    let in_detail = narrowing.course_id.is_some() || narrowing.department.is_some();
     let table = match (by_manager, by_role) {
+        (true, false) if group == GroupBy::Manager && !in_detail => "obligation_manager_totals",
         (false, false) => "obligation_tallies",
         (false, true) => "obligation_role_tallies",
         (true, false) => "obligation_manager_tallies",
         (true, true) => "obligation_manager_role_tallies",
     };
-    let key = match group {
-        GroupBy::Course => "t.course_id",
-        GroupBy::Department => "NULLIF(t.department_key, 0)",
-        GroupBy::Manager => "NULLIF(t.manager_key, 0)",
-        GroupBy::Role => "t.role_id",
+    // Grouped by the stored column (in index order); 0 (none) read as no key.
+    let (column, key) = match group {
+        GroupBy::Course => ("t.course_id", "t.course_id"),
+        GroupBy::Department => ("t.department_key", "NULLIF(t.department_key, 0)"),
+        GroupBy::Manager => ("t.manager_key", "NULLIF(t.manager_key, 0)"),
+        GroupBy::Role => ("t.role_id", "t.role_id"),
     };
     let sql = format!(
         "{with}
         SELECT {key} AS key, t.status AS status, CAST(SUM(t.n) AS BIGINT) AS n
           FROM {table} t
          WHERE {condition}
-         GROUP BY {key}, t.status"
+         GROUP BY {column}, t.status"
     );
     KeyedCount::find_by_statement(statement(db.get_database_backend(), &sql, values))
         .all(db)
