@@ -49,8 +49,9 @@ release: tools release-tools ## Build the optimized server (target/release/vigil
 	LEPTOS_SITE_ROOT=$(RELEASE_SITE) PATH="$(RELEASE_TOOLS):$$PATH" cargo leptos build --release --frontend-only
 	VIGIL_EMBED_SITE=$(CURDIR)/$(RELEASE_SITE) cargo build --release -p server --bin vigil --no-default-features --features embed-site
 
-bench: release ## Benchmarks against the release build at several sizes (BENCH_SIZES), written to docs/performance.md
+bench: release ## Benchmarks against the release build at several sizes (BENCH_SIZES; on PostgreSQL too with TEST_POSTGRES_URL), written to docs/performance.md
 	VIGIL_BENCH_SITE=$(RELEASE_SITE) python3 .ci/bench/bench.py
+	VIGIL_BENCH_SITE=$(RELEASE_SITE) python3 .ci/bench/bench_pg.py
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo bench -p app --features ssr
 
 fuzz: tools ## Fuzz Markdown parsing and rendering for FUZZ_SECONDS (default 600)

@@ -5,9 +5,10 @@
 //! (except the first page of overdue obligations).
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Value};
 
 use super::org_tree::{below_cte, statement};
+use crate::domain::period::{Period, Unit};
 use crate::domain::team::Scope;
 
 /// What the dashboard is narrowed to, resolved to ids. Every set field must match.
@@ -124,6 +125,78 @@ fn tallied(narrowing: &Narrowing) -> (String, String, Vec<Value>) {
     (with, conditions.join(" AND "), values)
 }
 
+/// The smallest tally table that holds what is grouped and narrowed by.
+fn tally_table(narrowing: &Narrowing, group: GroupBy) -> &'static str {
+    let by_manager = group == GroupBy::Manager || narrowing.manager_id.is_some();
+    let by_role = group == GroupBy::Role || narrowing.role.is_some();
+    let in_detail = narrowing.course_id.is_some() || narrowing.department.is_some();
+    match (by_manager, by_role) {
+        (true, false) if group == GroupBy::Manager && !in_detail => "obligation_manager_totals",
+        (false, false) => "obligation_tallies",
+        (false, true) => "obligation_role_tallies",
+        (true, false) => "obligation_manager_tallies",
+        (true, true) => "obligation_manager_role_tallies",
+    }
+}
+
+/// Obligations by direct manager and status, for the managers whose teams are among the `keep`
+/// most overdue (all tied with the last of them too, so that the caller can rank them exactly),
+/// and how many managers' teams there are in all.
+pub async fn most_overdue_managers(
+    db: &impl ConnectionTrait,
+    narrowing: &Narrowing,
+    keep: usize,
+) -> Result<(Vec<KeyedCount>, usize), DbErr> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        key: Option<i64>,
+        status: String,
+        n: i64,
+        teams: i64,
+    }
+    let (with, condition, values) = tallied(narrowing);
+    let table = tally_table(narrowing, GroupBy::Manager);
+    let with = if with.is_empty() {
+        "WITH".to_owned()
+    } else {
+        format!("{with},")
+    };
+    let sql = format!(
+        "{with}
+        totals AS (
+            SELECT t.manager_key AS key, t.status AS status, SUM(t.n) AS n
+              FROM {table} t WHERE {condition}
+             GROUP BY t.manager_key, t.status
+        ),
+        teams AS (
+            SELECT key, SUM(CASE WHEN status = 'overdue' THEN n ELSE 0 END) AS overdue
+              FROM totals GROUP BY key
+        ),
+        cut AS (SELECT overdue FROM teams ORDER BY overdue DESC LIMIT 1 OFFSET {skip})
+        SELECT NULLIF(x.key, 0) AS key, x.status AS status, CAST(x.n AS BIGINT) AS n,
+               CAST((SELECT COUNT(*) FROM teams) AS BIGINT) AS teams
+          FROM totals x JOIN teams y ON y.key = x.key
+         WHERE y.overdue >= COALESCE((SELECT overdue FROM cut), 0)",
+        skip = keep.saturating_sub(1)
+    );
+    let rows = Row::find_by_statement(statement(db.get_database_backend(), &sql, values))
+        .all(db)
+        .await?;
+    let teams = rows
+        .first()
+        .map_or(0, |row| usize::try_from(row.teams).unwrap_or(0));
+    Ok((
+        rows.into_iter()
+            .map(|row| KeyedCount {
+                key: row.key,
+                status: row.status,
+                n: row.n,
+            })
+            .collect(),
+        teams,
+    ))
+}
+
 /// The narrowed obligations counted by `group` and status, summed from the tallies.
 pub async fn counts(
     db: &impl ConnectionTrait,
@@ -131,17 +204,7 @@ pub async fn counts(
     group: GroupBy,
 ) -> Result<Vec<KeyedCount>, DbErr> {
     let (with, condition, values) = tallied(narrowing);
-    // The smallest table that holds what is grouped and narrowed by.
-    let by_manager = group == GroupBy::Manager || narrowing.manager_id.is_some();
-    let by_role = group == GroupBy::Role || narrowing.role.is_some();
-    let in_detail = narrowing.course_id.is_some() || narrowing.department.is_some();
-    let table = match (by_manager, by_role) {
-        (true, false) if group == GroupBy::Manager && !in_detail => "obligation_manager_totals",
-        (false, false) => "obligation_tallies",
-        (false, true) => "obligation_role_tallies",
-        (true, false) => "obligation_manager_tallies",
-        (true, true) => "obligation_manager_role_tallies",
-    };
+    let table = tally_table(narrowing, group);
     // Grouped by the stored column (in index order); 0 (none) read as no key.
     let (column, key) = match group {
         GroupBy::Course => ("t.course_id", "t.course_id"),
@@ -195,39 +258,88 @@ pub async fn overdue(
         .await
 }
 
-/// New hires' obligations assigned on their hire date, counted by course, hire date and
-/// completion date: enough to tell which were finished within the course's due period.
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
-pub struct HireCount {
-    pub course_id: i64,
-    pub hire_date: NaiveDate,
-    pub completed_on: Option<NaiveDate>,
-    pub n: i64,
+/// New hires' obligations assigned on their hire date: how many are measured (their due period
+/// has closed, or they were finished within it) and how many were finished within it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, FromQueryResult)]
+pub struct HireTimeliness {
+    pub measured: i64,
+    pub on_time: i64,
 }
 
-/// Obligations of people hired on or after `since` that were assigned on the hire date (exempt
-/// ones left out), narrowed.
-pub async fn new_hire_counts(
+/// A hire date (`date`, SQL) moved on by `period`, in SQL for `backend`, by the calendar rule of
+/// `Period::after`: a month past the end of a shorter month stops at its last day.
+fn shifted_sql(backend: DbBackend, period: Period, date: &str) -> String {
+    let (days, months) = match period.unit {
+        Unit::Days => (period.amount, 0),
+        Unit::Weeks => (period.amount.saturating_mul(7), 0),
+        Unit::Months => (0, period.amount),
+        Unit::Years => (0, period.amount.saturating_mul(12)),
+    };
+    match (backend, months) {
+        (DbBackend::Postgres, 0) => format!("({date} + {days})"),
+        // PostgreSQL's month arithmetic already stops at the end of a shorter month.
+        (DbBackend::Postgres, _) => format!("CAST({date} + INTERVAL '{months} months' AS DATE)"),
+        (_, 0) => format!("date({date}, '+{days} days')"),
+        // SQLite carries into the next month (31 January + 1 month = 3 March): take the last
+        // day of the target month when that is earlier.
+        _ => format!(
+            "MIN(date({date}, '+{months} months'), \
+                 date({date}, 'start of month', '+{} months', '-1 day'))",
+            months.saturating_add(1)
+        ),
+    }
+}
+
+/// Timeliness of obligations of people hired on or after `since` that were assigned on the hire
+/// date (exempt ones left out), narrowed; `due_within` gives each course's due period (courses
+/// not listed are left out), `today` closes due periods.
+pub async fn new_hire_timeliness(
     db: &impl ConnectionTrait,
     narrowing: &Narrowing,
     since: NaiveDate,
-) -> Result<Vec<HireCount>, DbErr> {
+    today: NaiveDate,
+    due_within: &[(i64, Period)],
+) -> Result<HireTimeliness, DbErr> {
+    if due_within.is_empty() {
+        return Ok(HireTimeliness::default());
+    }
+    let backend = db.get_database_backend();
     let (with, condition, mut values) = narrowed(narrowing);
     values.push(since.into());
+    let since_at = values.len();
+    values.push(today.into());
+    let today_at = values.len();
+    let deadline = format!(
+        "CASE c.course_id {} END",
+        due_within
+            .iter()
+            .map(|(course, period)| format!(
+                "WHEN {course} THEN {}",
+                shifted_sql(backend, *period, "p.hire_date")
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let sql = format!(
         "{with}
-        SELECT c.course_id AS course_id, p.hire_date AS hire_date, c.completed_on AS completed_on,
-               COUNT(*) AS n
-          FROM people p CROSS JOIN compliance_state c -- people first: SQLite walks the hire-date index
-         WHERE c.person_id = p.id AND {condition} AND p.hire_date >= ${}
-           AND c.assigned_on = p.hire_date
-           AND c.status <> 'exempt'
-         GROUP BY c.course_id, p.hire_date, c.completed_on",
-        values.len()
+        SELECT CAST(COALESCE(SUM(CASE WHEN d.on_time = 1 OR d.deadline < ${today_at}
+                                      THEN 1 ELSE 0 END), 0) AS BIGINT) AS measured,
+               CAST(COALESCE(SUM(d.on_time), 0) AS BIGINT) AS on_time
+          FROM (SELECT e.deadline,
+                       CASE WHEN e.completed_on IS NOT NULL AND e.completed_on <= e.deadline
+                            THEN 1 ELSE 0 END AS on_time
+                  FROM (SELECT c.completed_on AS completed_on, {deadline} AS deadline
+                          FROM people p CROSS JOIN compliance_state c -- people first: the hire-date index
+                         WHERE c.person_id = p.id AND {condition} AND p.hire_date >= ${since_at}
+                           AND c.assigned_on = p.hire_date AND c.status <> 'exempt') e
+                 WHERE e.deadline IS NOT NULL) d"
     );
-    HireCount::find_by_statement(statement(db.get_database_backend(), &sql, values))
-        .all(db)
-        .await
+    Ok(
+        HireTimeliness::find_by_statement(statement(backend, &sql, values))
+            .one(db)
+            .await?
+            .unwrap_or_default(),
+    )
 }
 
 /// A manager for the filter list.
@@ -235,18 +347,103 @@ pub async fn new_hire_counts(
 pub struct ManagerChoice {
     pub id: i64,
     pub public_id: String,
-    pub email: String,
     pub name: String,
 }
 
-/// Everyone with an active report, by name.
-pub async fn managers(db: &impl ConnectionTrait) -> Result<Vec<ManagerChoice>, DbErr> {
-    let sql = "SELECT m.id AS id, m.public_id AS public_id, m.email AS email, m.name AS name
-                 FROM people m
+/// How many people have an active report.
+pub async fn manager_count(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    #[derive(FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let sql = "SELECT COUNT(DISTINCT manager_id) AS n FROM people
+                WHERE active = TRUE AND manager_id IS NOT NULL";
+    Ok(
+        Count::find_by_statement(statement(db.get_database_backend(), sql, Vec::new()))
+            .one(db)
+            .await?
+            .map_or(0, |c| usize::try_from(c.n).unwrap_or(0)),
+    )
+}
+
+/// The first `limit` people with an active report, by name.
+pub async fn managers(
+    db: &impl ConnectionTrait,
+    limit: usize,
+) -> Result<Vec<ManagerChoice>, DbErr> {
+    let sql = "SELECT m.id AS id, m.public_id AS public_id, m.name AS name FROM people m
                 WHERE m.id IN (SELECT manager_id FROM people WHERE active = TRUE
                                 AND manager_id IS NOT NULL)
-                ORDER BY m.name, m.id";
-    ManagerChoice::find_by_statement(statement(db.get_database_backend(), sql, Vec::new()))
-        .all(db)
-        .await
+                ORDER BY m.name, m.id
+                LIMIT $1";
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    ManagerChoice::find_by_statement(statement(
+        db.get_database_backend(),
+        sql,
+        vec![limit.into()],
+    ))
+    .all(db)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::db::test_support;
+
+    /// The SQL deadline agrees with `Period::after` on both databases, month ends included.
+    #[tokio::test]
+    async fn due_periods_move_dates_in_sql_as_in_rust() {
+        #[derive(FromQueryResult)]
+        struct Shifted {
+            day: NaiveDate,
+        }
+        let periods = [
+            "30 days",
+            "2 weeks",
+            "1 month",
+            "3 months",
+            "1 year",
+            "13 months",
+        ];
+        let dates = [
+            "2025-01-31",
+            "2024-02-29",
+            "2025-03-31",
+            "2025-08-31",
+            "2025-12-15",
+        ];
+        for (backend, db) in test_support::backends().await.unwrap() {
+            for period in periods {
+                let period = Period::parse(period).unwrap();
+                for date in dates {
+                    let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+                    let column = format!("CAST('{date}' AS DATE)");
+                    let column = if backend == "sqlite" {
+                        format!("'{date}'")
+                    } else {
+                        column
+                    };
+                    let sql = format!(
+                        "SELECT {} AS day",
+                        shifted_sql(db.get_database_backend(), period, &column)
+                    );
+                    let shifted = Shifted::find_by_statement(statement(
+                        db.get_database_backend(),
+                        &sql,
+                        Vec::new(),
+                    ))
+                    .one(&db)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                    assert_eq!(
+                        shifted.day,
+                        period.after(day),
+                        "{backend}: {date} + {period}"
+                    );
+                }
+            }
+        }
+    }
 }

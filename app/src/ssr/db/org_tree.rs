@@ -82,7 +82,8 @@ pub async fn course_status_counts(
     let sql = format!(
         "{}
         SELECT c.course_id AS course_id, c.status AS status, COUNT(*) AS n
-          FROM compliance_state c JOIN below b ON b.id = c.person_id
+          FROM below b CROSS JOIN compliance_state c -- the team first, not every obligation
+         WHERE c.person_id = b.id
          GROUP BY c.course_id, c.status",
         below_cte(scope)
     );

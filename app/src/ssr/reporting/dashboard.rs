@@ -38,24 +38,15 @@ pub fn to_filter(data: &ReportData, query: &DashboardQuery) -> Filter {
     }
 }
 
-/// Turns the URL's query into what the database narrows by; unknown values select nothing
-/// rather than everything.
-fn to_narrowing(
-    data: &ReportData,
-    managers: &[dashboard_db::ManagerChoice],
-    query: &DashboardQuery,
-) -> Narrowing {
+/// Turns the URL's query into what the database narrows by (`manager_id`: the manager the query
+/// names, resolved); unknown values select nothing rather than everything.
+fn to_narrowing(data: &ReportData, manager_id: Option<i64>, query: &DashboardQuery) -> Narrowing {
     let some = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_owned());
     Narrowing {
         course_id: some(&query.course).map(|slug| data.course_by_slug(&slug).unwrap_or(-1)),
         department: some(&query.department),
         role: some(&query.role),
-        manager_id: some(&query.manager).map(|wanted| {
-            managers
-                .iter()
-                .find(|m| m.public_id == wanted || m.email.eq_ignore_ascii_case(&wanted))
-                .map_or(-1, |m| m.id)
-        }),
+        manager_id: some(&query.manager).map(|_| manager_id.unwrap_or(-1)),
         status: some(&query.status).map(|s| {
             Status::parse(&s)
                 .unwrap_or(Status::Overdue)
@@ -94,14 +85,25 @@ pub async fn dashboard(
     today: NaiveDate,
 ) -> Result<DashboardView, AppError> {
     let data = catalogue(db).await?;
-    let managers = dashboard_db::managers(db).await?;
+    let managers_total = dashboard_db::manager_count(db).await?;
+    // A list to choose from when it is short; otherwise the filter takes an email address.
+    let mut managers = dashboard_db::managers(db, MANAGER_CHOICES + 1).await?;
+    if managers.len() > MANAGER_CHOICES {
+        managers.clear();
+    }
     let departments = people::department_names(db).await?;
     let roles: BTreeMap<i64, String> = job_roles::all(db)
         .await?
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect();
-    let wanted = to_narrowing(&data, &managers, &query);
+    let manager_id = match query.manager.trim() {
+        "" => None,
+        wanted => people::find_by_email_or_public_id(db, wanted)
+            .await?
+            .map(|p| p.id),
+    };
+    let wanted = to_narrowing(&data, manager_id, &query);
 
     let course_title = |id: Option<i64>| {
         id.and_then(|id| data.courses.get(&id))
@@ -129,16 +131,20 @@ pub async fn dashboard(
                 .unwrap_or_default()
         },
     )?;
-    let manager_names: HashMap<i64, &str> =
-        managers.iter().map(|m| (m.id, m.name.as_str())).collect();
-    let mut by_manager = breakdown(
-        dashboard_db::counts(db, &wanted, GroupBy::Manager).await?,
-        |id| {
-            id.and_then(|id| manager_names.get(&id).map(|n| (*n).to_owned()))
-                .unwrap_or_else(|| "No manager".to_owned())
-        },
-    )?;
-    let by_manager_total = by_manager.len();
+    let (manager_counts, by_manager_total) =
+        dashboard_db::most_overdue_managers(db, &wanted, MANAGERS_SHOWN).await?;
+    let mut manager_ids: Vec<i64> = manager_counts.iter().filter_map(|c| c.key).collect();
+    manager_ids.sort_unstable();
+    manager_ids.dedup();
+    let manager_names: HashMap<i64, String> = people::with_ids(db, &manager_ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let mut by_manager = breakdown(manager_counts, |id| {
+        id.and_then(|id| manager_names.get(&id).cloned())
+            .unwrap_or_else(|| "No manager".to_owned())
+    })?;
     by_manager.truncate(MANAGERS_SHOWN);
 
     let overdue = dashboard_db::overdue(db, &wanted, OVERDUE_SHOWN)
@@ -154,21 +160,16 @@ pub async fn dashboard(
         .collect();
 
     let since = year_before(today);
-    let mut new_hires = Timeliness::default();
-    for row in dashboard_db::new_hire_counts(db, &wanted, since).await? {
-        let Some(course) = data.courses.get(&row.course_id) else {
-            continue;
-        };
-        let n = usize::try_from(row.n).unwrap_or(0);
-        let deadline = course.due_within.after(row.hire_date);
-        let on_time = row.completed_on.is_some_and(|done| done <= deadline);
-        if deadline < today || on_time {
-            new_hires.measured += n;
-            if on_time {
-                new_hires.on_time += n;
-            }
-        }
-    }
+    let due_within: Vec<(i64, crate::domain::period::Period)> = data
+        .courses
+        .values()
+        .map(|course| (course.id, course.due_within))
+        .collect();
+    let counted = dashboard_db::new_hire_timeliness(db, &wanted, since, today, &due_within).await?;
+    let new_hires = Timeliness {
+        measured: usize::try_from(counted.measured).unwrap_or(0),
+        on_time: usize::try_from(counted.on_time).unwrap_or(0),
+    };
 
     // The month-end counts keep courses and departments only.
     let trend_narrowing = (wanted.role.is_none()
@@ -215,18 +216,14 @@ pub async fn dashboard(
         courses: course_choices,
         departments: choices(departments.values().cloned().collect()),
         roles: choices(roles.values().cloned().collect()),
-        managers: if managers.len() <= MANAGER_CHOICES {
-            managers
-                .iter()
-                .map(|m| Choice {
-                    value: m.public_id.clone(),
-                    label: m.name.clone(),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
-        managers_total: managers.len(),
+        managers: managers
+            .iter()
+            .map(|m| Choice {
+                value: m.public_id.clone(),
+                label: m.name.clone(),
+            })
+            .collect(),
+        managers_total,
         overdue_total: overall.overdue,
         overall,
         by_course,
