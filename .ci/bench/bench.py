@@ -384,8 +384,9 @@ def ratio(a, b):
     return a / b if b else float("nan")
 
 
-def table(results):
-    machine = f"{os.cpu_count()} cores, {platform.machine()}, {platform.system()} {platform.release()}"
+def markdown_table(results):
+    """A table with a column per size; returns the lines and `row(name, target, cell)`, which adds
+    a row with `cell(result)` in each column ("–" where a figure is missing)."""
     lines = [
         "| Figure | Target | " + " | ".join(f"{r['size']:,} people" for r in results) + " |",
         "|---|---|" + "---|" * len(results),
@@ -399,6 +400,13 @@ def table(results):
             except (KeyError, TypeError, ZeroDivisionError):
                 cells.append("–")
         lines.append(f"| {name} | {target} | " + " | ".join(cells) + " |")
+
+    return lines, row
+
+
+def table(results):
+    machine = f"{os.cpu_count()} cores, {platform.machine()}, {platform.system()} {platform.release()}"
+    lines, row = markdown_table(results)
 
     row("Organisation: completion records / obligations", "",
         lambda r: f"{r['records']:,} / {r['obligations']:,}")
@@ -432,10 +440,10 @@ def table(results):
     return machine, "\n".join(lines)
 
 
-def publish(report):
+def publish(report, section="bench"):
     """Replaces the measured section of docs/performance.md, keeping the text around it."""
     path = os.path.join(ROOT, "docs", "performance.md")
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
     text = open(path).read() if os.path.exists(path) else f"# Performance\n\n{start}\n{end}\n"
     if start not in text or end not in text:
         text += f"\n{start}\n{end}\n"

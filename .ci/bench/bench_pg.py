@@ -111,19 +111,7 @@ def measure(size):
 
 
 def table(results):
-    lines = [
-        "| Figure | Target | " + " | ".join(f"{r['size']:,} people" for r in results) + " |",
-        "|---|---|" + "---|" * len(results),
-    ]
-
-    def row(name, target, cell):
-        cells = []
-        for r in results:
-            try:
-                cells.append(cell(r))
-            except (KeyError, TypeError, ZeroDivisionError):
-                cells.append("–")
-        lines.append(f"| {name} | {target} | " + " | ".join(cells) + " |")
+    lines, row = bench.markdown_table(results)
 
     row("Obligations", "", lambda r: f"{r['obligations']:,}")
     row("Generated in (`vigil demo --people N`)", "", lambda r: f"{r['generated_in']:.0f} s")
@@ -136,19 +124,6 @@ def table(results):
         lambda r: f"{len(r['daily_runs'])} ({'; '.join(r['daily_runs'])})")
     row("Cold start to first page", "≤ 200 ms", lambda r: f"{r['cold_start_ms']:.0f} ms")
     return "\n".join(lines)
-
-
-def publish(report):
-    path = os.path.join(bench.ROOT, "docs", "performance.md")
-    start, end = "<!-- bench-pg:start -->", "<!-- bench-pg:end -->"
-    text = open(path).read()
-    if start not in text or end not in text:
-        text += f"\n{start}\n{end}\n"
-    before, rest = text.split(start, 1)
-    _, after = rest.split(end, 1)
-    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    with open(path, "w") as out:
-        out.write(f"{before}{start}\nMeasured {stamp}. {report}\n{end}{after}")
 
 
 def main():
@@ -166,7 +141,7 @@ def main():
               f"to one instance; 4 to each of two). Command: `make bench` with TEST_POSTGRES_URL "
               f"(BENCH_PG_SIZES={','.join(map(str, SIZES))}).\n\n" + table(results) + "\n")
     print(report)
-    publish(report)
+    bench.publish(report, section="bench-pg")
 
 
 if __name__ == "__main__":
