@@ -25,42 +25,66 @@ pub struct Narrowing {
     pub status: Option<String>,
 }
 
-/// `WITH …` (when narrowing to a manager's tree), the `WHERE` clause over `c`
-/// (compliance_state) and `p` (people), and its values, numbered from `$1`.
-fn narrowed(narrowing: &Narrowing) -> (String, String, Vec<Value>) {
+/// How each part of a narrowing reads as SQL over one kind of row (`?`: its value; `$1`: the
+/// manager, whose tree is the `below` table).
+struct Conditions {
+    always: &'static str,
+    tree: &'static str,
+    course: &'static str,
+    department: &'static str,
+    role: &'static str,
+    status: &'static str,
+}
+
+/// Over `c` (compliance_state) joined to `p` (people).
+const OVER_OBLIGATIONS: Conditions = Conditions {
+    always: "1 = 1",
+    tree: "c.person_id IN (SELECT id FROM below)",
+    course: "c.course_id = ?",
+    department: "p.department_id IN (SELECT id FROM departments WHERE name = ?)",
+    role: "EXISTS (SELECT 1 FROM person_roles fr JOIN job_roles fj ON fj.id = fr.role_id \
+           WHERE fr.person_id = p.id AND fj.name = ?)",
+    status: "c.status = ?",
+};
+
+/// Over `t`, a tally table. Everyone below a manager is everyone whose direct manager is that
+/// manager or someone below them.
+const OVER_TALLIES: Conditions = Conditions {
+    always: "t.n <> 0",
+    tree: "(t.manager_key = $1 OR t.manager_key IN (SELECT id FROM below))",
+    course: "t.course_id = ?",
+    department: "t.department_key IN (SELECT id FROM departments WHERE name = ?)",
+    role: "t.role_id IN (SELECT id FROM job_roles WHERE name = ?)",
+    status: "t.status = ?",
+};
+
+/// `WITH …` (when narrowing to a manager's tree), the `WHERE` clause `over` some rows, and its
+/// values, numbered from `$1`.
+fn narrowed(narrowing: &Narrowing, over: &Conditions) -> (String, String, Vec<Value>) {
     let mut values: Vec<Value> = Vec::new();
-    let mut conditions = vec!["1 = 1".to_owned()];
+    let mut conditions = vec![over.always.to_owned()];
     let mut with = String::new();
     if let Some(manager) = narrowing.manager_id {
         // The tree's query takes its manager as $1.
         values.push(manager.into());
         with = below_cte(Scope::AllBelow).to_owned();
-        conditions.push("c.person_id IN (SELECT id FROM below)".to_owned());
+        conditions.push(over.tree.to_owned());
     }
-    let mut add = |condition: &str, value: Value, values: &mut Vec<Value>| {
+    let mut add = |condition: &str, value: Value| {
         values.push(value);
         conditions.push(condition.replace('?', &format!("${}", values.len())));
     };
     if let Some(course) = narrowing.course_id {
-        add("c.course_id = ?", course.into(), &mut values);
+        add(over.course, course.into());
     }
     if let Some(department) = &narrowing.department {
-        add(
-            "p.department_id IN (SELECT id FROM departments WHERE name = ?)",
-            department.clone().into(),
-            &mut values,
-        );
+        add(over.department, department.clone().into());
     }
     if let Some(role) = &narrowing.role {
-        add(
-            "EXISTS (SELECT 1 FROM person_roles fr JOIN job_roles fj ON fj.id = fr.role_id \
-             WHERE fr.person_id = p.id AND fj.name = ?)",
-            role.clone().into(),
-            &mut values,
-        );
+        add(over.role, role.clone().into());
     }
     if let Some(status) = &narrowing.status {
-        add("c.status = ?", status.clone().into(), &mut values);
+        add(over.status, status.clone().into());
     }
     (with, conditions.join(" AND "), values)
 }
@@ -82,47 +106,6 @@ pub enum GroupBy {
     Department,
     Role,
     Manager,
-}
-
-/// `WITH …` (when narrowing to a manager's tree), the `WHERE` clause over `t` (a tally table)
-/// and its values, numbered from `$1`.
-fn tallied(narrowing: &Narrowing) -> (String, String, Vec<Value>) {
-    let mut values: Vec<Value> = Vec::new();
-    let mut conditions = vec!["t.n <> 0".to_owned()];
-    let mut with = String::new();
-    if let Some(manager) = narrowing.manager_id {
-        // Everyone below a manager is everyone whose direct manager is that manager or someone
-        // below them. The tree's query takes its manager as $1.
-        values.push(manager.into());
-        with = below_cte(Scope::AllBelow).to_owned();
-        conditions
-            .push("(t.manager_key = $1 OR t.manager_key IN (SELECT id FROM below))".to_owned());
-    }
-    let mut add = |condition: &str, value: Value, values: &mut Vec<Value>| {
-        values.push(value);
-        conditions.push(condition.replace('?', &format!("${}", values.len())));
-    };
-    if let Some(course) = narrowing.course_id {
-        add("t.course_id = ?", course.into(), &mut values);
-    }
-    if let Some(department) = &narrowing.department {
-        add(
-            "t.department_key IN (SELECT id FROM departments WHERE name = ?)",
-            department.clone().into(),
-            &mut values,
-        );
-    }
-    if let Some(role) = &narrowing.role {
-        add(
-            "t.role_id IN (SELECT id FROM job_roles WHERE name = ?)",
-            role.clone().into(),
-            &mut values,
-        );
-    }
-    if let Some(status) = &narrowing.status {
-        add("t.status = ?", status.clone().into(), &mut values);
-    }
-    (with, conditions.join(" AND "), values)
 }
 
 /// The smallest tally table that holds what is grouped and narrowed by.
@@ -154,7 +137,7 @@ pub async fn most_overdue_managers(
         n: i64,
         teams: i64,
     }
-    let (with, condition, values) = tallied(narrowing);
+    let (with, condition, values) = narrowed(narrowing, &OVER_TALLIES);
     let table = tally_table(narrowing, GroupBy::Manager);
     let with = if with.is_empty() {
         "WITH".to_owned()
@@ -203,7 +186,7 @@ pub async fn counts(
     narrowing: &Narrowing,
     group: GroupBy,
 ) -> Result<Vec<KeyedCount>, DbErr> {
-    let (with, condition, values) = tallied(narrowing);
+    let (with, condition, values) = narrowed(narrowing, &OVER_TALLIES);
     let table = tally_table(narrowing, group);
     // Grouped by the stored column (in index order); 0 (none) read as no key.
     let (column, key) = match group {
@@ -240,7 +223,7 @@ pub async fn overdue(
     narrowing: &Narrowing,
     limit: u64,
 ) -> Result<Vec<OverdueEntry>, DbErr> {
-    let (with, condition, mut values) = narrowed(narrowing);
+    let (with, condition, mut values) = narrowed(narrowing, &OVER_OBLIGATIONS);
     values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
     let sql = format!(
         "{with}
@@ -304,7 +287,7 @@ pub async fn new_hire_timeliness(
         return Ok(HireTimeliness::default());
     }
     let backend = db.get_database_backend();
-    let (with, condition, mut values) = narrowed(narrowing);
+    let (with, condition, mut values) = narrowed(narrowing, &OVER_OBLIGATIONS);
     values.push(since.into());
     let since_at = values.len();
     values.push(today.into());
