@@ -229,20 +229,25 @@ async fn revoked_sessions_are_remembered_until_they_expire() {
         let someone = people_admin::add_person(&db, person("r@example.com", None), now)
             .await
             .unwrap();
+        let revoked = |token: &'static str| {
+            let db = db.clone();
+            let public_id = someone.public_id.clone();
+            async move {
+                revoked_sessions::holder(&db, &public_id, token)
+                    .await
+                    .unwrap()
+                    .expect("the person holds the session")
+                    .revoked
+            }
+        };
         revoked_sessions::revoke(&db, "jti-1", someone.id, now + Duration::hours(1))
             .await
             .unwrap();
         revoked_sessions::revoke(&db, "jti-1", someone.id, now + Duration::hours(1))
             .await
             .unwrap();
-        assert!(
-            revoked_sessions::is_revoked(&db, "jti-1").await.unwrap(),
-            "{backend}"
-        );
-        assert!(
-            !revoked_sessions::is_revoked(&db, "jti-2").await.unwrap(),
-            "{backend}"
-        );
+        assert!(revoked("jti-1").await, "{backend}");
+        assert!(!revoked("jti-2").await, "{backend}");
         assert_eq!(
             revoked_sessions::prune(&db, now + Duration::hours(2))
                 .await
@@ -250,8 +255,43 @@ async fn revoked_sessions_are_remembered_until_they_expire() {
             1,
             "{backend}"
         );
+        assert!(!revoked("jti-1").await, "{backend}");
+    }
+}
+
+/// One statement gives a session's holder, and whether they have an active report (who may
+/// then see their team); nobody for an unknown public id.
+#[tokio::test]
+async fn a_session_holder_comes_with_whether_anyone_reports_to_them() {
+    for (backend, db) in test_support::backends().await.unwrap() {
+        let now = Utc::now();
+        let boss = people_admin::add_person(&db, person("boss@example.com", None), now)
+            .await
+            .unwrap();
+        let holder = revoked_sessions::holder(&db, &boss.public_id, "jti")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(holder.person.id, boss.id, "{backend}");
+        assert!(!holder.has_active_reports, "{backend}");
+        people_admin::add_person(
+            &db,
+            person("report@example.com", Some("boss@example.com")),
+            now,
+        )
+        .await
+        .unwrap();
+        let holder = revoked_sessions::holder(&db, &boss.public_id, "jti")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(holder.has_active_reports, "{backend}");
+        assert!(!holder.revoked, "{backend}");
         assert!(
-            !revoked_sessions::is_revoked(&db, "jti-1").await.unwrap(),
+            revoked_sessions::holder(&db, "no-such-person", "jti")
+                .await
+                .unwrap()
+                .is_none(),
             "{backend}"
         );
     }

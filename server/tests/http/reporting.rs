@@ -279,6 +279,34 @@ async fn status_exports_are_filtered_like_the_dashboard_and_name_each_manager() 
             ),
         ]
     );
+    // A department in any case, as the records export and the dashboard take it.
+    assert_eq!(
+        export(vec![("department", "FINANCE".to_owned())]).await,
+        finance
+    );
+    // Narrowed by manager and status at once: only those rows, each with its status.
+    let mona = app.public_id(MANAGER).await;
+    let csv = app
+        .post_form_with(
+            &admin,
+            "/exports/compliance-status.csv",
+            &[("manager", mona.as_str()), ("status", "not_started")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!rows.is_empty(), "{csv}");
+    assert!(
+        rows.iter()
+            .all(|row| &row[9] == "not_started"
+                && ["Erin Employee", "Ivan Indirect"].contains(&&row[0])),
+        "{csv}"
+    );
     // A manager nobody has is nobody's tree, not everyone's.
     assert!(
         export(vec![("manager", "no-such-person".to_owned())])

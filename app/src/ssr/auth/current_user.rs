@@ -99,19 +99,17 @@ pub async fn authenticate(
         tracing::info!(%rejected, "session token refused");
         AppError::Unauthenticated
     })?;
-    if revoked_sessions::is_revoked(db, &claims.jti).await? {
-        return Err(AppError::Unauthenticated);
-    }
-    let person = people::find_by_public_id(db, &claims.sub)
+    let holder = revoked_sessions::holder(db, &claims.sub, &claims.jti)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let person = holder.person;
     let issued_at = claims.issued_at().ok_or(AppError::Unauthenticated)?;
-    if !person.active || issued_at < person.sessions_valid_after {
+    if holder.revoked || !person.active || issued_at < person.sessions_valid_after {
         return Err(AppError::Unauthenticated);
     }
     let facts = PermissionFacts {
         active: person.active,
-        has_active_reports: people::has_active_reports(db, person.id).await?,
+        has_active_reports: holder.has_active_reports,
         is_compliance_admin: person.is_compliance_admin,
         is_platform_admin: person.is_platform_admin,
     };

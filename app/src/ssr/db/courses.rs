@@ -78,6 +78,27 @@ pub async fn versions(
         .await
 }
 
+/// Every course's versions, newest first, by course id: one statement for the whole catalogue.
+pub async fn versions_by_course(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<i64, Vec<VersionSummary>>, DbErr> {
+    let mut by_course: std::collections::HashMap<i64, Vec<VersionSummary>> =
+        std::collections::HashMap::new();
+    for version in summaries()
+        .order_by_asc(course_version::Column::CourseId)
+        .order_by_desc(course_version::Column::Version)
+        .into_model::<VersionSummary>()
+        .all(db)
+        .await?
+    {
+        by_course
+            .entry(version.course_id)
+            .or_default()
+            .push(version);
+    }
+    Ok(by_course)
+}
+
 /// The newest version's listing fields.
 pub async fn latest_version(
     db: &impl ConnectionTrait,

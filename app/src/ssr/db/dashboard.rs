@@ -15,7 +15,7 @@ use crate::domain::team::Scope;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Narrowing {
     pub course_id: Option<i64>,
-    /// A department by name.
+    /// A department by name, in any case.
     pub department: Option<String>,
     /// A job role by name.
     pub role: Option<String>,
@@ -41,7 +41,7 @@ const OVER_OBLIGATIONS: Conditions = Conditions {
     always: "1 = 1",
     tree: "c.person_id IN (SELECT id FROM below)",
     course: "c.course_id = ?",
-    department: "p.department_id IN (SELECT id FROM departments WHERE name = ?)",
+    department: "p.department_id IN (SELECT id FROM departments WHERE LOWER(name) = LOWER(?))",
     role: "EXISTS (SELECT 1 FROM person_roles fr JOIN job_roles fj ON fj.id = fr.role_id \
            WHERE fr.person_id = p.id AND fj.name = ?)",
     status: "c.status = ?",
@@ -53,7 +53,7 @@ const OVER_TALLIES: Conditions = Conditions {
     always: "t.n <> 0",
     tree: "(t.manager_key = $1 OR t.manager_key IN (SELECT id FROM below))",
     course: "t.course_id = ?",
-    department: "t.department_key IN (SELECT id FROM departments WHERE name = ?)",
+    department: "t.department_key IN (SELECT id FROM departments WHERE LOWER(name) = LOWER(?))",
     role: "t.role_id IN (SELECT id FROM job_roles WHERE name = ?)",
     status: "t.status = ?",
 };
@@ -241,6 +241,58 @@ pub async fn overdue(
         .await
 }
 
+/// An obligation with what the status export shows of its person.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct ObligationEntry {
+    pub person_id: i64,
+    pub course_id: i64,
+    pub status: String,
+    pub assigned_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub completed_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub person: String,
+    pub email: String,
+    pub job_title: String,
+    pub department_id: Option<i64>,
+    pub manager: Option<String>,
+}
+
+/// Up to `limit` narrowed obligations after the key `after` (person, course), in key order: one
+/// page of the status export, read with its people in one statement.
+pub async fn obligations_after(
+    db: &impl ConnectionTrait,
+    narrowing: &Narrowing,
+    after: Option<(i64, i64)>,
+    limit: u64,
+) -> Result<Vec<ObligationEntry>, DbErr> {
+    let (with, condition, mut values) = narrowed(narrowing, &OVER_OBLIGATIONS);
+    let (person_id, course_id) = after.unwrap_or((i64::MIN, i64::MIN));
+    values.push(person_id.into());
+    values.push(course_id.into());
+    values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    let at = values.len();
+    // A row-value comparison: with bound values, SQLite walks the key from the cursor only for
+    // this form (`a > ? OR (a = ? AND b > ?)` scans from the start, so each page costs more).
+    let sql = format!(
+        "{with}
+        SELECT c.person_id AS person_id, c.course_id AS course_id, c.status AS status,
+               c.assigned_on AS assigned_on, c.due_on AS due_on, c.completed_on AS completed_on,
+               c.valid_until AS valid_until, p.name AS person, p.email AS email,
+               p.job_title AS job_title, p.department_id AS department_id, m.name AS manager
+          FROM compliance_state c JOIN people p ON p.id = c.person_id
+          LEFT JOIN people m ON m.id = p.manager_id
+         WHERE {condition} AND (c.person_id, c.course_id) > (${}, ${})
+         ORDER BY c.person_id, c.course_id
+         LIMIT ${at}",
+        at - 2,
+        at - 1
+    );
+    ObligationEntry::find_by_statement(statement(db.get_database_backend(), &sql, values))
+        .all(db)
+        .await
+}
+
 /// New hires' obligations assigned on their hire date: how many are measured (their due period
 /// has closed, or they were finished within it) and how many were finished within it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, FromQueryResult)]
@@ -333,40 +385,47 @@ pub struct ManagerChoice {
     pub name: String,
 }
 
-/// How many people have an active report.
-pub async fn manager_count(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
-    #[derive(FromQueryResult)]
-    struct Count {
-        n: i64,
-    }
-    let sql = "SELECT COUNT(DISTINCT manager_id) AS n FROM people
-                WHERE active = TRUE AND manager_id IS NOT NULL";
-    Ok(
-        Count::find_by_statement(statement(db.get_database_backend(), sql, Vec::new()))
-            .one(db)
-            .await?
-            .map_or(0, |c| usize::try_from(c.n).unwrap_or(0)),
-    )
-}
-
-/// The first `limit` people with an active report, by name.
+/// The first `limit` people with an active report, by name, and how many there are in all (one
+/// pass over people).
 pub async fn managers(
     db: &impl ConnectionTrait,
     limit: usize,
-) -> Result<Vec<ManagerChoice>, DbErr> {
-    let sql = "SELECT m.id AS id, m.public_id AS public_id, m.name AS name FROM people m
+) -> Result<(Vec<ManagerChoice>, usize), DbErr> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+        public_id: String,
+        name: String,
+        total: i64,
+    }
+    let sql = "SELECT m.id AS id, m.public_id AS public_id, m.name AS name,
+                      CAST(COUNT(*) OVER () AS BIGINT) AS total
+                 FROM people m
                 WHERE m.id IN (SELECT manager_id FROM people WHERE active = TRUE
                                 AND manager_id IS NOT NULL)
                 ORDER BY m.name, m.id
                 LIMIT $1";
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    ManagerChoice::find_by_statement(statement(
+    let rows = Row::find_by_statement(statement(
         db.get_database_backend(),
         sql,
         vec![limit.into()],
     ))
     .all(db)
-    .await
+    .await?;
+    let total = rows
+        .first()
+        .map_or(0, |row| usize::try_from(row.total).unwrap_or(0));
+    Ok((
+        rows.into_iter()
+            .map(|row| ManagerChoice {
+                id: row.id,
+                public_id: row.public_id,
+                name: row.name,
+            })
+            .collect(),
+        total,
+    ))
 }
 
 #[cfg(test)]

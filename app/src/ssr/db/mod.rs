@@ -71,13 +71,21 @@ impl IdRange {
     }
 }
 
+/// A statement that takes this long is logged as a warning.
+const SLOW_STATEMENT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Opens the database named by `url`. For a SQLite file, creates it (and its folder) if missing
 /// and switches it to write-ahead logging, so readers never block the writer.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let url = prepare_sqlite_url(url)?;
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     let mut options = ConnectOptions::new(url.clone());
-    options.sqlx_logging(false);
+    // Each statement at debug level (`RUST_LOG=sqlx::query=debug` shows them with their time),
+    // and a warning for any that takes a second or more.
+    options
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Debug)
+        .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, SLOW_STATEMENT);
     if in_memory {
         // Each connection to `sqlite::memory:` is a separate empty database; keep exactly one.
         options.max_connections(1).min_connections(1);

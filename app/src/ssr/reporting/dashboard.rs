@@ -40,7 +40,11 @@ pub fn to_filter(data: &ReportData, query: &DashboardQuery) -> Filter {
 
 /// Turns the URL's query into what the database narrows by (`manager_id`: the manager the query
 /// names, resolved); unknown values select nothing rather than everything.
-fn to_narrowing(data: &ReportData, manager_id: Option<i64>, query: &DashboardQuery) -> Narrowing {
+pub fn to_narrowing(
+    data: &ReportData,
+    manager_id: Option<i64>,
+    query: &DashboardQuery,
+) -> Narrowing {
     let some = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_owned());
     Narrowing {
         course_id: some(&query.course).map(|slug| data.course_by_slug(&slug).unwrap_or(-1)),
@@ -78,61 +82,100 @@ fn breakdown(
 }
 
 /// The dashboard for `query` on `today`: a fixed number of queries, each counted by the
-/// database, whatever the size of the organisation.
+/// database, whatever the size of the organisation. Queries that do not depend on each other run
+/// at the same time, each on its own pooled connection.
 pub async fn dashboard(
     db: &DatabaseConnection,
     query: DashboardQuery,
     today: NaiveDate,
 ) -> Result<DashboardView, AppError> {
-    let data = catalogue(db).await?;
-    let managers_total = dashboard_db::manager_count(db).await?;
+    let (data, (mut managers, managers_total), departments, roles, manager_id) = tokio::try_join!(
+        catalogue(db),
+        async { Ok::<_, AppError>(dashboard_db::managers(db, MANAGER_CHOICES + 1).await?) },
+        async { Ok::<_, AppError>(people::department_names(db).await?) },
+        async {
+            Ok::<_, AppError>(
+                job_roles::all(db)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.id, r.name))
+                    .collect::<BTreeMap<i64, String>>(),
+            )
+        },
+        async {
+            Ok::<_, AppError>(match query.manager.trim() {
+                "" => None,
+                wanted => people::find_by_email_or_public_id(db, wanted)
+                    .await?
+                    .map(|p| p.id),
+            })
+        },
+    )?;
     // A list to choose from when it is short; otherwise the filter takes an email address.
-    let mut managers = dashboard_db::managers(db, MANAGER_CHOICES + 1).await?;
     if managers.len() > MANAGER_CHOICES {
         managers.clear();
     }
-    let departments = people::department_names(db).await?;
-    let roles: BTreeMap<i64, String> = job_roles::all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
-    let manager_id = match query.manager.trim() {
-        "" => None,
-        wanted => people::find_by_email_or_public_id(db, wanted)
-            .await?
-            .map(|p| p.id),
-    };
     let wanted = to_narrowing(&data, manager_id, &query);
+    let due_within: Vec<(i64, crate::domain::period::Period)> = data
+        .courses
+        .values()
+        .map(|course| (course.id, course.due_within))
+        .collect();
+    let since = year_before(today);
+    // The month-end counts keep courses and departments only.
+    let trend_narrowing = (wanted.role.is_none()
+        && wanted.manager_id.is_none()
+        && wanted.status.is_none())
+    .then(|| TrendNarrowing {
+        course_id: wanted.course_id,
+        department: wanted.department.as_ref().map(|name| {
+            departments
+                .iter()
+                .find(|(_, n)| n.eq_ignore_ascii_case(name))
+                .map_or(Some(-1), |(id, _)| Some(*id))
+        }),
+    });
+
+    let (
+        course_counts,
+        department_counts,
+        role_counts,
+        (manager_counts, by_manager_total),
+        overdue_rows,
+        counted,
+        month_end_rows,
+    ) = tokio::try_join!(
+        dashboard_db::counts(db, &wanted, GroupBy::Course),
+        dashboard_db::counts(db, &wanted, GroupBy::Department),
+        dashboard_db::counts(db, &wanted, GroupBy::Role),
+        dashboard_db::most_overdue_managers(db, &wanted, MANAGERS_SHOWN),
+        dashboard_db::overdue(db, &wanted, OVERDUE_SHOWN),
+        dashboard_db::new_hire_timeliness(db, &wanted, since, today, &due_within),
+        async {
+            match trend_narrowing {
+                Some(_) => trend::month_end_rows(db, today).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    )?;
 
     let course_title = |id: Option<i64>| {
         id.and_then(|id| data.courses.get(&id))
             .map_or_else(|| "Unknown course".to_owned(), |c| c.title.clone())
     };
-    let by_course = breakdown(
-        dashboard_db::counts(db, &wanted, GroupBy::Course).await?,
-        course_title,
-    )?;
+    let by_course = breakdown(course_counts, course_title)?;
     let overall = by_course.iter().fold(Tally::default(), |mut sum, b| {
         sum.add_tally(&b.tally);
         sum
     });
-    let by_department = breakdown(
-        dashboard_db::counts(db, &wanted, GroupBy::Department).await?,
-        |id| {
-            id.and_then(|id| departments.get(&id).cloned())
-                .unwrap_or_else(|| "No department".to_owned())
-        },
-    )?;
-    let by_role = breakdown(
-        dashboard_db::counts(db, &wanted, GroupBy::Role).await?,
-        |id| {
-            id.and_then(|id| roles.get(&id).cloned())
-                .unwrap_or_default()
-        },
-    )?;
-    let (manager_counts, by_manager_total) =
-        dashboard_db::most_overdue_managers(db, &wanted, MANAGERS_SHOWN).await?;
+    let by_department = breakdown(department_counts, |id| {
+        id.and_then(|id| departments.get(&id).cloned())
+            .unwrap_or_else(|| "No department".to_owned())
+    })?;
+    let by_role = breakdown(role_counts, |id| {
+        id.and_then(|id| roles.get(&id).cloned())
+            .unwrap_or_default()
+    })?;
     let mut manager_ids: Vec<i64> = manager_counts.iter().filter_map(|c| c.key).collect();
     manager_ids.sort_unstable();
     manager_ids.dedup();
@@ -147,8 +190,7 @@ pub async fn dashboard(
     })?;
     by_manager.truncate(MANAGERS_SHOWN);
 
-    let overdue = dashboard_db::overdue(db, &wanted, OVERDUE_SHOWN)
-        .await?
+    let overdue = overdue_rows
         .into_iter()
         .map(|row| OverdueRow {
             person: row.person,
@@ -158,36 +200,17 @@ pub async fn dashboard(
             manager: row.manager,
         })
         .collect();
-
-    let since = year_before(today);
-    let due_within: Vec<(i64, crate::domain::period::Period)> = data
-        .courses
-        .values()
-        .map(|course| (course.id, course.due_within))
-        .collect();
-    let counted = dashboard_db::new_hire_timeliness(db, &wanted, since, today, &due_within).await?;
     let new_hires = Timeliness {
         measured: usize::try_from(counted.measured).unwrap_or(0),
         on_time: usize::try_from(counted.on_time).unwrap_or(0),
     };
-
-    // The month-end counts keep courses and departments only.
-    let trend_narrowing = (wanted.role.is_none()
-        && wanted.manager_id.is_none()
-        && wanted.status.is_none())
-    .then(|| TrendNarrowing {
-        course_id: wanted.course_id,
-        department: wanted.department.as_ref().map(|name| {
-            departments
-                .iter()
-                .find(|(_, n)| *n == name)
-                .map_or(Some(-1), |(id, _)| Some(*id))
-        }),
-    });
     let points = match trend_narrowing {
-        Some(narrowing) => {
-            trend::monthly(db, narrowing, today, overall.compliant_percent()).await?
-        }
+        Some(narrowing) => trend::monthly(
+            &month_end_rows,
+            narrowing,
+            today,
+            overall.compliant_percent(),
+        ),
         None => Vec::new(),
     };
 

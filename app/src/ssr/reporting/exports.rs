@@ -2,26 +2,29 @@
 //! formula cells neutralised) or JSON. Rows are read a page at a time by key, so memory stays flat
 //! however large the organisation or the ledger.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::dashboard::to_filter;
+use super::dashboard::{to_filter, to_narrowing};
 use super::{ReportData, catalogue, load_page_people};
 use crate::api::dashboard::DashboardQuery;
 use crate::domain::assignment::Status;
 use crate::domain::ledger::RecordKind;
-use crate::domain::reporting::{Filter, ObligationRow, filter};
+use crate::domain::reporting::Filter;
 use crate::domain::spreadsheet::neutralise;
 use crate::domain::team::{Scope, reports_of};
 use crate::error::AppError;
-use crate::ssr::db::entities::{completion_record, compliance_state};
+use crate::ssr::db::dashboard::{Narrowing, obligations_after};
+use crate::ssr::db::entities::completion_record;
 use crate::ssr::db::{ledger, people};
 
 /// Rows fetched per page.
 pub const PAGE: u64 = 500;
+
+/// Obligations fetched per page of the status export (one statement each).
+const STATUS_PAGE: u64 = 2_000;
 
 /// Which export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,11 +109,15 @@ pub struct ExportRequest {
     pub to: Option<NaiveDate>,
 }
 
-/// Everything paging needs that does not grow with the rows: the course catalogue, and when
-/// filtering by manager, who is below them. People are read page by page with their rows.
+/// Everything paging needs that does not grow with the rows: the course catalogue, department
+/// names, and when filtering records by manager, who is below them. People are read page by page
+/// with their rows.
 pub struct Exporter {
     pub request: ExportRequest,
+    /// The filter as the database applies it (the status export).
+    narrowing: Narrowing,
     data: ReportData,
+    departments: HashMap<i64, String>,
     below_manager: HashSet<i64>,
 }
 
@@ -126,22 +133,26 @@ impl Exporter {
         let data = catalogue(db).await?;
         let mut filter = to_filter(&data, query);
         let manager = query.manager.trim();
-        filter.manager_id = if manager.is_empty() {
+        let manager_id = if manager.is_empty() {
             None
         } else {
-            // An unknown manager matches nobody rather than everybody.
-            Some(
-                people::find_by_email_or_public_id(db, manager)
-                    .await?
-                    .map_or(-1, |p| p.id),
-            )
+            people::find_by_email_or_public_id(db, manager)
+                .await?
+                .map(|p| p.id)
         };
-        let below_manager = match filter.manager_id {
-            Some(manager) => reports_of(manager, &people::active_links(db).await?, Scope::AllBelow)
-                .into_iter()
-                .collect(),
-            None => HashSet::new(),
+        // An unknown manager matches nobody rather than everybody.
+        filter.manager_id = (!manager.is_empty()).then(|| manager_id.unwrap_or(-1));
+        let narrowing = to_narrowing(&data, manager_id, query);
+        // The status export narrows in the database; records and reminders by this set.
+        let below_manager = match (dataset, filter.manager_id) {
+            (Dataset::Status, _) | (_, None) => HashSet::new(),
+            (_, Some(manager)) => {
+                reports_of(manager, &people::active_links(db).await?, Scope::AllBelow)
+                    .into_iter()
+                    .collect()
+            }
         };
+        let departments = people::department_names(db).await?;
         Ok(Self {
             request: ExportRequest {
                 dataset,
@@ -149,7 +160,9 @@ impl Exporter {
                 from,
                 to,
             },
+            narrowing,
             data,
+            departments,
             below_manager,
         })
     }
@@ -175,94 +188,63 @@ impl Exporter {
         }
     }
 
+    /// A page of obligations, filtered and joined to their people by the database.
     async fn status_page(
         &mut self,
         db: &impl ConnectionTrait,
         cursor: Cursor,
     ) -> Result<(Vec<Vec<String>>, Cursor), AppError> {
-        let mut query = compliance_state::Entity::find()
-            .order_by_asc(compliance_state::Column::PersonId)
-            .order_by_asc(compliance_state::Column::CourseId)
-            .limit(PAGE);
-        if let Cursor::Status {
-            person_id,
-            course_id,
-        } = cursor
-        {
-            // A row-value comparison: with bound values, SQLite walks the key from the cursor
-            // only for this form (the equivalent `a > ? OR (a = ? AND b > ?)` scans from the
-            // start, so each page cost more than the last).
-            query = query.filter(
-                Expr::tuple([
-                    Expr::col(compliance_state::Column::PersonId),
-                    Expr::col(compliance_state::Column::CourseId),
-                ])
-                .gt(Expr::tuple([person_id.into(), course_id.into()])),
-            );
-        }
-        let page = query.all(db).await?;
-        let on_page: Vec<i64> = page.iter().map(|row| row.person_id).collect();
-        load_page_people(db, &mut self.data, &on_page).await?;
+        let after = match cursor {
+            Cursor::Status {
+                person_id,
+                course_id,
+            } => Some((person_id, course_id)),
+            _ => None,
+        };
+        let page = obligations_after(db, &self.narrowing, after, STATUS_PAGE).await?;
         let next = match page.last() {
-            Some(last) if page.len() as u64 == PAGE => Cursor::Status {
+            Some(last) if page.len() as u64 == STATUS_PAGE => Cursor::Status {
                 person_id: last.person_id,
                 course_id: last.course_id,
             },
             _ => Cursor::Done,
         };
-        let rows: Vec<(ObligationRow, &compliance_state::Model)> = page
-            .iter()
-            .filter_map(|row| {
-                Some((
-                    ObligationRow {
-                        person_id: row.person_id,
-                        course_id: row.course_id,
-                        status: Status::parse(&row.status)?,
-                        assigned_on: row.assigned_on,
-                        due_on: row.due_on,
-                        completed_on: row.completed_on,
-                    },
-                    row,
-                ))
-            })
-            .collect();
-        let obligations: Vec<ObligationRow> = rows.iter().map(|(o, _)| o.clone()).collect();
-        let kept: HashSet<(i64, i64)> = filter(
-            &obligations,
-            &self.data.people,
-            &self.request.filter,
-            &self.below_manager,
-        )
-        .iter()
-        .map(|o| (o.person_id, o.course_id))
-        .collect();
-        let cells = rows
+        let mut on_page: Vec<i64> = page.iter().map(|row| row.person_id).collect();
+        on_page.dedup();
+        let mut roles = people::roles_by_person(db, |role| role.name, Some(&on_page)).await?;
+        for names in roles.values_mut() {
+            names.sort();
+        }
+        let cells = page
             .into_iter()
-            .filter(|(o, _)| kept.contains(&(o.person_id, o.course_id)))
-            .map(|(o, stored)| {
-                let person = self.data.people.get(&o.person_id);
-                let course = self.data.course_details.get(&o.course_id);
-                let mut row = self.data.person_cells(o.person_id).to_vec();
-                row.extend([
-                    self.data.name_of(person.and_then(|p| p.manager_id)),
-                    person.map(|p| p.roles.join("; ")).unwrap_or_default(),
+            .filter_map(|row| {
+                let status = Status::parse(&row.status)?;
+                let course = self.data.course_details.get(&row.course_id);
+                Some(vec![
+                    row.person,
+                    row.email,
+                    row.department_id
+                        .and_then(|id| self.departments.get(&id).cloned())
+                        .unwrap_or_default(),
+                    row.job_title,
+                    row.manager.unwrap_or_default(),
+                    roles
+                        .get(&row.person_id)
+                        .map(|names| names.join("; "))
+                        .unwrap_or_default(),
                     self.data
                         .courses
-                        .get(&o.course_id)
+                        .get(&row.course_id)
                         .map(|c| c.title.clone())
                         .unwrap_or_default(),
                     course.map(|c| c.slug.clone()).unwrap_or_default(),
                     course.map(|c| c.version.to_string()).unwrap_or_default(),
-                    o.status.as_str().to_owned(),
-                    o.assigned_on.to_string(),
-                    o.due_on.to_string(),
-                    o.completed_on.map(|d| d.to_string()).unwrap_or_default(),
-                    stored
-                        .valid_until
-                        .map(|d| d.to_string())
-                        .unwrap_or_default(),
-                ]);
-                row
+                    status.as_str().to_owned(),
+                    row.assigned_on.to_string(),
+                    row.due_on.to_string(),
+                    row.completed_on.map(|d| d.to_string()).unwrap_or_default(),
+                    row.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+                ])
             })
             .collect();
         Ok((cells, next))
@@ -467,7 +449,10 @@ pub fn csv_bytes(columns: &[&str], rows: &[Vec<String>], header: bool) -> Vec<u8
         let _ = writer.write_record(columns);
     }
     for row in rows {
-        let _ = writer.write_record(row.iter().map(|cell| neutralise(cell).into_owned()));
+        for cell in row {
+            let _ = writer.write_field(neutralise(cell).as_bytes());
+        }
+        let _ = writer.write_record(std::iter::empty::<&[u8]>());
     }
     writer.into_inner().unwrap_or_default()
 }

@@ -133,9 +133,10 @@ pub async fn catalogue(db: &impl ConnectionTrait) -> Result<ReportData, AppError
     let current: Vec<i64> = all.iter().filter_map(|c| c.current_version_id).collect();
     // Metadata only: reports never need the rendered courses.
     let metadata = courses::version_metadata(db, &current).await?;
+    let mut versions_by_course = courses::versions_by_course(db).await?;
     for course in all {
         let mut current_number = None;
-        for version in courses::versions(db, course.id).await? {
+        for version in versions_by_course.remove(&course.id).unwrap_or_default() {
             version_numbers.insert(version.id, version.version);
             if Some(version.id) == course.current_version_id {
                 current_number = Some(version.version);

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::domain::assignment::{EngineInput, obligations};
 use crate::domain::chart::Point;
@@ -83,7 +83,7 @@ pub async fn fill_month_ends(
         .into_iter()
         .filter(|end| *end < today)
         .collect();
-    let counted = month_end_rows(db, &closed).await?;
+    let counted = rows_at(db, &closed).await?;
     let missing: Vec<NaiveDate> = closed
         .into_iter()
         .filter(|end| !counted.iter().any(|row| row.month_end == *end))
@@ -183,14 +183,22 @@ pub async fn fill_month_ends_logged(db: &impl ConnectionTrait) {
     }
 }
 
-async fn month_end_rows(
+/// The stored counts of the twelve month ends ending `today`, for [`monthly`].
+pub async fn month_end_rows(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+) -> Result<Vec<compliance_month_end::Model>, DbErr> {
+    rows_at(db, &month_ends(today)).await
+}
+
+async fn rows_at(
     db: &impl ConnectionTrait,
     ends: &[NaiveDate],
-) -> Result<Vec<compliance_month_end::Model>, AppError> {
-    Ok(compliance_month_end::Entity::find()
+) -> Result<Vec<compliance_month_end::Model>, DbErr> {
+    compliance_month_end::Entity::find()
         .filter(compliance_month_end::Column::MonthEnd.is_in(ends.iter().copied()))
         .all(db)
-        .await?)
+        .await
 }
 
 /// What the trend can be narrowed by: a course and a department (`Some(None)`: people without
@@ -202,16 +210,14 @@ pub struct TrendNarrowing {
 }
 
 /// The share up to date at each closed month end (as counted then; none for a month end not
-/// counted yet) and `today_percent` for today.
-pub async fn monthly(
-    db: &impl ConnectionTrait,
+/// counted yet, from `rows`, as [`month_end_rows`] reads them) and `today_percent` for today.
+pub fn monthly(
+    rows: &[compliance_month_end::Model],
     narrowing: TrendNarrowing,
     today: NaiveDate,
     today_percent: Option<u32>,
-) -> Result<Vec<Point>, AppError> {
-    let ends = month_ends(today);
-    let rows = month_end_rows(db, &ends).await?;
-    Ok(ends
+) -> Vec<Point> {
+    month_ends(today)
         .into_iter()
         .map(|date| {
             let label = date.format("%b %y").to_string();
@@ -238,7 +244,7 @@ pub async fn monthly(
             let percent = (counted && assigned > 0).then(|| (up_to_date * 100 / assigned) as f64);
             Point { label, percent }
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -33,6 +33,18 @@ use crate::ssr::internal;
 #[derive(Default)]
 pub struct EngineLock(tokio::sync::RwLock<()>);
 
+/// The engine's in-process lock held shared, for a run for one person inside the caller's own
+/// transaction ([`recompute_person_in`]). Take it before that transaction begins: a full run
+/// takes the lock first and the database's second, so the other order could wait forever.
+pub struct OnePersonRun<'a>(#[allow(dead_code)] tokio::sync::RwLockReadGuard<'a, ()>);
+
+impl EngineLock {
+    /// Holds the lock for a run for one person.
+    pub async fn one_person(&self) -> OnePersonRun<'_> {
+        OnePersonRun(self.0.read().await)
+    }
+}
+
 /// The database lock every run takes: exclusively for a full run, shared for one person.
 const ENGINE_LOCK: &str = "assignment-engine";
 
@@ -121,19 +133,47 @@ async fn step(
     let txn = db.begin().await?;
     match person {
         None => lock::exclusive(&txn, ENGINE_LOCK).await?,
-        Some(person_id) => {
-            lock::shared(&txn, ENGINE_LOCK).await?;
-            lock::exclusive(&txn, &format!("{ENGINE_LOCK}:person:{person_id}")).await?;
-        }
+        Some(person_id) => lock_one_person(&txn, person_id).await?,
     }
-    let input = load_input(&txn, Some(range)).await?;
-    let computed = obligations(&input, today);
-    persist(&txn, &input, &computed, today, now).await?;
+    let computed = compute_and_store(&txn, today, now, range).await?;
     txn.commit().await?;
     for obligation in &computed {
         *counts.entry(obligation.status).or_default() += 1;
     }
     Ok(())
+}
+
+/// Recomputes one person's obligations inside the caller's transaction, so that what they did
+/// (a record in the ledger) and the obligation it changes commit together, with one commit.
+pub async fn recompute_person_in(
+    txn: &impl ConnectionTrait,
+    _held: &OnePersonRun<'_>,
+    person_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    lock_one_person(txn, person_id).await?;
+    compute_and_store(txn, now.date_naive(), now, IdRange::one(person_id)).await?;
+    Ok(())
+}
+
+/// The engine's database lock shared, and the person's own exclusively.
+async fn lock_one_person(txn: &impl ConnectionTrait, person_id: i64) -> Result<(), AppError> {
+    lock::shared(txn, ENGINE_LOCK).await?;
+    lock::exclusive(txn, &format!("{ENGINE_LOCK}:person:{person_id}")).await?;
+    Ok(())
+}
+
+/// Computes the obligations of the people in `range` and stores them.
+async fn compute_and_store(
+    txn: &impl ConnectionTrait,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    range: IdRange,
+) -> Result<Vec<Obligation>, AppError> {
+    let input = load_input(txn, Some(range)).await?;
+    let computed = obligations(&input, today);
+    persist(txn, &input, &computed, today, now).await?;
+    Ok(computed)
 }
 
 /// The daily full run's name in `job_runs`.
@@ -277,6 +317,7 @@ pub async fn load_input(
         .collect();
     // Metadata only: the rendered courses are large and the engine needs none of them.
     let metadata = courses::version_metadata(db, &current_ids).await?;
+    let mut versions_by_course = courses::versions_by_course(db).await?;
     for course in all_courses {
         let Some(current_id) = course.current_version_id else {
             continue;
@@ -291,8 +332,9 @@ pub async fn load_input(
                 .map_err(|err| internal("engine input: assignment rule", err))?,
             None => meta.audience.clone(),
         };
-        let versions: Vec<VersionFacts> = courses::versions(db, course.id)
-            .await?
+        let versions: Vec<VersionFacts> = versions_by_course
+            .remove(&course.id)
+            .unwrap_or_default()
             .into_iter()
             .map(|v| VersionFacts {
                 id: v.id,

@@ -9,7 +9,7 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 use super::certificates::issue;
-use super::engine::{EngineLock, recompute_person};
+use super::engine::{EngineLock, recompute_person, recompute_person_in};
 use super::learner::{assigned, course_version, history};
 use crate::api::training::{AttemptResult, QuizQuestion, QuizView, ResultOption, ResultQuestion};
 use crate::domain::course_kind::CourseKind;
@@ -195,8 +195,10 @@ pub async fn submit(
         chosen,
     })
     .map_err(|err| internal("storing quiz answers", err))?;
-    // The attempt is claimed, recorded and certified in one transaction: a second submission
-    // of the same form records nothing, and a crash leaves the attempt open, not half-done.
+    // The attempt is claimed, recorded, certified and its obligation updated in one
+    // transaction: a second submission of the same form records nothing, and a crash leaves the
+    // attempt open, not half-done.
+    let engine_held = engine.one_person().await;
     let txn = ledger::begin(db).await?;
     if !training::claim_attempt(&txn, attempt.id, now).await? {
         return Err(TrainingInvalid::AttemptSubmitted.into());
@@ -226,8 +228,8 @@ pub async fn submit(
     if result.passed {
         issue(&txn, record.sequence, now).await?;
     }
+    recompute_person_in(&txn, &engine_held, user.person.id, now).await?;
     txn.commit().await?;
-    recompute_person(db, engine, user.person.id).await?;
     Ok((context.course.slug.clone(), record.sequence))
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::certificates::issue;
-use super::engine::{EngineLock, recompute_person};
+use super::engine::{EngineLock, recompute_person, recompute_person_in};
 use super::learner::assigned;
 use crate::api::training::LessonView;
 use crate::domain::course_kind::CourseKind;
@@ -138,7 +138,9 @@ pub async fn acknowledge(
         .into());
     }
     // Checked and appended under the ledger's lock: acknowledging the same version again (a
-    // second click, a second tab) returns the first record instead of adding another.
+    // second click, a second tab) returns the first record instead of adding another. The
+    // record and the obligation it completes commit together.
+    let engine_held = engine.one_person().await;
     let txn = ledger::begin(db).await?;
     let latest = ledger::acknowledgements(&txn, user.person.id, context.version.id)
         .await?
@@ -174,7 +176,7 @@ pub async fn acknowledge(
     )
     .await?;
     issue(&txn, record.sequence, now).await?;
+    recompute_person_in(&txn, &engine_held, user.person.id, now).await?;
     txn.commit().await?;
-    recompute_person(db, engine, user.person.id).await?;
     Ok(record.sequence)
 }
