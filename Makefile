@@ -2,8 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# cargo-leptos builds the server with this flag in debug mode; using it for tests too lets them
-# reuse the same compiled dependencies instead of building everything twice.
+# The development build (.ci/build-dev, as cargo-leptos in debug mode) uses this flag; using it
+# for tests too lets them reuse the same compiled dependencies instead of building everything twice.
 LEPTOS_RUSTFLAGS := --cfg erase_components
 CARGO_TEST_FEATURES := --workspace --features app/ssr
 
@@ -15,14 +15,14 @@ RELEASE_TOOLS := $(CURDIR)/target/tools/node_modules/.bin
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-tools: ## Install the pinned build tools that are missing (wasm32 target, cargo-leptos, wasm-bindgen)
+tools: ## Install the pinned build tools that are missing (wasm32 target, wasm-bindgen, cargo-nextest)
 	@.ci/ensure-tools
 
 test-deps: ## Install the test servers the tests start (aiosmtpd for SMTP) into target/test-tools
 	@.ci/ensure-test-deps
 
 build: tools ## Build the server and the browser bundle (debug)
-	cargo leptos build
+	.ci/build-dev
 
 run: build ## Build and run Vigil on http://127.0.0.1:3000 with data in data/vigil.db (demo organisation on first run)
 	VIGIL_DEMO=true ./target/debug/vigil serve
@@ -42,7 +42,7 @@ e2e-deps: ## Install the end-to-end test packages and check for Chromium
 test-e2e: build e2e-deps test-deps ## Browser tests, with and without JavaScript
 	cd end2end && npx playwright test
 
-release-tools: ## Install wasm-opt (npm binaryen, pinned) into target/tools for optimized bundles
+release-tools: ## Install cargo-leptos and wasm-opt (npm binaryen, pinned, into target/tools) for optimized bundles
 	@.ci/ensure-release-tools
 
 release: tools release-tools ## Build the optimized server (target/release/vigil) and site (target/release-site)

@@ -17,6 +17,7 @@ mod m20261130_000008_hardening;
 mod m20261130_000009_scale_indexes;
 mod m20261130_000010_compliance_month_ends;
 mod m20261130_000011_obligation_tallies;
+mod m20261130_000012_dashboard_list_indexes;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_scale_indexes::Migration),
             Box::new(m20261130_000010_compliance_month_ends::Migration),
             Box::new(m20261130_000011_obligation_tallies::Migration),
+            Box::new(m20261130_000012_dashboard_list_indexes::Migration),
         ]
     }
 }

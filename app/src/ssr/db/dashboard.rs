@@ -217,7 +217,8 @@ pub struct OverdueEntry {
     pub manager: Option<String>,
 }
 
-/// The first `limit` narrowed overdue obligations, longest overdue first.
+/// The first `limit` narrowed overdue obligations, longest overdue first (then by person and
+/// course: the order of an index, so however many share a due date only `limit` are read).
 pub async fn overdue(
     db: &impl ConnectionTrait,
     narrowing: &Narrowing,
@@ -232,7 +233,7 @@ pub async fn overdue(
           FROM compliance_state c JOIN people p ON p.id = c.person_id
           LEFT JOIN people m ON m.id = p.manager_id
          WHERE {condition} AND c.status = 'overdue'
-         ORDER BY c.due_on, p.name, p.id
+         ORDER BY c.due_on, c.person_id, c.course_id -- the order of the status index
          LIMIT ${}",
         values.len()
     );
@@ -355,19 +356,30 @@ pub async fn new_hire_timeliness(
             .collect::<Vec<_>>()
             .join(" ")
     );
+    let with = if with.is_empty() {
+        "WITH".to_owned()
+    } else {
+        format!("{with},")
+    };
+    // Materialized: each row's deadline is worked out once, not once for each use of it.
     let sql = format!(
         "{with}
+        e AS MATERIALIZED (
+            SELECT c.completed_on AS completed_on, {deadline} AS deadline
+              FROM people p CROSS JOIN compliance_state c -- people first: the hire-date index
+             WHERE c.person_id = p.id AND {condition} AND p.hire_date >= ${since_at}
+               AND c.assigned_on = p.hire_date AND c.status <> 'exempt'
+        ),
+        d AS (
+            SELECT e.deadline AS deadline,
+                   CASE WHEN e.completed_on IS NOT NULL AND e.completed_on <= e.deadline
+                        THEN 1 ELSE 0 END AS on_time
+              FROM e WHERE e.deadline IS NOT NULL
+        )
         SELECT CAST(COALESCE(SUM(CASE WHEN d.on_time = 1 OR d.deadline < ${today_at}
                                       THEN 1 ELSE 0 END), 0) AS BIGINT) AS measured,
                CAST(COALESCE(SUM(d.on_time), 0) AS BIGINT) AS on_time
-          FROM (SELECT e.deadline,
-                       CASE WHEN e.completed_on IS NOT NULL AND e.completed_on <= e.deadline
-                            THEN 1 ELSE 0 END AS on_time
-                  FROM (SELECT c.completed_on AS completed_on, {deadline} AS deadline
-                          FROM people p CROSS JOIN compliance_state c -- people first: the hire-date index
-                         WHERE c.person_id = p.id AND {condition} AND p.hire_date >= ${since_at}
-                           AND c.assigned_on = p.hire_date AND c.status <> 'exempt') e
-                 WHERE e.deadline IS NOT NULL) d"
+          FROM d"
     );
     Ok(
         HireTimeliness::find_by_statement(statement(backend, &sql, values))

@@ -89,32 +89,15 @@ pub async fn dashboard(
     query: DashboardQuery,
     today: NaiveDate,
 ) -> Result<DashboardView, AppError> {
-    let (data, (mut managers, managers_total), departments, roles, manager_id) = tokio::try_join!(
-        catalogue(db),
-        async { Ok::<_, AppError>(dashboard_db::managers(db, MANAGER_CHOICES + 1).await?) },
-        async { Ok::<_, AppError>(people::department_names(db).await?) },
-        async {
-            Ok::<_, AppError>(
-                job_roles::all(db)
-                    .await?
-                    .into_iter()
-                    .map(|r| (r.id, r.name))
-                    .collect::<BTreeMap<i64, String>>(),
-            )
-        },
-        async {
-            Ok::<_, AppError>(match query.manager.trim() {
-                "" => None,
-                wanted => people::find_by_email_or_public_id(db, wanted)
-                    .await?
-                    .map(|p| p.id),
-            })
-        },
-    )?;
-    // A list to choose from when it is short; otherwise the filter takes an email address.
-    if managers.len() > MANAGER_CHOICES {
-        managers.clear();
-    }
+    // What the narrowing needs first: course slugs and the manager named.
+    let (data, manager_id) = tokio::try_join!(catalogue(db), async {
+        Ok::<_, AppError>(match query.manager.trim() {
+            "" => None,
+            wanted => people::find_by_email_or_public_id(db, wanted)
+                .await?
+                .map(|p| p.id),
+        })
+    })?;
     let wanted = to_narrowing(&data, manager_id, &query);
     let due_within: Vec<(i64, crate::domain::period::Period)> = data
         .courses
@@ -122,21 +105,13 @@ pub async fn dashboard(
         .map(|course| (course.id, course.due_within))
         .collect();
     let since = year_before(today);
-    // The month-end counts keep courses and departments only.
-    let trend_narrowing = (wanted.role.is_none()
-        && wanted.manager_id.is_none()
-        && wanted.status.is_none())
-    .then(|| TrendNarrowing {
-        course_id: wanted.course_id,
-        department: wanted.department.as_ref().map(|name| {
-            departments
-                .iter()
-                .find(|(_, n)| n.eq_ignore_ascii_case(name))
-                .map_or(Some(-1), |(id, _)| Some(*id))
-        }),
-    });
+    let trend_wanted =
+        wanted.role.is_none() && wanted.manager_id.is_none() && wanted.status.is_none();
 
     let (
+        (mut managers, managers_total),
+        departments,
+        roles,
         course_counts,
         department_counts,
         role_counts,
@@ -145,6 +120,9 @@ pub async fn dashboard(
         counted,
         month_end_rows,
     ) = tokio::try_join!(
+        dashboard_db::managers(db, MANAGER_CHOICES + 1),
+        people::department_names(db),
+        job_roles::all(db),
         dashboard_db::counts(db, &wanted, GroupBy::Course),
         dashboard_db::counts(db, &wanted, GroupBy::Department),
         dashboard_db::counts(db, &wanted, GroupBy::Role),
@@ -152,12 +130,28 @@ pub async fn dashboard(
         dashboard_db::overdue(db, &wanted, OVERDUE_SHOWN),
         dashboard_db::new_hire_timeliness(db, &wanted, since, today, &due_within),
         async {
-            match trend_narrowing {
-                Some(_) => trend::month_end_rows(db, today).await,
-                None => Ok(Vec::new()),
+            if trend_wanted {
+                trend::month_end_rows(db, today).await
+            } else {
+                Ok(Vec::new())
             }
         },
     )?;
+    // A list to choose from when it is short; otherwise the filter takes an email address.
+    if managers.len() > MANAGER_CHOICES {
+        managers.clear();
+    }
+    let roles: BTreeMap<i64, String> = roles.into_iter().map(|r| (r.id, r.name)).collect();
+    // The month-end counts keep courses and departments only.
+    let trend_narrowing = trend_wanted.then(|| TrendNarrowing {
+        course_id: wanted.course_id,
+        department: wanted.department.as_ref().map(|name| {
+            departments
+                .iter()
+                .find(|(_, n)| n.eq_ignore_ascii_case(name))
+                .map_or(Some(-1), |(id, _)| Some(*id))
+        }),
+    });
 
     let course_title = |id: Option<i64>| {
         id.and_then(|id| data.courses.get(&id))
