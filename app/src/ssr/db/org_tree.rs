@@ -16,7 +16,11 @@ pub(super) fn below_cte(scope: Scope) -> &'static str {
             "WITH RECURSIVE below(id) AS (
                 SELECT id FROM people WHERE manager_id = $1 AND active = TRUE
                 UNION
-                SELECT p.id FROM people p JOIN below b ON p.manager_id = b.id WHERE p.active = TRUE
+                -- Each step from the people found (then their reports by the manager index),
+                -- never from everyone: an index led by another column once made SQLite 3.51
+                -- walk every active person for each step.
+                SELECT p.id FROM below b CROSS JOIN people p
+                 WHERE p.manager_id = b.id AND p.active = TRUE
             )"
         }
         Scope::Direct => {
