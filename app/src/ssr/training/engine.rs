@@ -484,8 +484,12 @@ mod tests {
             let today = now.date_naive().to_string();
             assert!(job_runs::finished(&db, DAILY_JOB, &today).await.unwrap());
 
-            // An instance claimed tomorrow's run and died part-way.
-            let tomorrow = now + chrono::Duration::days(1);
+            // An instance claimed tomorrow's run at 01:00 and died part-way (01:00, so that three
+            // hours later is still the same day whatever time the test runs).
+            let tomorrow = (now.date_naive() + chrono::Days::new(1))
+                .and_hms_opt(1, 0, 0)
+                .expect("01:00 exists")
+                .and_utc();
             let period = tomorrow.date_naive().to_string();
             assert!(
                 job_runs::claim(&db, DAILY_JOB, &period, "died", tomorrow)
