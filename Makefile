@@ -8,9 +8,13 @@ LEPTOS_RUSTFLAGS := --cfg erase_components
 CARGO_TEST_FEATURES := --workspace --features app/ssr
 
 RELEASE_SITE := target/release-site
+# The optimized bundle: type-erased views (smaller; the server must be built with the same flag,
+# or hydration fails), and each page in its own lazily loaded file (`vigil_split`, with
+# cargo-leptos --split; see app/src/app.rs).
+RELEASE_FRONT_RUSTFLAGS := --cfg erase_components --cfg vigil_split
 RELEASE_TOOLS := $(CURDIR)/target/tools/node_modules/.bin
 
-.PHONY: help tools release-tools release test-deps build run test test-rust test-content test-e2e e2e-deps bench fuzz reliability lint fmt clean
+.PHONY: help tools release-tools release test-deps build run test test-rust test-content test-e2e test-e2e-release e2e-deps bench fuzz reliability lint fmt clean
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,10 +50,14 @@ release-tools: ## Install cargo-leptos and wasm-opt (npm binaryen, pinned, into 
 	@.ci/ensure-release-tools
 
 release: tools release-tools ## Build the optimized server (target/release/vigil) and site (target/release-site)
-	LEPTOS_SITE_ROOT=$(RELEASE_SITE) PATH="$(RELEASE_TOOLS):$$PATH" cargo leptos build --release --frontend-only
-	VIGIL_EMBED_SITE=$(CURDIR)/$(RELEASE_SITE) cargo build --release -p server --bin vigil --no-default-features --features embed-site
+	rm -rf $(RELEASE_SITE)
+	LEPTOS_SITE_ROOT=$(RELEASE_SITE) PATH="$(RELEASE_TOOLS):$$PATH" RUSTFLAGS="$(RELEASE_FRONT_RUSTFLAGS)" cargo leptos build --release --frontend-only --split
+	VIGIL_EMBED_SITE=$(CURDIR)/$(RELEASE_SITE) RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo build --release -p server --bin vigil --no-default-features --features embed-site
 
-bench: release ## Benchmarks against the release build at several sizes (BENCH_SIZES; on PostgreSQL too with TEST_POSTGRES_URL), written to docs/performance.md
+test-e2e-release: release e2e-deps test-deps ## Browser tests against the optimized build (its pages load lazily)
+	cd end2end && VIGIL_E2E_BINARY=../target/release/vigil VIGIL_E2E_SITE=../$(RELEASE_SITE) npx playwright test
+
+bench: release test-e2e-release ## Benchmarks against the release build at several sizes (BENCH_SIZES; on PostgreSQL too with TEST_POSTGRES_URL), written to docs/performance.md
 	VIGIL_BENCH_SITE=$(RELEASE_SITE) python3 .ci/bench/bench.py
 	VIGIL_BENCH_SITE=$(RELEASE_SITE) python3 .ci/bench/bench_pg.py
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo bench -p app --features ssr

@@ -1,7 +1,10 @@
 import { defineConfig } from "@playwright/test";
 
-// The server under test: the debug build, a fresh SQLite database with the demo organisation,
-// on its own port so it never collides with `make run`.
+// The server under test: the debug build (or VIGIL_E2E_BINARY with the site in VIGIL_E2E_SITE:
+// `make test-e2e-release` runs the optimized build, whose pages load lazily), a fresh SQLite
+// database with the demo organisation, on its own port so it never collides with `make run`.
+const BINARY = process.env.VIGIL_E2E_BINARY ?? "../target/debug/vigil";
+const SITE = process.env.VIGIL_E2E_SITE ?? "../target/site";
 export const PORT = 3100;
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DATA_DIR = ".vigil-e2e";
@@ -50,7 +53,7 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-    command: `mkdir -p ${DATA_DIR} && rm -f ${DATA_DIR}/vigil.db* ${DATA_DIR}/evidence-key.pem && ../target/debug/vigil serve`,
+    command: `mkdir -p ${DATA_DIR} && rm -f ${DATA_DIR}/vigil.db* ${DATA_DIR}/evidence-key.pem && ${BINARY} serve`,
     url: `${BASE_URL}/login`,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -59,7 +62,7 @@ export default defineConfig({
     env: {
       DATABASE_URL: `sqlite://${DATA_DIR}/vigil.db`,
       VIGIL_LISTEN: `127.0.0.1:${PORT}`,
-      VIGIL_SITE_ROOT: "../target/site",
+      VIGIL_SITE_ROOT: SITE,
       VIGIL_CONTENT_DIR: "../content",
       VIGIL_DEMO: "true",
       VIGIL_EVIDENCE_KEY_FILE: `${DATA_DIR}/evidence-key.pem`,

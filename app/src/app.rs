@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -78,43 +78,117 @@ pub fn App() -> impl IntoView {
             <SessionProvider>
                 <Layout>
                     <Routes fallback=NotFound>
-                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                        <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
-                        <Route path=path!("/invite/:token") view=InvitationPage ssr=SsrMode::Async />
-                        <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=SsrMode::Async />
-                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                        <Route path=path!("/training") view=TrainingPage ssr=SsrMode::Async />
-                        <Route path=path!("/training/:slug") view=TrainingCoursePage ssr=SsrMode::Async />
-                        <Route path=path!("/training/:slug/lesson/:number") view=LessonPage ssr=SsrMode::Async />
-                        <Route path=path!("/training/:slug/quiz/:attempt") view=QuizPage ssr=SsrMode::Async />
-                        <Route path=path!("/training/:slug/result/:sequence") view=ResultPage ssr=SsrMode::Async />
-                        <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async />
-                        <Route path=path!("/compliance/exemptions") view=ExemptionsPage ssr=SsrMode::Async />
-                        <Route path=path!("/compliance/records") view=RecordsPage ssr=SsrMode::Async />
-                        <Route path=path!("/compliance/sessions") view=SessionsPage ssr=SsrMode::Async />
-                        <Route path=path!("/compliance/evidence") view=EvidencePage ssr=SsrMode::Async />
-                        <Route path=path!("/compliance/audit") view=AuditLogPage ssr=SsrMode::Async />
-                        <Route path=path!("/compliance/mail") view=MailQueuePage ssr=SsrMode::Async />
-                        <Route path=path!("/compliance/mail/templates") view=MailTemplatesPage ssr=SsrMode::Async />
-                        <Route path=path!("/compliance/reminders") view=ReminderSettingsPage ssr=SsrMode::Async />
-                        <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
-                        <Route path=path!("/team/:id") view=TeamMemberPage ssr=SsrMode::Async />
-                        <Route path=path!("/compliance") view=CompliancePage ssr=SsrMode::Async />
-                        <Route path=path!("/content") view=ContentPage ssr=SsrMode::Async />
-                        <Route path=path!("/content/course/:slug") view=CourseDetailPage ssr=SsrMode::Async />
-                        <Route path=path!("/content/course/:slug/v/:version") view=VersionPage ssr=SsrMode::Async />
-                        <Route path=path!("/content/course/:slug/retire") view=RetirePage ssr=SsrMode::Async />
-                        <Route path=path!("/content/draft/:id") view=DraftPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/people") view=PeoplePage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/people/new") view=PersonEditPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/people/import") view=PeopleImportPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/people/import/:id") view=PeopleImportPreviewPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/people/:id") view=PersonEditPage ssr=SsrMode::Async />
+                        <Route path=path!("/login") view={Lazy::<routes::LoginPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPasswordPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/invite/:token") view={Lazy::<routes::InvitationPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/reset-password/:token") view={Lazy::<routes::ResetPasswordPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/") view={Lazy::<routes::HomePage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/training") view={Lazy::<routes::TrainingPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/training/:slug") view={Lazy::<routes::TrainingCoursePage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/training/:slug/lesson/:number") view={Lazy::<routes::LessonPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/training/:slug/quiz/:attempt") view={Lazy::<routes::QuizPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/training/:slug/result/:sequence") view={Lazy::<routes::ResultPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/verify/:code") view={Lazy::<routes::VerifyPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/exemptions") view={Lazy::<routes::ExemptionsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/records") view={Lazy::<routes::RecordsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/sessions") view={Lazy::<routes::SessionsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/evidence") view={Lazy::<routes::EvidencePage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/audit") view={Lazy::<routes::AuditLogPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/mail") view={Lazy::<routes::MailQueuePage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/mail/templates") view={Lazy::<routes::MailTemplatesPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/reminders") view={Lazy::<routes::ReminderSettingsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/team") view={Lazy::<routes::TeamPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/team/:id") view={Lazy::<routes::TeamMemberPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/compliance") view={Lazy::<routes::CompliancePage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/content") view={Lazy::<routes::ContentPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/content/course/:slug") view={Lazy::<routes::CourseDetailPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/content/course/:slug/v/:version") view={Lazy::<routes::VersionPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/content/course/:slug/retire") view={Lazy::<routes::RetirePage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/content/draft/:id") view={Lazy::<routes::DraftPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/people") view={Lazy::<routes::PeoplePage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/people/new") view={Lazy::<routes::PersonEditPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/people/import") view={Lazy::<routes::PeopleImportPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/people/import/:id") view={Lazy::<routes::PeopleImportPreviewPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/people/:id") view={Lazy::<routes::PersonEditPage>::new()} ssr=SsrMode::Async />
 
-                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/account") view={Lazy::<routes::AccountPage>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </SessionProvider>
         </Router>
     }
+}
+
+/// Each page is a lazily loaded route. The optimized build (`--cfg vigil_split` with cargo-leptos
+/// `--split`, see `make release`) puts each page's code in its own file that the browser fetches
+/// when the page is first shown, so the first download holds only the shell; other builds keep
+/// one file, and the routes load at once.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),* $(,)?) => {
+        mod routes {
+            use leptos::prelude::*;
+            $(
+                pub struct $route;
+
+                #[cfg(vigil_split)]
+                #[leptos_router::lazy_route]
+                impl leptos_router::LazyRoute for $route {
+                    fn data() -> Self {
+                        $route
+                    }
+
+                    fn view(this: Self) -> AnyView {
+                        let _ = this;
+                        $page().into_any()
+                    }
+                }
+
+                #[cfg(not(vigil_split))]
+                impl leptos_router::LazyRoute for $route {
+                    fn data() -> Self {
+                        $route
+                    }
+
+                    async fn view(_: Self) -> AnyView {
+                        $page().into_any()
+                    }
+                }
+            )*
+        }
+    };
+}
+
+lazy_pages! {
+    LoginPage => super::LoginPage,
+    ForgotPasswordPage => super::ForgotPasswordPage,
+    InvitationPage => super::InvitationPage,
+    ResetPasswordPage => super::ResetPasswordPage,
+    HomePage => super::HomePage,
+    TrainingPage => super::TrainingPage,
+    TrainingCoursePage => super::TrainingCoursePage,
+    LessonPage => super::LessonPage,
+    QuizPage => super::QuizPage,
+    ResultPage => super::ResultPage,
+    VerifyPage => super::VerifyPage,
+    ExemptionsPage => super::ExemptionsPage,
+    RecordsPage => super::RecordsPage,
+    SessionsPage => super::SessionsPage,
+    EvidencePage => super::EvidencePage,
+    AuditLogPage => super::AuditLogPage,
+    MailQueuePage => super::MailQueuePage,
+    MailTemplatesPage => super::MailTemplatesPage,
+    ReminderSettingsPage => super::ReminderSettingsPage,
+    TeamPage => super::TeamPage,
+    TeamMemberPage => super::TeamMemberPage,
+    CompliancePage => super::CompliancePage,
+    ContentPage => super::ContentPage,
+    CourseDetailPage => super::CourseDetailPage,
+    VersionPage => super::VersionPage,
+    RetirePage => super::RetirePage,
+    DraftPage => super::DraftPage,
+    PeoplePage => super::PeoplePage,
+    PersonEditPage => super::PersonEditPage,
+    PeopleImportPage => super::PeopleImportPage,
+    PeopleImportPreviewPage => super::PeopleImportPreviewPage,
+    AccountPage => super::AccountPage
 }

@@ -36,6 +36,16 @@ test("after signing in, people return to the page they asked for", async ({ page
   await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
 });
 
+test("someone already signed in who opens the sign-in page goes where they were headed", async ({ page }, testInfo) => {
+  await signIn(page, EMPLOYEE, testInfo);
+  await open(page, "/login?next=%2Ftraining", testInfo);
+  await expect(page).toHaveURL(/\/training$/);
+  await expect(page.getByRole("heading", { level: 1, name: "My training" })).toBeVisible();
+  // Only a path on this site: anything else goes home.
+  await open(page, "/login?next=https%3A%2F%2Fevil.example%2F", testInfo);
+  await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/$/);
+});
+
 test("the page is hydrated only when JavaScript is on", async ({ page }, testInfo) => {
   await page.goto("/login");
   const hydrated = page.locator("body[data-hydrated]");

@@ -9,6 +9,7 @@ use leptos_router::{components::Redirect, hooks::use_query_map};
 use crate::api::session::{Login, sign_in_presence};
 use crate::components::alerts::{ErrorAlert, SuccessAlert, url_error};
 use crate::components::session::use_session;
+use crate::domain::next_path::safe_next_path;
 
 /// The sign-in form. Posts to the `login` server function, with or without JavaScript.
 #[component]
@@ -76,15 +77,20 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// Someone already signed in who opens the sign-in page goes home instead.
+/// Someone already signed in who opens the sign-in page goes where they were headed (the same
+/// checked `next` a sign-in redirects to), or home. Just after a sign-in with JavaScript this
+/// and the sign-in's own redirect race; both go to the same page.
 #[component]
 fn AlreadySignedIn() -> impl IntoView {
     let session = use_session();
+    let query = use_query_map();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let user = session?.user.await.ok().flatten();
-                user.map(|_| view! { <Redirect path="/" /> })
+                let next = query.read_untracked().get("next");
+                let path = safe_next_path(next.as_deref()).to_owned();
+                user.map(|_| view! { <Redirect path /> })
             })}
         </Suspense>
     }
