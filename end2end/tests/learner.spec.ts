@@ -60,6 +60,8 @@ test("a new starter reads, fails the quiz, retakes it, passes and gets a certifi
   const course = page.getByRole("link", { name: "Passwords and multi-factor authentication" });
   await expect(course).toBeVisible();
   await course.click();
+  // With JavaScript the list stays until the course page's code has arrived (pages load lazily).
+  await expect(page.getByRole("heading", { level: 1, name: "Passwords and multi-factor authentication" })).toBeVisible();
   await expect(page.getByText("Not started")).toBeVisible();
 
   await page.getByRole("link", { name: "Start reading" }).click();
