@@ -11,7 +11,7 @@ RELEASE_SITE := target/release-site
 # The optimized bundle: type-erased views (smaller; the server must be built with the same flag,
 # or hydration fails), and each page in its own lazily loaded file (`vigil_split`, with
 # cargo-leptos --split; see app/src/app.rs).
-RELEASE_FRONT_RUSTFLAGS := --cfg erase_components --cfg vigil_split
+RELEASE_FRONT_RUSTFLAGS := $(LEPTOS_RUSTFLAGS) --cfg vigil_split
 RELEASE_TOOLS := $(CURDIR)/target/tools/node_modules/.bin
 
 .PHONY: help tools release-tools release test-deps build run test test-rust test-content test-e2e test-e2e-release e2e-deps bench fuzz reliability lint fmt clean

@@ -482,7 +482,7 @@ def bundle_report(pkg):
     text += (f" With the page's own module and shared chunks, a first visit downloads "
              f"{ordered[0][1] / 1024:,.0f} KB ({ordered[0][0]}) to {ordered[-1][1] / 1024:,.0f} KB "
              f"({ordered[-1][0]}), median {median[1] / 1024:,.0f} KB ({median[0]}); the lesson page "
-             f"{pages.get('lesson', 0) / 1024:,.0f} KB. Before pages were split: 1,131 KB for every page.\n")
+             f"{pages.get('lesson', 0) / 1024:,.0f} KB.\n")
     return text
 
 
