@@ -242,56 +242,91 @@ pub async fn overdue(
         .await
 }
 
-/// An obligation with what the status export shows of its person.
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+/// An obligation with what the status export shows of its person. Dates are as stored
+/// (`YYYY-MM-DD`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
 pub struct ObligationEntry {
     pub person_id: i64,
     pub course_id: i64,
     pub status: String,
-    pub assigned_on: NaiveDate,
-    pub due_on: NaiveDate,
-    pub completed_on: Option<NaiveDate>,
-    pub valid_until: Option<NaiveDate>,
+    pub assigned_on: String,
+    pub due_on: String,
+    pub completed_on: Option<String>,
+    pub valid_until: Option<String>,
     pub person: String,
     pub email: String,
     pub job_title: String,
     pub department_id: Option<i64>,
     pub manager: Option<String>,
+    /// The person's job roles by name, in byte order, joined by "; ".
+    pub roles: Option<String>,
+}
+
+/// A page packed by the database into one JSON array of arrays.
+#[derive(FromQueryResult)]
+struct PackedPage {
+    page: Option<String>,
 }
 
 /// Up to `limit` narrowed obligations after the key `after` (person, course), in key order: one
-/// page of the status export, read with its people in one statement.
+/// page of the status export, read with its people in one statement. The database packs the page
+/// into one JSON value: a driver that hands rows over one at a time (SQLite's runs on its own
+/// thread) then makes one hand-off per page instead of one per row.
 pub async fn obligations_after(
     db: &impl ConnectionTrait,
     narrowing: &Narrowing,
     after: Option<(i64, i64)>,
     limit: u64,
 ) -> Result<Vec<ObligationEntry>, DbErr> {
+    let backend = db.get_database_backend();
     let (with, condition, mut values) = narrowed(narrowing, &OVER_OBLIGATIONS);
     let (person_id, course_id) = after.unwrap_or((i64::MIN, i64::MIN));
     values.push(person_id.into());
     values.push(course_id.into());
     values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
     let at = values.len();
+    let fields = "t.person_id, t.course_id, t.status, t.assigned_on, t.due_on, t.completed_on, \
+                  t.valid_until, t.person, t.email, t.job_title, t.department_id, t.manager, t.roles";
+    let (roles, packed) = match backend {
+        DbBackend::Postgres => (
+            r#"string_agg(j.name, '; ' ORDER BY j.name COLLATE "C")"#,
+            format!(
+                "CAST(json_agg(json_build_array({fields}) ORDER BY t.person_id, t.course_id) AS TEXT)"
+            ),
+        ),
+        _ => (
+            "group_concat(j.name, '; ' ORDER BY j.name)",
+            format!("json_group_array(json_array({fields}) ORDER BY t.person_id, t.course_id)"),
+        ),
+    };
     // A row-value comparison: with bound values, SQLite walks the key from the cursor only for
     // this form (`a > ? OR (a = ? AND b > ?)` scans from the start, so each page costs more).
     let sql = format!(
         "{with}
+        SELECT {packed} AS page FROM (
         SELECT c.person_id AS person_id, c.course_id AS course_id, c.status AS status,
                c.assigned_on AS assigned_on, c.due_on AS due_on, c.completed_on AS completed_on,
                c.valid_until AS valid_until, p.name AS person, p.email AS email,
-               p.job_title AS job_title, p.department_id AS department_id, m.name AS manager
+               p.job_title AS job_title, p.department_id AS department_id, m.name AS manager,
+               (SELECT {roles} FROM person_roles r JOIN job_roles j ON j.id = r.role_id
+                 WHERE r.person_id = p.id) AS roles
           FROM compliance_state c JOIN people p ON p.id = c.person_id
           LEFT JOIN people m ON m.id = p.manager_id
          WHERE {condition} AND (c.person_id, c.course_id) > (${}, ${})
          ORDER BY c.person_id, c.course_id
-         LIMIT ${at}",
+         LIMIT ${at}) t",
         at - 2,
         at - 1
     );
-    ObligationEntry::find_by_statement(statement(db.get_database_backend(), &sql, values))
-        .all(db)
-        .await
+    let packed = PackedPage::find_by_statement(statement(backend, &sql, values))
+        .one(db)
+        .await?
+        .and_then(|row| row.page);
+    match packed {
+        None => Ok(Vec::new()),
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|err| DbErr::Custom(format!("an export page did not unpack: {err}"))),
+    }
 }
 
 /// New hires' obligations assigned on their hire date: how many are measured (their due period

@@ -5,7 +5,11 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use tokio::task::JoinHandle;
 
 use super::dashboard::{to_filter, to_narrowing};
 use super::{ReportData, catalogue, load_page_people};
@@ -16,7 +20,7 @@ use crate::domain::reporting::Filter;
 use crate::domain::spreadsheet::neutralise;
 use crate::domain::team::{Scope, reports_of};
 use crate::error::AppError;
-use crate::ssr::db::dashboard::{Narrowing, obligations_after};
+use crate::ssr::db::dashboard::{Narrowing, ObligationEntry, obligations_after};
 use crate::ssr::db::entities::completion_record;
 use crate::ssr::db::{ledger, people};
 
@@ -24,7 +28,7 @@ use crate::ssr::db::{ledger, people};
 pub const PAGE: u64 = 500;
 
 /// Obligations fetched per page of the status export (one statement each).
-const STATUS_PAGE: u64 = 2_000;
+pub const STATUS_PAGE: u64 = 2_000;
 
 /// Which export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,6 +113,47 @@ pub struct ExportRequest {
     pub to: Option<NaiveDate>,
 }
 
+/// The (person, course) key a status page starts after.
+fn status_key(cursor: Cursor) -> Option<(i64, i64)> {
+    match cursor {
+        Cursor::Status {
+            person_id,
+            course_id,
+        } => Some((person_id, course_id)),
+        _ => None,
+    }
+}
+
+/// The next page of the status export, already asked for.
+struct Prefetch {
+    cursor: Cursor,
+    task: JoinHandle<Result<Vec<ObligationEntry>, DbErr>>,
+}
+
+impl Prefetch {
+    fn start(db: &DatabaseConnection, narrowing: &Narrowing, cursor: Cursor) -> Self {
+        let (db, narrowing) = (db.clone(), narrowing.clone());
+        let task = tokio::spawn(async move {
+            obligations_after(&db, &narrowing, status_key(cursor), STATUS_PAGE).await
+        });
+        Self { cursor, task }
+    }
+
+    async fn rows(mut self) -> Result<Vec<ObligationEntry>, AppError> {
+        let joined = (&mut self.task).await;
+        joined
+            .map_err(|err| crate::ssr::failure::internal("reading an export page", err))?
+            .map_err(AppError::from)
+    }
+}
+
+impl Drop for Prefetch {
+    /// An export abandoned part-way (the download cancelled) stops reading.
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 /// Everything paging needs that does not grow with the rows: the course catalogue, department
 /// names, and when filtering records by manager, who is below them. People are read page by page
 /// with their rows.
@@ -119,6 +164,7 @@ pub struct Exporter {
     data: ReportData,
     departments: HashMap<i64, String>,
     below_manager: HashSet<i64>,
+    prefetched: Option<Prefetch>,
 }
 
 impl Exporter {
@@ -164,13 +210,14 @@ impl Exporter {
             data,
             departments,
             below_manager,
+            prefetched: None,
         })
     }
 
     /// The next page of rows (as cells) and where to continue.
     pub async fn next_page(
         &mut self,
-        db: &impl ConnectionTrait,
+        db: &DatabaseConnection,
         cursor: Cursor,
     ) -> Result<(Vec<Vec<String>>, Cursor), AppError> {
         match (self.request.dataset, cursor) {
@@ -188,20 +235,18 @@ impl Exporter {
         }
     }
 
-    /// A page of obligations, filtered and joined to their people by the database.
+    /// A page of obligations, filtered and joined to their people by the database. The next
+    /// page is asked for before this one is turned into cells, so the database works on it
+    /// meanwhile.
     async fn status_page(
         &mut self,
-        db: &impl ConnectionTrait,
+        db: &DatabaseConnection,
         cursor: Cursor,
     ) -> Result<(Vec<Vec<String>>, Cursor), AppError> {
-        let after = match cursor {
-            Cursor::Status {
-                person_id,
-                course_id,
-            } => Some((person_id, course_id)),
-            _ => None,
+        let page = match self.prefetched.take() {
+            Some(prefetch) if prefetch.cursor == cursor => prefetch.rows().await?,
+            _ => obligations_after(db, &self.narrowing, status_key(cursor), STATUS_PAGE).await?,
         };
-        let page = obligations_after(db, &self.narrowing, after, STATUS_PAGE).await?;
         let next = match page.last() {
             Some(last) if page.len() as u64 == STATUS_PAGE => Cursor::Status {
                 person_id: last.person_id,
@@ -209,11 +254,8 @@ impl Exporter {
             },
             _ => Cursor::Done,
         };
-        let mut on_page: Vec<i64> = page.iter().map(|row| row.person_id).collect();
-        on_page.dedup();
-        let mut roles = people::roles_by_person(db, |role| role.name, Some(&on_page)).await?;
-        for names in roles.values_mut() {
-            names.sort();
+        if next != Cursor::Done {
+            self.prefetched = Some(Prefetch::start(db, &self.narrowing, next));
         }
         let cells = page
             .into_iter()
@@ -228,10 +270,7 @@ impl Exporter {
                         .unwrap_or_default(),
                     row.job_title,
                     row.manager.unwrap_or_default(),
-                    roles
-                        .get(&row.person_id)
-                        .map(|names| names.join("; "))
-                        .unwrap_or_default(),
+                    row.roles.unwrap_or_default(),
                     self.data
                         .courses
                         .get(&row.course_id)
@@ -240,10 +279,10 @@ impl Exporter {
                     course.map(|c| c.slug.clone()).unwrap_or_default(),
                     course.map(|c| c.version.to_string()).unwrap_or_default(),
                     status.as_str().to_owned(),
-                    row.assigned_on.to_string(),
-                    row.due_on.to_string(),
-                    row.completed_on.map(|d| d.to_string()).unwrap_or_default(),
-                    row.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+                    row.assigned_on,
+                    row.due_on,
+                    row.completed_on.unwrap_or_default(),
+                    row.valid_until.unwrap_or_default(),
                 ])
             })
             .collect();
