@@ -71,15 +71,19 @@ impl Application {
         let mail_worker = mail_worker(config, &state)?;
         let now = chrono::Utc::now();
         // Obligations must be right before the first page when courses changed or somebody was
-        // never evaluated; otherwise the stored ones are (as between daily runs), and bringing
-        // them up to today happens in the background so that start-up does not wait for the
-        // whole organisation.
+        // never evaluated (a new hire whose start date has arrived); otherwise the stored ones
+        // are (as between daily runs), and bringing them up to today happens in the background
+        // so that start-up does not wait for the whole organisation. A few new people are
+        // evaluated one by one; many (a first start after an import) in one full run.
+        let few = app::ssr::training::engine::SLICE as u64;
         let unevaluated =
-            app::ssr::db::training::has_unevaluated_people(&state.db, now.date_naive())
+            app::ssr::db::training::unevaluated_people(&state.db, now.date_naive(), few + 1)
                 .await
                 .map_err(StartupError::Migration)?;
-        let recompute_in_background = !published && !unevaluated;
-        if !recompute_in_background {
+        let full_run_now = published || unevaluated.len() as u64 > few;
+        let failed =
+            |err| StartupError::Setup(format!("computing training obligations failed: {err}"));
+        if full_run_now {
             app::ssr::training::engine::daily_now(
                 &state.db,
                 &state.engine,
@@ -87,10 +91,15 @@ impl Application {
                 now,
             )
             .await
-            .map_err(|err| {
-                StartupError::Setup(format!("computing training obligations failed: {err}"))
-            })?;
+            .map_err(failed)?;
+        } else {
+            for person_id in unevaluated {
+                app::ssr::training::engine::recompute_person(&state.db, &state.engine, person_id)
+                    .await
+                    .map_err(failed)?;
+            }
         }
+        let recompute_in_background = !full_run_now;
         let router = router(state.clone(), config);
         let listener =
             TcpListener::bind(config.listen)

@@ -656,3 +656,47 @@ async fn employees_cannot_use_administration() {
         assert_eq!(app.post_form(path, &form).await.status(), 403, "{path}");
     }
 }
+
+/// Someone added behind the engine's back (their start date arrived, or a direct import) has their
+/// training the moment an instance starts, without waiting for the day's full run.
+#[tokio::test]
+async fn a_start_evaluates_people_never_evaluated_before_serving() {
+    use app::ssr::people_admin::{self, NewPerson};
+    let first = spawn_app().await;
+    let _courses = with_courses(&first).await;
+    let newcomer = people_admin::add_person(
+        &first.db,
+        NewPerson {
+            email: "nina@vigil.test".into(),
+            name: "Nina Newcomer".into(),
+            job_title: "Engineer".into(),
+            hire_date: Utc::now().date_naive(),
+            ..Default::default()
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let owed = |db: sea_orm::DatabaseConnection, id: i64| async move {
+        db.query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM compliance_state WHERE person_id = {id}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap()
+    };
+    assert_eq!(
+        owed(first.db.clone(), newcomer.id).await,
+        0,
+        "not evaluated yet"
+    );
+    let second = crate::helpers::spawn_instance(first.database_url.clone(), &[]).await;
+    assert_eq!(
+        owed(second.db.clone(), newcomer.id).await,
+        2,
+        "the course and the policy, before the first page"
+    );
+}

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::IdRange;
@@ -407,13 +407,17 @@ pub async fn evaluated_people(
         .collect())
 }
 
-/// Whether an active person already hired by `today` has never been evaluated by the engine.
-pub async fn has_unevaluated_people(
+/// Up to `limit` active people already hired by `today` whom the engine has never evaluated
+/// (people whose start date has arrived since the last run, or never run at all).
+pub async fn unevaluated_people(
     db: &impl ConnectionTrait,
     today: NaiveDate,
-) -> Result<bool, DbErr> {
+    limit: u64,
+) -> Result<Vec<i64>, DbErr> {
     use sea_orm::sea_query::Query;
     Ok(person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
         .filter(person::Column::Active.eq(true))
         .filter(person::Column::HireDate.lte(today))
         .filter(
@@ -424,9 +428,11 @@ pub async fn has_unevaluated_people(
                     .to_owned(),
             ),
         )
-        .one(db)
-        .await?
-        .is_some())
+        .order_by_asc(person::Column::Id)
+        .limit(limit)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
 }
 
 /// Records that these people have now been evaluated.
