@@ -18,6 +18,7 @@ mod m20261130_000009_scale_indexes;
 mod m20261130_000010_compliance_month_ends;
 mod m20261130_000011_obligation_tallies;
 mod m20261130_000012_dashboard_list_indexes;
+mod m20261201_000013_transparency_log;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -37,6 +38,30 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_compliance_month_ends::Migration),
             Box::new(m20261130_000011_obligation_tallies::Migration),
             Box::new(m20261130_000012_dashboard_list_indexes::Migration),
+            Box::new(m20261201_000013_transparency_log::Migration),
         ]
     }
+}
+
+/// Runs `sqlite` or `postgres` statements, whichever backend this is.
+pub(crate) async fn run_per_backend(
+    manager: &SchemaManager<'_>,
+    sqlite: &[String],
+    postgres: &[String],
+) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+    let db = manager.get_connection();
+    let statements = match db.get_database_backend() {
+        DbBackend::Sqlite => sqlite,
+        DbBackend::Postgres => postgres,
+        other => {
+            return Err(DbErr::Migration(format!(
+                "Vigil does not support {other:?}"
+            )));
+        }
+    };
+    for statement in statements {
+        db.execute_unprepared(statement).await?;
+    }
+    Ok(())
 }

@@ -119,7 +119,22 @@ pub enum EvidenceCommand {
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {
     /// Check every record's hash and the chain between them; names the first broken record.
-    Verify,
+    /// With --checkpoint, also prove from the records that today's ledger begins with exactly
+    /// what that checkpoint committed to (any record deleted, changed, reordered or rewritten
+    /// since fails, naming the first bad index).
+    Verify {
+        /// A checkpoint kept earlier (from `vigil ledger checkpoint`, GET /ledger/checkpoint, an
+        /// evidence pack or a witness).
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        /// The public key the checkpoint must be signed by (PEM); by default the public half of
+        /// the configured evidence key.
+        #[arg(long, value_name = "PEM")]
+        public_key: Option<PathBuf>,
+    },
+    /// Bring the ledger's Merkle tree up to date, sign a checkpoint if records were added since
+    /// the last one, and print the newest checkpoint.
+    Checkpoint,
 }
 
 #[derive(Debug, Subcommand)]

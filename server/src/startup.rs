@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 use crate::config::{Config, MailConfig, Mode};
-use crate::http::{assets, csrf, evidence, exports, request_guard, security_headers};
+use crate::http::{assets, csrf, evidence, exports, ledger, request_guard, security_headers};
 use crate::mail::{Mailer, Worker};
 use app::ssr::mail::MailSettings;
 
@@ -44,6 +44,8 @@ pub struct Application {
     pub mail_worker: Option<Worker>,
     /// Whether obligations are still to be brought up to today once serving.
     recompute_in_background: bool,
+    /// How the ledger's checkpoints are named and how often they are made.
+    ledger: crate::config::LedgerConfig,
 }
 
 impl Application {
@@ -114,6 +116,7 @@ impl Application {
             state,
             mail_worker,
             recompute_in_background,
+            ledger: config.ledger.clone(),
         })
     }
 
@@ -125,6 +128,7 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
     pub async fn run_until_stopped(self) -> Result<(), std::io::Error> {
         spawn_maintenance(self.state.clone());
+        spawn_checkpoints(self.state.clone(), self.ledger.clone());
         let background = self.state.clone();
         let recompute = self.recompute_in_background;
         tokio::spawn(async move {
@@ -270,6 +274,7 @@ async fn app_state(config: &Config, db: DatabaseConnection) -> Result<AppState, 
         auth: Arc::new(auth),
         engine: Arc::default(),
         evidence_key: Arc::new(evidence_key),
+        ledger_origin: Arc::from(config.ledger.origin.as_str()),
         mail: Arc::new(mail_settings(&config.mail, config.public_base())),
     })
 }
@@ -347,6 +352,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(DRAFT_ASSETS, axum::routing::get(assets::draft_asset))
         .route(EXPORTS, axum::routing::post(exports::export))
         .route(EVIDENCE_PACK, axum::routing::post(evidence::download))
+        .route(ledger::CHECKPOINT, axum::routing::get(ledger::checkpoint))
+        .route(ledger::INCLUSION, axum::routing::get(ledger::inclusion))
+        .route(ledger::CONSISTENCY, axum::routing::get(ledger::consistency))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -411,6 +419,34 @@ fn spawn_maintenance(state: AppState) {
             if let Err(err) = db::reset_requests::prune(&db, now - chrono::Duration::days(1)).await
             {
                 tracing::warn!(%err, "pruning password reset requests failed");
+            }
+        }
+    });
+}
+
+/// Extends the ledger's Merkle tree and signs a checkpoint of it whenever records were added, at
+/// most once per `checkpoint_every` (every instance tries; the tree is extended by one at a time
+/// and a checkpoint of the same size is kept once).
+fn spawn_checkpoints(state: AppState, ledger: crate::config::LedgerConfig) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(ledger.checkpoint_every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            let made = app::ssr::transparency::checkpoint(
+                &state.db,
+                &state.evidence_key,
+                &ledger.origin,
+                chrono::Utc::now(),
+            )
+            .await;
+            match made {
+                Ok(Ok(_)) => {}
+                Ok(Err(broken)) => tracing::error!(
+                    %broken,
+                    "the ledger's hash chain is broken: no checkpoint covers records from there on (run `vigil ledger verify`)"
+                ),
+                Err(err) => tracing::warn!(%err, "making a ledger checkpoint failed"),
             }
         }
     });

@@ -427,31 +427,78 @@ fn ledger_verify_names_the_first_changed_record() {
     let intact = cli.run(&["ledger", "verify"]);
     assert!(intact.status.success(), "{}", stderr(&intact));
     assert!(
-        stdout(&intact).contains("The ledger is intact"),
+        stdout(&intact).contains("The hash chain is intact"),
         "{}",
         stdout(&intact)
     );
+    // A checkpoint kept by someone outside the database.
+    let made = cli.run(&["ledger", "checkpoint"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let note = stdout(&made);
+    let size: u64 = note.lines().nth(1).unwrap().parse().unwrap();
+    assert!(size > 7, "{note}");
+    let kept = cli.path("checkpoint.txt");
+    std::fs::write(&kept, &note).unwrap();
+    let extends = cli.run(&["ledger", "verify", "--checkpoint", &kept]);
+    assert!(extends.status.success(), "{}", stderr(&extends));
+    assert!(
+        stdout(&extends).contains(&format!("its first {size} records are exactly those")),
+        "{}",
+        stdout(&extends)
+    );
 
     // Someone edits a score directly in the database.
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        use sea_orm::ConnectionTrait;
-        let db = app::ssr::db::connect(&cli.database).await.unwrap();
-        app::ssr::db::test_support::drop_ledger_guards(&db)
-            .await
-            .unwrap();
-        db.execute_unprepared(
-            "UPDATE completion_records SET score = 100, passed = true WHERE sequence = 7",
-        )
-        .await
-        .unwrap();
-    });
+    let insider = |sql: String| {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            use sea_orm::ConnectionTrait;
+            let db = app::ssr::db::connect(&cli.database).await.unwrap();
+            app::ssr::db::test_support::drop_ledger_guards(&db)
+                .await
+                .unwrap();
+            db.execute_unprepared(&sql).await.unwrap();
+        });
+    };
+    insider("UPDATE completion_records SET score = 100, passed = true WHERE sequence = 7".into());
     let broken = cli.run(&["ledger", "verify"]);
     assert!(!broken.status.success());
     assert!(
         stderr(&broken).contains("record 7: its contents do not match its stored hash"),
         "{}",
         stderr(&broken)
+    );
+    let changed = cli.run(&["ledger", "verify", "--checkpoint", &kept]);
+    assert!(!changed.status.success());
+    assert!(
+        stderr(&changed).contains("index 6 (record 7) is the first record that differs"),
+        "{}",
+        stderr(&changed)
+    );
+
+    // The newest record deleted: a chain check alone cannot see it; the checkpoint can.
+    insider(format!(
+        "DELETE FROM completion_records WHERE sequence = {size}"
+    ));
+    let shrunk = cli.run(&["ledger", "verify", "--checkpoint", &kept]);
+    assert!(!shrunk.status.success());
+    assert!(
+        stderr(&shrunk).contains(&format!(
+            "it covers {size} records, the ledger holds {}. The first missing is index {} (record {size})",
+            size - 1,
+            size - 1
+        )),
+        "{}",
+        stderr(&shrunk)
+    );
+    // A checkpoint whose size was changed is refused: its signature no longer matches.
+    let forged = note.replacen(&format!("\n{size}\n"), &format!("\n{}\n", size + 1), 1);
+    std::fs::write(&kept, forged).unwrap();
+    let refused = cli.run(&["ledger", "verify", "--checkpoint", &kept]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("signature"),
+        "{}",
+        stderr(&refused)
     );
 }
 

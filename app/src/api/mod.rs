@@ -6,6 +6,7 @@ pub mod account_links;
 pub mod administration;
 pub mod content;
 pub mod dashboard;
+pub mod ledger;
 pub mod mail_admin;
 
 pub mod people;

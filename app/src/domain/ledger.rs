@@ -89,11 +89,17 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// The record's canonical bytes: compact JSON, its fields in the order above (see
+/// `docs/evidence.md`). Its hash is `record_hash`; its Merkle leaf hash is
+/// `merkle::leaf_hash(canonical_bytes)`.
+pub fn canonical_bytes(fields: &RecordFields) -> Vec<u8> {
+    // Serialising a plain struct of strings and numbers cannot fail.
+    serde_json::to_vec(fields).unwrap_or_default()
+}
+
 /// The record's hash.
 pub fn record_hash(fields: &RecordFields) -> String {
-    // Serialising a plain struct of strings and numbers cannot fail.
-    let canonical = serde_json::to_vec(fields).unwrap_or_default();
-    hex::encode(Sha256::digest(canonical))
+    hex::encode(Sha256::digest(canonical_bytes(fields)))
 }
 
 /// Where the chain is broken.
@@ -124,8 +130,21 @@ pub fn verify_chain<I>(records: I) -> Result<usize, ChainBreak>
 where
     I: IntoIterator<Item = (RecordFields, String)>,
 {
-    let mut previous_hash = GENESIS.to_owned();
-    let mut previous_sequence = 0;
+    verify_chain_from(0, GENESIS, records)
+}
+
+/// Checks records that follow record `previous_sequence` (whose hash is `previous_hash`; 0 and
+/// `GENESIS` for the start of the ledger), returning how many were checked or the first break.
+pub fn verify_chain_from<I>(
+    previous_sequence: i64,
+    previous_hash: &str,
+    records: I,
+) -> Result<usize, ChainBreak>
+where
+    I: IntoIterator<Item = (RecordFields, String)>,
+{
+    let mut previous_hash = previous_hash.to_owned();
+    let mut previous_sequence = previous_sequence;
     let mut count = 0;
     for (fields, stored_hash) in records {
         let expected = previous_sequence + 1;

@@ -8,6 +8,8 @@ pub mod assignment;
 pub mod audience;
 pub mod certificate;
 pub mod chart;
+#[cfg(feature = "ssr")]
+pub mod checkpoint;
 pub mod controls;
 
 #[cfg(feature = "ssr")]
@@ -22,6 +24,8 @@ pub mod job_role;
 pub mod ledger;
 pub mod login_throttle;
 pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod merkle;
 pub mod navigation;
 pub mod next_path;
 pub mod password_policy;

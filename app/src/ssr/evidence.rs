@@ -83,6 +83,11 @@ impl EvidenceKey {
     pub fn verifying_key(&self) -> ed25519_dalek::VerifyingKey {
         self.0.verifying_key()
     }
+
+    /// The checkpoint as a signed note, signed under the checkpoint's origin as the key's name.
+    pub fn sign_checkpoint(&self, checkpoint: &crate::domain::checkpoint::Checkpoint) -> String {
+        checkpoint.sign(&checkpoint.origin, &self.0)
+    }
 }
 
 #[cfg(unix)]
@@ -125,6 +130,7 @@ pub struct Pack {
 pub async fn build(
     db: &DatabaseConnection,
     key: &EvidenceKey,
+    origin: &str,
     from: NaiveDate,
     to: NaiveDate,
     now: DateTime<Utc>,
@@ -240,6 +246,19 @@ pub async fn build(
         }
         .into_bytes(),
     );
+
+    // The ledger's proof: a checkpoint made now, and each record of the period as its canonical
+    // bytes with its inclusion proof against that checkpoint (checked by verify.py).
+    let proof = super::transparency::pack_files(
+        db,
+        key,
+        origin,
+        &period_records,
+        (day_start(from), day_start(to + chrono::Duration::days(1))),
+        now,
+    )
+    .await?;
+    files.extend(proof);
 
     // Sessions, exemptions, reminders and the audit log for the period.
     let sessions = training_session::Entity::find()

@@ -20,6 +20,7 @@ pub mod request;
 
 pub mod state;
 pub mod training;
+pub mod transparency;
 
 pub use failure::internal;
 pub use state::{AppState, AuthSettings};

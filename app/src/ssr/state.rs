@@ -18,8 +18,10 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     /// Serialises assignment-engine runs in this process.
     pub engine: Arc<super::training::engine::EngineLock>,
-    /// Signs evidence packs.
+    /// Signs evidence packs and the ledger's checkpoints.
     pub evidence_key: Arc<super::evidence::EvidenceKey>,
+    /// The ledger's name in its checkpoints.
+    pub ledger_origin: Arc<str>,
     /// Whether and how mail is sent, and the delivery worker's wake-up call.
     pub mail: Arc<super::mail::MailSettings>,
 }

@@ -20,7 +20,7 @@ fn date(raw: &str, flag: &str) -> Result<NaiveDate, CommandError> {
     })
 }
 
-fn key(path: &Path) -> Result<EvidenceKey, CommandError> {
+pub(super) fn key(path: &Path) -> Result<EvidenceKey, CommandError> {
     let (key, created) = EvidenceKey::load_or_create(path).map_err(CommandError::Usage)?;
     if created {
         eprintln!(
@@ -35,6 +35,7 @@ fn key(path: &Path) -> Result<EvidenceKey, CommandError> {
 pub async fn export(
     db: &DatabaseConnection,
     key_path: &Path,
+    origin: &str,
     from: &str,
     to: &str,
     out: &Path,
@@ -47,7 +48,7 @@ pub async fn export(
     }
     let key = key(key_path)?;
     let now = chrono::Utc::now();
-    let pack = build(db, &key, from, to, now).await?;
+    let pack = build(db, &key, origin, from, to, now).await?;
     let bytes = zip(&pack.files, &key)?;
     std::fs::write(out, &bytes)?;
     audit::record(

@@ -2,6 +2,7 @@
 
 mod content;
 mod evidence;
+mod ledger;
 mod mail;
 mod serve;
 mod user;
@@ -99,22 +100,25 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
             content::import(&db, &dir).await?;
             assign(&db).await
         }
-        Command::Ledger(LedgerCommand::Verify) => {
+        Command::Ledger(command) => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
             let db = open_database(&config.database_url).await?;
-            match app::ssr::db::ledger::verify(&db)
-                .await
-                .map_err(app::error::AppError::from)?
-            {
-                Ok(count) => {
-                    println!(
-                        "The ledger is intact: {count} records checked, every hash and link matches."
-                    );
-                    Ok(())
+            match command {
+                LedgerCommand::Verify {
+                    checkpoint,
+                    public_key,
+                } => {
+                    ledger::verify(
+                        &db,
+                        &config.evidence_key_file,
+                        checkpoint.as_deref(),
+                        public_key.as_deref(),
+                    )
+                    .await
                 }
-                Err(broken) => Err(CommandError::Failed(format!(
-                    "The ledger is broken at {broken}"
-                ))),
+                LedgerCommand::Checkpoint => {
+                    ledger::checkpoint(&db, &config.evidence_key_file, &config.ledger.origin).await
+                }
             }
         }
         Command::Evidence(EvidenceCommand::Verify { pack, public_key }) => {
@@ -127,7 +131,15 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Evidence(EvidenceCommand::Export { from, to, out }) => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
             let db = open_database(&config.database_url).await?;
-            evidence::export(&db, &config.evidence_key_file, &from, &to, &out).await
+            evidence::export(
+                &db,
+                &config.evidence_key_file,
+                &config.ledger.origin,
+                &from,
+                &to,
+                &out,
+            )
+            .await
         }
         Command::Mail(command) => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;

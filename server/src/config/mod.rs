@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use url::Url;
 
+pub mod ledger;
 pub mod mail;
 
+pub use ledger::LedgerConfig;
 pub use mail::MailConfig;
 
 /// Development runs on a laptop with generated secrets; production refuses to guess.
@@ -55,6 +57,7 @@ pub struct Config {
     /// The Ed25519 key that signs evidence packs (created if missing).
     pub evidence_key_file: PathBuf,
     pub mail: MailConfig,
+    pub ledger: LedgerConfig,
 }
 
 /// What `vigil migrate`, `vigil user` and `vigil demo` need.
@@ -64,6 +67,7 @@ pub struct ToolConfig {
     pub public_url: String,
     pub evidence_key_file: PathBuf,
     pub mail: MailConfig,
+    pub ledger: LedgerConfig,
 }
 
 impl ToolConfig {
@@ -96,6 +100,8 @@ pub struct FileConfig {
     pub mail_from: Option<String>,
     pub mail_dir: Option<PathBuf>,
     pub invitation_days: Option<u32>,
+    pub ledger_origin: Option<String>,
+    pub checkpoint_seconds: Option<u64>,
 }
 
 /// Settings given on the command line, which win over everything else.
@@ -172,6 +178,7 @@ impl Config {
         };
         // Read now (the file's fields move below), reported after the core settings.
         let mail = mail::from_sources(mode, &file, env);
+        let ledger_file = ledger::LedgerFile::of(&file);
         let listen_raw = overrides
             .listen
             .or_else(|| env("VIGIL_LISTEN"))
@@ -276,8 +283,10 @@ impl Config {
         };
 
         let mail = mail?;
+        let ledger = ledger::from_sources(public_url.as_str(), ledger_file, env)?;
         Ok(Self {
             mail,
+            ledger,
             evidence_key_file,
             mode,
             listen,
@@ -322,6 +331,7 @@ impl Config {
             None => file.mode.unwrap_or(Mode::Development),
         };
         let mail = mail::from_sources(mode, &file, env)?;
+        let ledger_file = ledger::LedgerFile::of(&file);
         let database_url = overrides
             .database_url
             .or_else(|| env("DATABASE_URL"))
@@ -341,7 +351,9 @@ impl Config {
             .map(PathBuf::from)
             .or(file.evidence_key_file)
             .unwrap_or_else(|| PathBuf::from("data/evidence-signing-key.pem"));
+        let ledger = ledger::from_sources(&public_url, ledger_file, env)?;
         Ok(ToolConfig {
+            ledger,
             mode,
             database_url,
             public_url,

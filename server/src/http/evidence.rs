@@ -41,7 +41,15 @@ pub async fn download(
         }
     };
     let now = chrono::Utc::now();
-    let pack = match app::ssr::evidence::build(&state.db, &state.evidence_key, from, to, now).await
+    let pack = match app::ssr::evidence::build(
+        &state.db,
+        &state.evidence_key,
+        &state.ledger_origin,
+        from,
+        to,
+        now,
+    )
+    .await
     {
         Ok(pack) => pack,
         Err(err) => {

@@ -7,6 +7,7 @@ pub mod embedded_site;
 pub mod evidence;
 
 pub mod exports;
+pub mod ledger;
 pub mod request_guard;
 
 pub mod security_headers;

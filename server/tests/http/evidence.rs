@@ -79,6 +79,11 @@ async fn pack_contents_and_verification(app: TestApp) {
         "audit-log.csv",
         "courses.csv",
         "ledger-verification.txt",
+        "checkpoint.txt",
+        "ledger-records.jsonl",
+        "ledger-proofs.jsonl",
+        "checkpoints.csv",
+        "verify.py",
         "courses/tiny/v1/course.toml",
         "courses/tiny/v1/quiz.md",
         "MANIFEST.sha256",
@@ -91,6 +96,8 @@ async fn pack_contents_and_verification(app: TestApp) {
             files.keys().collect::<Vec<_>>()
         );
     }
+    ledger_proof_checks_offline(&files);
+
     // The completion names the exact version and its content hash, and is marked instructor-led.
     let version = app::ssr::db::courses::find_by_slug(&app.db, "tiny")
         .await
@@ -224,4 +231,57 @@ async fn evidence_packs_are_for_compliance_admins_and_need_a_period() {
             "{email}"
         );
     }
+}
+
+/// The pack's `verify.py` (Python standard library and openssl only) finds every record of the
+/// period in the signed checkpoint's tree, and fails on a changed record or checkpoint.
+fn ledger_proof_checks_offline(files: &BTreeMap<String, Vec<u8>>) {
+    let run = |files: &BTreeMap<String, Vec<u8>>| {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+        let output = std::process::Command::new("python3")
+            .arg("verify.py")
+            .current_dir(dir.path())
+            .output()
+            .expect("python3 runs");
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        (output.status.success(), text)
+    };
+    let (ok, text) = run(files);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("each of the 1 records is in the checkpoint's tree"),
+        "{text}"
+    );
+
+    let mut changed = files.clone();
+    let records = String::from_utf8(changed["ledger-records.jsonl"].clone()).unwrap();
+    assert!(records.starts_with("{\"sequence\":1,"), "{records}");
+    changed.insert(
+        "ledger-records.jsonl".into(),
+        records
+            .replacen("\"passed\":true", "\"passed\":false", 1)
+            .into_bytes(),
+    );
+    let (ok, text) = run(&changed);
+    assert!(
+        !ok && text.contains("record 1: its bytes do not hash"),
+        "{text}"
+    );
+
+    let mut forged = files.clone();
+    let note = String::from_utf8(files["checkpoint.txt"].clone()).unwrap();
+    let mut lines: Vec<String> = note.split('\n').map(str::to_owned).collect();
+    lines[1] = (lines[1].parse::<u64>().unwrap() + 1).to_string();
+    forged.insert("checkpoint.txt".into(), lines.join("\n").into_bytes());
+    let (ok, text) = run(&forged);
+    assert!(
+        !ok && text.contains("not signed by signing-key.pub.pem"),
+        "{text}"
+    );
 }

@@ -26,6 +26,8 @@ pub struct TestApp {
     /// The app's mail settings (to queue messages as the app would).
     pub mail: std::sync::Arc<app::ssr::mail::MailSettings>,
     pub database_url: String,
+    /// The public half of the key that signs evidence packs and checkpoints.
+    pub evidence_public: ed25519_dalek::VerifyingKey,
     _dir: tempfile::TempDir,
 }
 
@@ -138,6 +140,7 @@ async fn start(
     let port = application.local_addr().expect("bound").port();
     let db = application.state.db.clone();
     let mail = application.state.mail.clone();
+    let evidence_public = application.state.evidence_key.verifying_key();
     tokio::spawn(application.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -145,6 +148,7 @@ async fn start(
         db,
         mail,
         database_url: config.database_url.clone(),
+        evidence_public,
         _dir: dir,
     }
 }

@@ -27,3 +27,4 @@ mod rights;
 mod sessions;
 mod sign_in;
 mod training;
+mod transparency;

@@ -292,6 +292,25 @@ pub async fn by_sequence(
         .await
 }
 
+/// How many records the ledger holds.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    Entity::find().count(db).await
+}
+
+/// Up to `limit` records after record `sequence`, in order.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    sequence: i64,
+    limit: u64,
+) -> Result<Vec<completion_record::Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Sequence.gt(sequence))
+        .order_by_asc(Column::Sequence)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 /// The person's acknowledgements of a version that no later record voids: (sequence, when),
 /// newest first.
 pub async fn acknowledgements(

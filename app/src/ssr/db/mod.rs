@@ -11,6 +11,7 @@ pub mod entities;
 pub mod job_roles;
 pub mod job_runs;
 pub mod ledger;
+pub mod ledger_tree;
 pub mod lock;
 pub mod login_failures;
 pub mod org_tree;

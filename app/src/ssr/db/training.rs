@@ -415,7 +415,7 @@ pub async fn unevaluated_people(
     limit: u64,
 ) -> Result<Vec<i64>, DbErr> {
     use sea_orm::sea_query::Query;
-    Ok(person::Entity::find()
+    person::Entity::find()
         .select_only()
         .column(person::Column::Id)
         .filter(person::Column::Active.eq(true))
@@ -432,7 +432,7 @@ pub async fn unevaluated_people(
         .limit(limit)
         .into_tuple::<i64>()
         .all(db)
-        .await?)
+        .await
 }
 
 /// Records that these people have now been evaluated.

@@ -18,6 +18,8 @@ pub mod evaluated_person;
 pub mod exemption;
 pub mod job_role;
 pub mod job_run;
+pub mod ledger_checkpoint;
+pub mod ledger_tree_node;
 pub mod login_failure;
 pub mod outbox_message;
 pub mod password_reset_request;
