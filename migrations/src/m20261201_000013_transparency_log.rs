@@ -2,7 +2,9 @@
 //! - `ledger_tree` keeps every perfect subtree of the Merkle tree over the completion records
 //!   (level 0: each record's leaf hash; level `l`, index `i`: the root of leaves
 //!   `i·2^l .. (i+1)·2^l`), so roots and proofs for any size read a few dozen rows;
-//! - `ledger_checkpoints` keeps every signed checkpoint (a C2SP signed note), one per tree size.
+//! - `ledger_checkpoints` keeps every signed checkpoint (a C2SP signed note), one per tree size;
+//! - `ledger_pack_checkpoints` remembers which tree sizes evidence packs were made at, so that a
+//!   later pack carries a consistency proof from each of them.
 //!
 //! Tree nodes and checkpoints are append-only, like the records they commit to.
 
@@ -20,6 +22,13 @@ enum LedgerTree {
     Level,
     Idx,
     Hash,
+}
+
+#[derive(DeriveIden)]
+enum LedgerPackCheckpoints {
+    Table,
+    TreeSize,
+    ExportedAt,
 }
 
 #[derive(DeriveIden)]
@@ -91,10 +100,27 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LedgerPackCheckpoints::Table)
+                    .col(big_integer(LedgerPackCheckpoints::TreeSize))
+                    .col(timestamp_with_time_zone(LedgerPackCheckpoints::ExportedAt))
+                    .primary_key(
+                        Index::create()
+                            .col(LedgerPackCheckpoints::TreeSize)
+                            .col(LedgerPackCheckpoints::ExportedAt),
+                    )
+                    .to_owned(),
+            )
+            .await?;
         run_per_backend(manager, &sqlite_up(), &postgres_up()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(LedgerPackCheckpoints::Table).to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table(LedgerCheckpoints::Table).to_owned())
             .await?;

@@ -111,6 +111,9 @@ pub enum EvidenceCommand {
         /// The public key the pack must be signed with (PEM, as shown by `vigil evidence key`).
         #[arg(long, value_name = "FILE")]
         public_key: Option<PathBuf>,
+        /// The previous period's pack: also prove that this pack's ledger extends that one's.
+        #[arg(long, value_name = "OLD.zip")]
+        previous: Option<PathBuf>,
     },
     /// Print the public key that signs evidence packs, and its fingerprint.
     Key,

@@ -442,9 +442,9 @@ fn spawn_checkpoints(state: AppState, ledger: crate::config::LedgerConfig) {
             .await;
             match made {
                 Ok(Ok(_)) => {}
-                Ok(Err(broken)) => tracing::error!(
-                    %broken,
-                    "the ledger's hash chain is broken: no checkpoint covers records from there on (run `vigil ledger verify`)"
+                Ok(Err(refused)) => tracing::error!(
+                    %refused,
+                    "no ledger checkpoint can be made (run `vigil ledger verify`)"
                 ),
                 Err(err) => tracing::warn!(%err, "making a ledger checkpoint failed"),
             }

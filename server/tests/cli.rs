@@ -606,6 +606,69 @@ fn an_evidence_pack_from_the_command_line_verifies_offline_and_a_changed_byte_is
         "{}",
         stdout(&verify)
     );
+    assert!(
+        stdout(&verify).contains("records of the period are in the ledger of"),
+        "{}",
+        stdout(&verify)
+    );
+
+    // The next period's pack proves that its ledger extends this one's; the other way round
+    // cannot.
+    let later = cli.path("later.zip");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = app::ssr::db::connect(&cli.database).await.unwrap();
+        let first = app::ssr::db::ledger::by_sequence(&db, 1)
+            .await
+            .unwrap()
+            .unwrap();
+        let now = chrono::Utc::now();
+        app::ssr::db::ledger::append(
+            &db,
+            app::ssr::db::ledger::NewRecord {
+                kind: app::domain::ledger::RecordKind::Manual,
+                person_id: first.person_id,
+                course_id: first.course_id,
+                version_id: first.version_id,
+                content_hash: first.content_hash,
+                score: None,
+                passed: true,
+                answers: None,
+                started_at: None,
+                finished_at: now,
+                actor_id: None,
+                reason: Some("completed on paper".into()),
+                voids_sequence: None,
+                session_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    });
+    let export = cli.run(&[
+        "evidence", "export", "--from", &year_ago, "--to", &today, "--out", &later,
+    ]);
+    assert!(export.status.success(), "{}", stderr(&export));
+    let extends = cli.run(&["evidence", "verify", &later, "--previous", &pack]);
+    assert!(
+        extends.status.success(),
+        "{}{}",
+        stdout(&extends),
+        stderr(&extends)
+    );
+    assert!(
+        stdout(&extends).contains("Consistency: the ledger of"),
+        "{}",
+        stdout(&extends)
+    );
+    let backwards = cli.run(&["evidence", "verify", &pack, "--previous", &later]);
+    assert!(!backwards.status.success());
+    assert!(
+        stdout(&backwards).contains("give the older pack as --previous"),
+        "{}",
+        stdout(&backwards)
+    );
 
     // Against the server's key, as printed by `vigil evidence key`.
     let key = cli.run(&["evidence", "key"]);

@@ -124,6 +124,8 @@ pub struct PackReport {
     pub files_checked: usize,
     pub fingerprint: Option<String>,
     pub problems: Vec<String>,
+    /// The ledger proof the pack carries, when it carries one and it holds.
+    pub ledger: Option<super::pack_proof::LedgerProof>,
 }
 
 impl PackReport {

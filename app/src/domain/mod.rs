@@ -28,6 +28,8 @@ pub mod mail;
 pub mod merkle;
 pub mod navigation;
 pub mod next_path;
+#[cfg(feature = "ssr")]
+pub mod pack_proof;
 pub mod password_policy;
 pub mod people_import;
 pub mod period;

@@ -747,13 +747,23 @@ pub fn verify_zip(bytes: &[u8], trusted: Option<&ed25519_dalek::VerifyingKey>) -
         return refused(problem);
     }
     match unzip(bytes) {
-        Ok(files) => evidence::verify(&files, trusted),
+        Ok(files) => {
+            let mut report = evidence::verify(&files, trusted);
+            // Packs made before the ledger was a transparency log carry no proof.
+            if report.is_intact() && files.contains_key("checkpoint.txt") {
+                match crate::domain::pack_proof::check(&files, &key) {
+                    Ok(proof) => report.ledger = Some(proof),
+                    Err(problem) => report.problems.push(problem),
+                }
+            }
+            report
+        }
         Err(problem) => refused(problem),
     }
 }
 
 /// The public key a pack names, read without unpacking anything else.
-fn embedded_key(bytes: &[u8]) -> Result<ed25519_dalek::VerifyingKey, String> {
+pub fn embedded_key(bytes: &[u8]) -> Result<ed25519_dalek::VerifyingKey, String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|_| "the file is not a zip archive".to_owned())?;
     let mut entry = archive

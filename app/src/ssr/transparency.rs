@@ -27,6 +27,17 @@ const TREE_LOCK: &str = "ledger-tree";
 /// The hash chain broke at a record the tree was about to take: the tree stops before it.
 pub type Broken = ChainBreak;
 
+/// Why no checkpoint can be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoCheckpoint {
+    #[error("the hash chain is broken at {0}")]
+    Chain(ChainBreak),
+    #[error(
+        "the stored Merkle tree of {size} records no longer has the root the checkpoint of that size signed: the tree was rewritten"
+    )]
+    TreeRewritten { size: u64 },
+}
+
 /// Adds every record not yet in the tree, oldest first, after checking each one's hash and link;
 /// returns how many were added. Work is done a chunk at a time, hashing off the async runtime and
 /// outside any transaction.
@@ -104,22 +115,27 @@ pub async fn root_at(db: &DatabaseConnection, size: u64) -> Result<Hash, AppErro
 }
 
 /// Extends the tree and, if it grew since the newest checkpoint (or there is none), signs and
-/// keeps a checkpoint of it. Returns the newest checkpoint.
+/// keeps a checkpoint of it. Returns the newest checkpoint, after checking that the stored tree
+/// still has its root.
 pub async fn checkpoint(
     db: &DatabaseConnection,
     key: &EvidenceKey,
     origin: &str,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Result<ledger_checkpoint::Model, Broken>, AppError> {
+) -> Result<Result<ledger_checkpoint::Model, NoCheckpoint>, AppError> {
     if let Err(broken) = extend_tree(db).await? {
-        return Ok(Err(broken));
+        return Ok(Err(NoCheckpoint::Chain(broken)));
     }
     let size = ledger_tree::size(db).await?;
+    let root = root_at(db, size).await?;
     let latest = ledger_tree::latest_checkpoint(db).await?;
     if let Some(latest) = latest.filter(|latest| latest.tree_size as u64 == size) {
-        return Ok(Ok(latest));
+        return Ok(if latest.root_hash == hex::encode(root) {
+            Ok(latest)
+        } else {
+            Err(NoCheckpoint::TreeRewritten { size })
+        });
     }
-    let root = root_at(db, size).await?;
     let note = key.sign_checkpoint(&Checkpoint {
         origin: origin.to_owned(),
         size,
@@ -283,7 +299,8 @@ pub async fn verify_extends(
 
 /// The files an evidence pack carries to prove its records are in the ledger: `checkpoint.txt`
 /// (made now), `ledger-records.jsonl` (each record's canonical bytes, one per line),
-/// `ledger-proofs.jsonl` (each one's inclusion proof against the checkpoint), `checkpoints.csv`
+/// `ledger-proofs.jsonl` (each one's inclusion proof against the checkpoint),
+/// `ledger-consistency.jsonl` (from each earlier pack's checkpoint to this one), `checkpoints.csv`
 /// (the checkpoints kept during `period`) and `verify.py` (which checks them with the Python
 /// standard library and openssl). A broken chain gives `ledger-proof-missing.txt` instead.
 pub async fn pack_files(
@@ -334,6 +351,26 @@ pub async fn pack_files(
         );
         proofs.push(b'\n');
     }
+    // A consistency proof from each earlier pack's checkpoint, so that the previous period's
+    // pack and this one can be checked against each other.
+    let mut consistency_lines = Vec::new();
+    for from in ledger_tree::pack_sizes_below(db, size).await? {
+        let proof = crate::api::ledger::ConsistencyProof {
+            from,
+            to: size,
+            to_root_hash: base64(&root),
+            proof: range_roots(db, &consistency_ranges(from, size))
+                .await?
+                .iter()
+                .map(base64)
+                .collect(),
+        };
+        consistency_lines.extend_from_slice(
+            &serde_json::to_vec(&proof).map_err(|err| internal("writing a proof", err))?,
+        );
+        consistency_lines.push(b'\n');
+    }
+    ledger_tree::remember_pack(db, size, now).await?;
     let mut kept_csv = b"tree_size,root_hash,created_at\n".to_vec();
     for row in ledger_tree::checkpoints_between(db, period.0, period.1).await? {
         kept_csv.extend_from_slice(
@@ -350,6 +387,7 @@ pub async fn pack_files(
         ("checkpoint.txt".to_owned(), kept.note.into_bytes()),
         ("ledger-records.jsonl".to_owned(), lines),
         ("ledger-proofs.jsonl".to_owned(), proofs),
+        ("ledger-consistency.jsonl".to_owned(), consistency_lines),
         ("checkpoints.csv".to_owned(), kept_csv),
         ("verify.py".to_owned(), VERIFY_PY.as_bytes().to_vec()),
     ])

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use app::domain::evidence::fingerprint;
 use app::ssr::db::audit::{self, Actor, AuditEntry};
-use app::ssr::evidence::{EvidenceKey, build, verify_zip, zip};
+use app::ssr::evidence::{EvidenceKey, build, embedded_key, unzip, verify_zip, zip};
 use chrono::NaiveDate;
 use ed25519_dalek::VerifyingKey;
 use ed25519_dalek::pkcs8::DecodePublicKey;
@@ -76,7 +76,11 @@ pub async fn export(
     Ok(())
 }
 
-pub fn verify(pack: &Path, public_key: Option<&Path>) -> Result<(), CommandError> {
+pub fn verify(
+    pack: &Path,
+    public_key: Option<&Path>,
+    previous: Option<&Path>,
+) -> Result<(), CommandError> {
     let bytes = std::fs::read(pack)?;
     let trusted = match public_key {
         Some(path) => {
@@ -90,7 +94,33 @@ pub fn verify(pack: &Path, public_key: Option<&Path>) -> Result<(), CommandError
         }
         None => None,
     };
-    let report = verify_zip(&bytes, trusted.as_ref());
+    let mut report = verify_zip(&bytes, trusted.as_ref());
+    let mut consistent = None;
+    if let (true, Some(previous)) = (report.is_intact(), previous) {
+        let older = std::fs::read(previous)?;
+        let older_report = verify_zip(&older, trusted.as_ref());
+        let key = match (trusted, embedded_key(&bytes)) {
+            (Some(key), _) | (None, Ok(key)) => Some(key),
+            (None, Err(_)) => None,
+        };
+        match (older_report.is_intact(), unzip(&bytes), unzip(&older), key) {
+            (false, ..) => report.problems.extend(
+                older_report
+                    .problems
+                    .iter()
+                    .map(|problem| format!("{}: {problem}", previous.display())),
+            ),
+            (true, Ok(newer), Ok(older), Some(key)) => {
+                match app::domain::pack_proof::extends(&newer, &older, &key) {
+                    Ok(sizes) => consistent = Some(sizes),
+                    Err(problem) => report.problems.push(problem),
+                }
+            }
+            _ => report
+                .problems
+                .push("the packs could not be read for a consistency check".to_owned()),
+        }
+    }
     if report.is_intact() {
         println!(
             "The pack is intact: the signature is valid and all {} files match the manifest. Signed by key {}{}.",
@@ -102,6 +132,20 @@ pub fn verify(pack: &Path, public_key: Option<&Path>) -> Result<(), CommandError
                 "; compare it with the fingerprint Vigil shows under Compliance > Evidence"
             }
         );
+        match &report.ledger {
+            Some(proof) => println!(
+                "Ledger proof: all {} records of the period are in the ledger of {} records that the signed checkpoint of {} commits to.",
+                proof.records, proof.checkpoint.size, proof.checkpoint.origin
+            ),
+            None => println!(
+                "Ledger proof: this pack carries none (it was made before checkpoints were kept)."
+            ),
+        }
+        if let Some((old, new)) = consistent {
+            println!(
+                "Consistency: the ledger of {new} records begins with exactly the {old} records the previous pack's checkpoint committed to."
+            );
+        }
         Ok(())
     } else {
         for problem in &report.problems {

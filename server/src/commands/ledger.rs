@@ -106,8 +106,8 @@ pub async fn checkpoint(
             print!("{}", latest.note);
             Ok(())
         }
-        Err(broken) => Err(CommandError::Failed(format!(
-            "No checkpoint: the hash chain is broken at {broken}. Run `vigil ledger verify`."
+        Err(refused) => Err(CommandError::Failed(format!(
+            "No checkpoint: {refused}. Run `vigil ledger verify`."
         ))),
     }
 }

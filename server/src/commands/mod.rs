@@ -121,9 +121,11 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
                 }
             }
         }
-        Command::Evidence(EvidenceCommand::Verify { pack, public_key }) => {
-            evidence::verify(&pack, public_key.as_deref())
-        }
+        Command::Evidence(EvidenceCommand::Verify {
+            pack,
+            public_key,
+            previous,
+        }) => evidence::verify(&pack, public_key.as_deref(), previous.as_deref()),
         Command::Evidence(EvidenceCommand::Key) => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
             evidence::show_key(&config.evidence_key_file)

@@ -216,7 +216,7 @@ async fn an_instructor_led_session_counts_as_completion_and_is_marked_as_such() 
         let mut reader = csv::Reader::from_reader(csv.as_bytes());
         let emails: Vec<String> = reader
             .records()
-            .map(|row| row.unwrap()[3].to_owned())
+            .map(|row| row.unwrap()[4].to_owned())
             .collect();
         assert_eq!(emails, [who], "{filter:?}: {csv}");
     }

@@ -17,7 +17,11 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
 
-use crate::helpers::{EMPLOYEE, TestApp, spawn_app_on_postgres_with, spawn_app_with};
+use app::domain::pack_proof;
+
+use crate::helpers::{
+    COMPLIANCE, EMPLOYEE, PASSWORD, TestApp, spawn_app_on_postgres_with, spawn_app_with,
+};
 use crate::training::with_courses;
 
 fn fast_checkpoints() -> Vec<(&'static str, String)> {
@@ -309,12 +313,38 @@ async fn a_kept_checkpoint_shows_deleted_rewritten_and_reordered_records() {
     );
 }
 
+/// An evidence pack for the last month, unzipped.
+async fn pack_files(app: &TestApp) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let today = Utc::now().date_naive();
+    let from = (today - chrono::Days::new(30)).to_string();
+    let response = app
+        .post_form(
+            "/evidence/pack.zip",
+            &[("from", &from), ("to", &today.to_string())],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    app::ssr::evidence::unzip(&response.bytes().await.unwrap()).unwrap()
+}
+
 #[tokio::test]
 async fn a_rewritten_tree_does_not_hide_a_rewritten_ledger() {
     let app = spawn_app_with(&fast_checkpoints()).await;
     let _courses = with_courses(&app).await;
+    app.login(COMPLIANCE, PASSWORD).await;
     append(&app, 5).await;
     let (_, kept) = checkpoint_of(&app, 5).await;
+    let first_pack = pack_files(&app).await;
+    append(&app, 1).await;
+    let second_pack = pack_files(&app).await;
+    // The second period's pack proves it extends the first's, and each proves its own records.
+    let key = &app.evidence_public;
+    assert_eq!(
+        pack_proof::extends(&second_pack, &first_pack, key),
+        Ok((5, 6))
+    );
+    assert_eq!(pack_proof::check(&second_pack, key).unwrap().records, 6);
+    assert!(pack_proof::extends(&first_pack, &second_pack, key).is_err());
     lift_triggers(&app.db).await;
     // Records 2 and 3 swapped (their contents), the chain rehashed, and the stored tree rebuilt
     // to match, as a thorough insider would.
@@ -337,11 +367,22 @@ async fn a_rewritten_tree_does_not_hide_a_rewritten_ledger() {
         .unwrap();
     // (The server's own checkpoint loop may rebuild it first.)
     assert!(transparency::extend_tree(&app.db).await.unwrap().is_ok());
-    assert_eq!(app::ssr::db::ledger_tree::size(&app.db).await.unwrap(), 5);
+    assert_eq!(app::ssr::db::ledger_tree::size(&app.db).await.unwrap(), 6);
     assert_eq!(
         transparency::verify_extends(&app.db, &kept).await.unwrap(),
         Against::Changed {
             first_changed: None
         }
     );
+    // A pack made now carries no proof, and says why: the tree no longer has the signed root.
+    let rewritten_pack = pack_files(&app).await;
+    let missing = String::from_utf8(rewritten_pack["ledger-proof-missing.txt"].clone()).unwrap();
+    assert!(missing.contains("the tree was rewritten"), "{missing}");
+    assert!(pack_proof::extends(&rewritten_pack, &second_pack, key).is_err());
+    // Once more records arrive, a new checkpoint is signed over the rewritten tree; it does not
+    // extend the previous period's pack.
+    append(&app, 1).await;
+    let later_pack = pack_files(&app).await;
+    let refused = pack_proof::extends(&later_pack, &second_pack, key).unwrap_err();
+    assert!(refused.contains("does not extend"), "{refused}");
 }

@@ -141,3 +141,50 @@ pub async fn insert_checkpoint(
     .await?;
     Ok(())
 }
+
+/// The tree sizes earlier evidence packs were made at, below `size`, smallest first.
+pub async fn pack_sizes_below(db: &impl ConnectionTrait, size: u64) -> Result<Vec<u64>, DbErr> {
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            db.get_database_backend(),
+            match db.get_database_backend() {
+                sea_orm::DbBackend::Postgres => {
+                    "SELECT DISTINCT tree_size FROM ledger_pack_checkpoints WHERE tree_size < $1 \
+                     ORDER BY tree_size"
+                }
+                _ => {
+                    "SELECT DISTINCT tree_size FROM ledger_pack_checkpoints WHERE tree_size < ? \
+                     ORDER BY tree_size"
+                }
+            },
+            [(size as i64).into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get::<i64>("", "tree_size").map(|n| n as u64))
+        .collect()
+}
+
+/// Remembers that a pack was made at tree size `size`.
+pub async fn remember_pack(
+    db: &impl ConnectionTrait,
+    size: u64,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        db.get_database_backend(),
+        match db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => {
+                "INSERT INTO ledger_pack_checkpoints (tree_size, exported_at) VALUES ($1, $2) \
+                 ON CONFLICT DO NOTHING"
+            }
+            _ => {
+                "INSERT INTO ledger_pack_checkpoints (tree_size, exported_at) VALUES (?, ?) \
+                 ON CONFLICT DO NOTHING"
+            }
+        },
+        [(size as i64).into(), super::people::to_millis(at).into()],
+    ))
+    .await?;
+    Ok(())
+}

@@ -64,6 +64,7 @@ impl Dataset {
             Self::Completions => &[
                 "record",
                 "finished_at",
+                "recorded_at",
                 "person",
                 "email",
                 "department",
@@ -432,6 +433,8 @@ pub fn completion_cells(
     vec![
         record.sequence.to_string(),
         crate::domain::ledger::timestamp(record.finished_at),
+        // When it was entered: a manual completion or session may be dated in the past.
+        crate::domain::ledger::timestamp(record.recorded_at),
         person.map(|p| p.name.clone()).unwrap_or_default(),
         data.person_details
             .get(&record.person_id)
