@@ -327,29 +327,59 @@ pub async fn pack_files(
     let root = root_at(db, size).await?;
     let mut lines = Vec::new();
     let mut proofs = Vec::new();
-    for record in records
+    let in_tree: Vec<&&completion_record::Model> = records
         .iter()
         .filter(|r| r.sequence >= 1 && r.sequence as u64 <= size)
-    {
-        let Some(fields) = ledger::fields_of(record) else {
-            continue;
-        };
-        lines.extend_from_slice(&canonical_bytes(&fields));
-        lines.push(b'\n');
-        let index = record.sequence as u64 - 1;
-        let path = range_roots(db, &inclusion_ranges(index, size)).await?;
-        let leaf = ledger_tree::hashes(db, &[Node { level: 0, index }]).await?[0];
-        let proof = crate::api::ledger::InclusionProof {
-            index,
-            tree_size: size,
-            leaf_hash: base64(&leaf),
-            root_hash: base64(&root),
-            proof: path.iter().map(base64).collect(),
-        };
-        proofs.extend_from_slice(
-            &serde_json::to_vec(&proof).map_err(|err| internal("writing a proof", err))?,
-        );
-        proofs.push(b'\n');
+        .collect();
+    // A chunk of records at a time: their proofs share most nodes, read once per chunk.
+    let mut known: std::collections::HashMap<Node, Hash> = std::collections::HashMap::new();
+    for chunk in in_tree.chunks(200) {
+        // Low nodes are rarely shared between chunks; keep the upper ones.
+        known.retain(|node, _| node.level > 7);
+        let needed: Vec<Node> = chunk
+            .iter()
+            .flat_map(|record| {
+                let index = record.sequence as u64 - 1;
+                inclusion_ranges(index, size)
+                    .into_iter()
+                    .flat_map(|(start, end)| range_nodes(start, end))
+                    .chain(std::iter::once(Node { level: 0, index }))
+            })
+            .filter(|node| !known.contains_key(node))
+            .collect::<std::collections::BTreeSet<Node>>()
+            .into_iter()
+            .collect();
+        let hashes = ledger_tree::hashes(db, &needed).await?;
+        known.extend(needed.into_iter().zip(hashes));
+        for record in chunk {
+            let Some(fields) = ledger::fields_of(record) else {
+                continue;
+            };
+            lines.extend_from_slice(&canonical_bytes(&fields));
+            lines.push(b'\n');
+            let index = record.sequence as u64 - 1;
+            let path: Vec<Hash> = inclusion_ranges(index, size)
+                .into_iter()
+                .map(|(start, end)| {
+                    let nodes: Vec<Hash> = range_nodes(start, end)
+                        .iter()
+                        .map(|node| known[node])
+                        .collect();
+                    fold_range(&nodes)
+                })
+                .collect();
+            let proof = crate::api::ledger::InclusionProof {
+                index,
+                tree_size: size,
+                leaf_hash: base64(&known[&Node { level: 0, index }]),
+                root_hash: base64(&root),
+                proof: path.iter().map(base64).collect(),
+            };
+            proofs.extend_from_slice(
+                &serde_json::to_vec(&proof).map_err(|err| internal("writing a proof", err))?,
+            );
+            proofs.push(b'\n');
+        }
     }
     // A consistency proof from each earlier pack's checkpoint, so that the previous period's
     // pack and this one can be checked against each other.
