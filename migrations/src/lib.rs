@@ -44,10 +44,10 @@ impl MigratorTrait for Migrator {
 }
 
 /// Runs `sqlite` or `postgres` statements, whichever backend this is.
-pub(crate) async fn run_per_backend(
+pub(crate) async fn run_per_backend<S: AsRef<str>>(
     manager: &SchemaManager<'_>,
-    sqlite: &[String],
-    postgres: &[String],
+    sqlite: &[S],
+    postgres: &[S],
 ) -> Result<(), DbErr> {
     use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
     let db = manager.get_connection();
@@ -61,7 +61,7 @@ pub(crate) async fn run_per_backend(
         }
     };
     for statement in statements {
-        db.execute_unprepared(statement).await?;
+        db.execute_unprepared(statement.as_ref()).await?;
     }
     Ok(())
 }

@@ -2,7 +2,6 @@
 //! UPDATE or DELETE on `audit_events` is refused by a trigger on SQLite and on PostgreSQL.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -28,30 +27,13 @@ const POSTGRES_DOWN: [&str; 2] = [
     "DROP FUNCTION IF EXISTS audit_events_append_only()",
 ];
 
-async fn run(manager: &SchemaManager<'_>, sqlite: &[&str], postgres: &[&str]) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    let statements = match db.get_database_backend() {
-        DbBackend::Sqlite => sqlite,
-        DbBackend::Postgres => postgres,
-        other => {
-            return Err(DbErr::Migration(format!(
-                "Vigil does not support {other:?}"
-            )));
-        }
-    };
-    for statement in statements {
-        db.execute_unprepared(statement).await?;
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, &SQLITE_UP, &POSTGRES_UP).await
+        crate::run_per_backend(manager, &SQLITE_UP, &POSTGRES_UP).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, &SQLITE_DOWN, &POSTGRES_DOWN).await
+        crate::run_per_backend(manager, &SQLITE_DOWN, &POSTGRES_DOWN).await
     }
 }

@@ -7,7 +7,6 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -46,23 +45,6 @@ const POSTGRES_DOWN: [&str; 3] = [
     "DROP INDEX IF EXISTS idx_quiz_attempts_one_open",
 ];
 
-async fn run(manager: &SchemaManager<'_>, sqlite: &[&str], postgres: &[&str]) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    let statements = match db.get_database_backend() {
-        DbBackend::Sqlite => sqlite,
-        DbBackend::Postgres => postgres,
-        other => {
-            return Err(DbErr::Migration(format!(
-                "Vigil does not support {other:?}"
-            )));
-        }
-    };
-    for statement in statements {
-        db.execute_unprepared(statement).await?;
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -75,7 +57,7 @@ impl MigrationTrait for Migration {
                  GROUP BY person_id, version_id)",
             )
             .await?;
-        run(manager, &SQLITE_UP, &POSTGRES_UP).await?;
+        crate::run_per_backend(manager, &SQLITE_UP, &POSTGRES_UP).await?;
         manager
             .create_table(
                 Table::create()
@@ -91,6 +73,6 @@ impl MigrationTrait for Migration {
         manager
             .drop_table(Table::drop().table(UsedPresenceTokens::Table).to_owned())
             .await?;
-        run(manager, &SQLITE_DOWN, &POSTGRES_DOWN).await
+        crate::run_per_backend(manager, &SQLITE_DOWN, &POSTGRES_DOWN).await
     }
 }

@@ -622,27 +622,20 @@ fn an_evidence_pack_from_the_command_line_verifies_offline_and_a_changed_byte_is
             .await
             .unwrap()
             .unwrap();
+        let course = app::ssr::db::courses::find_by_id(&db, first.course_id)
+            .await
+            .unwrap()
+            .unwrap();
         let now = chrono::Utc::now();
-        app::ssr::db::ledger::append(
-            &db,
-            app::ssr::db::ledger::NewRecord {
-                kind: app::domain::ledger::RecordKind::Manual,
-                person_id: first.person_id,
-                course_id: first.course_id,
-                version_id: first.version_id,
-                content_hash: first.content_hash,
-                score: None,
-                passed: true,
-                answers: None,
-                started_at: None,
-                finished_at: now,
-                actor_id: None,
-                reason: Some("completed on paper".into()),
-                voids_sequence: None,
-                session_id: None,
-            },
+        let mut record = app::ssr::db::test_support::manual_completion(
+            first.person_id,
+            &course,
+            first.content_hash,
+            "completed on paper",
             now,
-        )
+        );
+        record.version_id = first.version_id;
+        app::ssr::db::ledger::append(&db, record, now)
         .await
         .unwrap();
     });

@@ -592,26 +592,16 @@ async fn fixture(role: Role) -> (TestApp, reqwest::Client, Objects) {
         .unwrap();
     let record = app::ssr::db::ledger::append(
         &app.db,
-        app::ssr::db::ledger::NewRecord {
-            kind: app::domain::ledger::RecordKind::Manual,
-            person_id: rita.id,
-            course_id: app::ssr::db::courses::find_by_slug(&app.db, "tiny")
+        app::ssr::db::test_support::manual_completion(
+            rita.id,
+            &app::ssr::db::courses::find_by_slug(&app.db, "tiny")
                 .await
                 .unwrap()
-                .unwrap()
-                .id,
-            version_id: version,
-            content_hash: hash.clone(),
-            score: None,
-            passed: true,
-            answers: None,
-            started_at: None,
-            finished_at: now,
-            actor_id: None,
-            reason: Some("paper".to_owned()),
-            voids_sequence: None,
-            session_id: None,
-        },
+                .unwrap(),
+            hash.clone(),
+            "paper",
+            now,
+        ),
         now,
     )
     .await

@@ -10,7 +10,7 @@ use app::api::ledger::{ConsistencyProof, InclusionProof};
 use app::domain::checkpoint::Checkpoint;
 use app::domain::ledger::{canonical_bytes, record_hash};
 use app::domain::merkle::{Hash, leaf_hash, verify_consistency, verify_inclusion};
-use app::ssr::db::ledger::{self, NewRecord};
+use app::ssr::db::ledger;
 use app::ssr::transparency::{self, Against};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -41,28 +41,14 @@ async fn append(app: &TestApp, n: usize) {
     let content_hash = app.current_content_hash("tiny").await;
     for i in 0..n {
         let now = Utc::now();
-        ledger::append(
-            &app.db,
-            NewRecord {
-                kind: app::domain::ledger::RecordKind::Manual,
-                person_id: person.id,
-                course_id: course.id,
-                version_id: course.current_version_id.unwrap(),
-                content_hash: content_hash.clone(),
-                score: None,
-                passed: true,
-                answers: None,
-                started_at: None,
-                finished_at: now,
-                actor_id: None,
-                reason: Some(format!("classroom session {i}")),
-                voids_sequence: None,
-                session_id: None,
-            },
+        let record = app::ssr::db::test_support::manual_completion(
+            person.id,
+            &course,
+            content_hash.clone(),
+            &format!("classroom session {i}"),
             now,
-        )
-        .await
-        .unwrap();
+        );
+        ledger::append(&app.db, record, now).await.unwrap();
     }
 }
 
@@ -102,6 +88,13 @@ async fn get(app: &TestApp, path: &str) -> (u16, String) {
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
+/// A proof, asked for without signing in.
+async fn get_json<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -> T {
+    let (status, body) = get(app, path).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
 /// The leaf hash of record `sequence`, from the record itself.
 async fn leaf_of(db: &DatabaseConnection, sequence: i64) -> Hash {
     let record = ledger::by_sequence(db, sequence).await.unwrap().unwrap();
@@ -110,7 +103,6 @@ async fn leaf_of(db: &DatabaseConnection, sequence: i64) -> Hash {
 
 async fn proofs_verify_against_checkpoints(app: &TestApp) {
     let _courses = with_courses(app).await;
-    let anonymous = reqwest::Client::new();
     append(app, 5).await;
     let (note, first) = checkpoint_of(app, 5).await;
     assert!(note.contains("\n5\n"), "{note}");
@@ -119,17 +111,8 @@ async fn proofs_verify_against_checkpoints(app: &TestApp) {
 
     // Every record is in the newer tree, as its own canonical bytes hash.
     for index in 0..8u64 {
-        let proof: InclusionProof = anonymous
-            .get(format!(
-                "{}/ledger/proof/inclusion?index={index}&size=8",
-                app.address
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let path = format!("/ledger/proof/inclusion?index={index}&size=8");
+        let proof: InclusionProof = get_json(app, &path).await;
         let leaf = leaf_of(&app.db, index as i64 + 1).await;
         assert_eq!(hash(&proof.leaf_hash), leaf);
         let path: Vec<Hash> = proof.proof.iter().map(|h| hash(h)).collect();
@@ -139,17 +122,7 @@ async fn proofs_verify_against_checkpoints(app: &TestApp) {
         );
     }
     // The newer tree extends the older one.
-    let proof: ConsistencyProof = anonymous
-        .get(format!(
-            "{}/ledger/proof/consistency?from=5&to=8",
-            app.address
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let proof: ConsistencyProof = get_json(app, "/ledger/proof/consistency?from=5&to=8").await;
     let path: Vec<Hash> = proof.proof.iter().map(|h| hash(h)).collect();
     assert_eq!(hash(&proof.to_root_hash), second.root);
     assert_eq!(

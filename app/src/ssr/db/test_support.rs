@@ -73,3 +73,30 @@ pub async fn drop_ledger_guards(db: &impl ConnectionTrait) -> Result<(), DbErr> 
     }
     Ok(())
 }
+
+/// A manual completion of `course` (its current version, whose content hash is `content_hash`)
+/// for `person_id`, finished `now`, with `reason`: a record for tests to append.
+pub fn manual_completion(
+    person_id: i64,
+    course: &super::entities::course::Model,
+    content_hash: String,
+    reason: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> super::ledger::NewRecord {
+    super::ledger::NewRecord {
+        kind: crate::domain::ledger::RecordKind::Manual,
+        person_id,
+        course_id: course.id,
+        version_id: course.current_version_id.unwrap_or_default(),
+        content_hash,
+        score: None,
+        passed: true,
+        answers: None,
+        started_at: None,
+        finished_at: now,
+        actor_id: None,
+        reason: Some(reason.to_owned()),
+        voids_sequence: None,
+        session_id: None,
+    }
+}
