@@ -636,8 +636,8 @@ fn an_evidence_pack_from_the_command_line_verifies_offline_and_a_changed_byte_is
         );
         record.version_id = first.version_id;
         app::ssr::db::ledger::append(&db, record, now)
-        .await
-        .unwrap();
+            .await
+            .unwrap();
     });
     let export = cli.run(&[
         "evidence", "export", "--from", &year_ago, "--to", &today, "--out", &later,

@@ -170,10 +170,8 @@ pub async fn build(
         .collect();
     files.insert("roster.csv".into(), roster_csv(&data, &in_scope, &at_end));
     facts.people_in_scope = in_scope.len();
-    facts.people_without_training = in_scope
-        .iter()
-        .filter(|id| !at_end.iter().any(|o| o.person_id == **id))
-        .count();
+    let owing: HashSet<i64> = at_end.iter().map(|o| o.person_id).collect();
+    facts.people_without_training = in_scope.iter().filter(|id| !owing.contains(id)).count();
     facts.obligations = at_end.len();
     facts.up_to_date = at_end
         .iter()
@@ -430,6 +428,14 @@ fn roster_csv(
     at_end: &[crate::domain::assignment::Obligation],
 ) -> Vec<u8> {
     let mut rows = Vec::new();
+    // By person once: a lookup per person, not a pass over every obligation.
+    let mut by_person: HashMap<i64, Vec<&crate::domain::assignment::Obligation>> = HashMap::new();
+    for obligation in at_end {
+        by_person
+            .entry(obligation.person_id)
+            .or_default()
+            .push(obligation);
+    }
     for id in in_scope {
         let person = data.people.get(id);
         let mut base = data.person_cells(*id).to_vec();
@@ -438,7 +444,7 @@ fn roster_csv(
             data.name_of(person.and_then(|p| p.manager_id)),
             person.map(|p| p.hire_date.to_string()).unwrap_or_default(),
         ]);
-        let own: Vec<_> = at_end.iter().filter(|o| o.person_id == *id).collect();
+        let own = by_person.remove(id).unwrap_or_default();
         if own.is_empty() {
             rows.push(
                 [
@@ -511,14 +517,19 @@ fn sessions_csv(
     sessions: &[training_session::Model],
     records: &[completion_record::Model],
 ) -> Vec<u8> {
+    let mut attended: HashMap<i64, Vec<String>> = HashMap::new();
+    for record in records {
+        if let Some(session) = record.session_id {
+            attended
+                .entry(session)
+                .or_default()
+                .push(data.name_of(Some(record.person_id)));
+        }
+    }
     let rows: Vec<Vec<String>> = sessions
         .iter()
         .map(|s| {
-            let attendees: Vec<String> = records
-                .iter()
-                .filter(|r| r.session_id == Some(s.id))
-                .map(|r| data.name_of(Some(r.person_id)))
-                .collect();
+            let attendees: Vec<String> = attended.remove(&s.id).unwrap_or_default();
             vec![
                 s.id.to_string(),
                 s.held_on.to_string(),
