@@ -194,9 +194,15 @@ pub async fn build(
     facts.new_hires_measured = measured;
     facts.new_hires_on_time = on_time;
 
-    // Every record in the period.
-    let records: Vec<completion_record::Model> = ledger::all(db).await?;
-    let voided: HashSet<i64> = records.iter().filter_map(|r| r.voids_sequence).collect();
+    // Every record in the period (read by date, not the whole ledger), and which records any void
+    // cancels.
+    let records: Vec<completion_record::Model> = ledger::finished_between(
+        db,
+        day_start(from),
+        day_start(to + chrono::Duration::days(1)),
+    )
+    .await?;
+    let voided: HashSet<i64> = ledger::voided_sequences(db).await?.into_iter().collect();
     let period_records: Vec<&completion_record::Model> = records
         .iter()
         .filter(|r| in_period(r.finished_at, from, to))
@@ -233,7 +239,7 @@ pub async fn build(
     facts.failed_attempts = counts(RecordKind::Attempt, false);
     facts.acknowledgements = acknowledgements.len();
     facts.instructor_led = counts(RecordKind::InstructorLed, true);
-    facts.ledger_records = records.len();
+    facts.ledger_records = ledger::count(db).await? as usize;
     let verification = ledger::verify(db).await?;
     facts.ledger_intact = verification.is_ok();
     files.insert(

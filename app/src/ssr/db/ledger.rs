@@ -17,7 +17,7 @@ use super::IdRange;
 use super::entities::completion_record::{self, Column, Entity};
 use super::people::to_millis;
 use crate::domain::ledger::{
-    ChainBreak, GENESIS, RecordFields, RecordKind, record_hash, timestamp, verify_chain,
+    ChainBreak, GENESIS, RecordFields, RecordKind, record_hash, timestamp, verify_chain_from,
 };
 
 /// A record to append; sequence, hashes and the recording time are filled in.
@@ -234,25 +234,57 @@ pub async fn passes_and_voids(
     query.into_model::<PassFacts>().all(db).await
 }
 
-/// Checks the whole chain, a page at a time. A record whose kind is not one Vigil writes is a
-/// break (it was changed), unless the chain breaks earlier.
+/// Checks the whole chain, a page at a time (memory stays flat however long the ledger). A record
+/// whose kind is not one Vigil writes is a break (it was changed), unless the chain breaks earlier.
 pub async fn verify(db: &DatabaseConnection) -> Result<Result<usize, ChainBreak>, DbErr> {
-    let mut pages = Entity::find()
-        .order_by_asc(Column::Sequence)
-        .paginate(db, 1000);
-    let mut rows = Vec::new();
-    while let Some(page) = pages.fetch_and_next().await? {
+    let (mut sequence, mut hash, mut checked) = (0, GENESIS.to_owned(), 0);
+    loop {
+        let page = after(db, sequence, 5_000).await?;
+        let Some(last) = page.last() else {
+            return Ok(Ok(checked));
+        };
+        let (next_sequence, next_hash) = (last.sequence, last.record_hash.clone());
+        let mut rows = Vec::with_capacity(page.len());
+        let mut unknown = None;
         for row in page {
-            let Some(fields) = fields_of(&row) else {
-                return Ok(verify_chain(rows).and(Err(ChainBreak::UnknownKind {
-                    sequence: row.sequence,
-                    kind: row.kind,
-                })));
-            };
-            rows.push((fields, row.record_hash));
+            match fields_of(&row) {
+                Some(fields) => rows.push((fields, row.record_hash)),
+                None => {
+                    unknown = Some(ChainBreak::UnknownKind {
+                        sequence: row.sequence,
+                        kind: row.kind,
+                    });
+                    break;
+                }
+            }
         }
+        // Hashing a page is CPU work: off the async runtime.
+        let start = (sequence, hash.clone());
+        let result =
+            tokio::task::spawn_blocking(move || verify_chain_from(start.0, &start.1, rows))
+                .await
+                .map_err(|err| DbErr::Custom(format!("checking the chain stopped: {err}")))?;
+        match (result, unknown) {
+            (Err(broken), _) => return Ok(Err(broken)),
+            (Ok(_), Some(unknown)) => return Ok(Err(unknown)),
+            (Ok(count), None) => checked += count,
+        }
+        (sequence, hash) = (next_sequence, next_hash);
     }
-    Ok(verify_chain(rows))
+}
+
+/// Records finished from `from` (inclusive) to `to` (exclusive), in order.
+pub async fn finished_between(
+    db: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<completion_record::Model>, DbErr> {
+    Entity::find()
+        .filter(Column::FinishedAt.gte(from))
+        .filter(Column::FinishedAt.lt(to))
+        .order_by_asc(Column::Sequence)
+        .all(db)
+        .await
 }
 
 /// Every record of a person, oldest first.
