@@ -579,10 +579,9 @@ async fn fixture(role: Role) -> (TestApp, reqwest::Client, Objects) {
         )
         .await,
     );
-    let version = app::ssr::db::courses::find_by_slug(&app.db, "tiny")
+    let tiny = app::ssr::db::courses::find_by_slug(&app.db, "tiny")
         .await
         .unwrap()
-        .and_then(|c| c.current_version_id)
         .unwrap();
     let hash = app.current_content_hash("tiny").await;
     // A certificate to verify: Rita completes the course on paper.
@@ -592,16 +591,7 @@ async fn fixture(role: Role) -> (TestApp, reqwest::Client, Objects) {
         .unwrap();
     let record = app::ssr::db::ledger::append(
         &app.db,
-        app::ssr::db::test_support::manual_completion(
-            rita.id,
-            &app::ssr::db::courses::find_by_slug(&app.db, "tiny")
-                .await
-                .unwrap()
-                .unwrap(),
-            hash.clone(),
-            "paper",
-            now,
-        ),
+        app::ssr::db::test_support::manual_completion(rita.id, &tiny, hash.clone(), "paper", now),
         now,
     )
     .await
