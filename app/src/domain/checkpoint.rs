@@ -48,12 +48,7 @@ pub enum CheckpointError {
 impl Checkpoint {
     /// The note's text: origin, size and base64 root, each on its own line.
     pub fn body(&self) -> String {
-        format!(
-            "{}\n{}\n{}\n",
-            self.origin,
-            self.size,
-            STANDARD.encode(self.root)
-        )
+        format!("{}\n{}\n{}\n", self.origin, self.size, base64(&self.root))
     }
 
     /// The signed note: the body, a blank line, and the signature line for `key` named `name`.
@@ -145,6 +140,11 @@ impl Checkpoint {
             root,
         })
     }
+}
+
+/// A hash as checkpoints and proofs write it: standard base64.
+pub fn base64(hash: &Hash) -> String {
+    STANDARD.encode(hash)
 }
 
 /// A key's id in signed notes: the first four bytes of `SHA-256(name || "\n" || 0x01 || key)`.

@@ -9,7 +9,7 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 use super::db::entities::{completion_record, ledger_checkpoint};
 use super::db::{ledger, ledger_tree, lock};
 use super::evidence::EvidenceKey;
-use crate::domain::checkpoint::Checkpoint;
+use crate::domain::checkpoint::{Checkpoint, base64};
 use crate::domain::ledger::{ChainBreak, GENESIS, canonical_bytes, verify_chain_from};
 use crate::domain::merkle::{
     self, Frontier, Hash, Node, ProofError, consistency_ranges, fold_range, inclusion_ranges,
@@ -401,18 +401,19 @@ pub async fn pack_files(
         consistency_lines.push(b'\n');
     }
     ledger_tree::remember_pack(db, size, now).await?;
-    let mut kept_csv = b"tree_size,root_hash,created_at\n".to_vec();
+    let mut kept_rows = Vec::new();
     for row in ledger_tree::checkpoints_between(db, period.0, period.1).await? {
-        kept_csv.extend_from_slice(
-            format!(
-                "{},{},{}\n",
-                row.tree_size,
-                base64(&hex_hash(&row.root_hash)),
-                crate::domain::ledger::timestamp(row.created_at)
-            )
-            .as_bytes(),
-        );
+        kept_rows.push(vec![
+            row.tree_size.to_string(),
+            base64(&ledger_tree::decode(&row.root_hash)?),
+            crate::domain::ledger::timestamp(row.created_at),
+        ]);
     }
+    let kept_csv = crate::ssr::reporting::exports::csv_bytes(
+        &["tree_size", "root_hash", "created_at"],
+        &kept_rows,
+        true,
+    );
     Ok(vec![
         ("checkpoint.txt".to_owned(), kept.note.into_bytes()),
         ("ledger-records.jsonl".to_owned(), lines),
@@ -425,15 +426,3 @@ pub async fn pack_files(
 
 /// The pack's own checker.
 pub const VERIFY_PY: &str = include_str!("evidence_verify.py");
-
-fn base64(hash: &Hash) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(hash)
-}
-
-fn hex_hash(hex_text: &str) -> Hash {
-    hex::decode(hex_text)
-        .ok()
-        .and_then(|bytes| bytes.try_into().ok())
-        .unwrap_or_default()
-}

@@ -5,14 +5,13 @@
 //! - `GET /ledger/proof/consistency?from=N&to=M`: that the tree of N leaves is a prefix of M's.
 
 use app::api::ledger::{ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery};
+use app::domain::checkpoint::base64;
 use app::domain::merkle::{Hash, ProofError};
 use app::ssr::AppState;
 use app::ssr::db::ledger_tree;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use http::{HeaderValue, StatusCode, header};
 
 pub const CHECKPOINT: &str = "/ledger/checkpoint";
@@ -57,8 +56,8 @@ pub async fn inclusion(
         Ok(Ok(proof)) => Json(InclusionProof {
             index,
             tree_size: size,
-            leaf_hash: STANDARD.encode(proof.leaf),
-            root_hash: STANDARD.encode(proof.root),
+            leaf_hash: base64(&proof.leaf),
+            root_hash: base64(&proof.root),
             proof: encoded(&proof.proof),
         })
         .into_response(),
@@ -88,7 +87,7 @@ pub async fn consistency(
         Ok(root) => Json(ConsistencyProof {
             from,
             to,
-            to_root_hash: STANDARD.encode(root),
+            to_root_hash: base64(&root),
             proof: encoded(&proof),
         })
         .into_response(),
@@ -107,7 +106,7 @@ fn count(name: &str, raw: Option<&str>) -> Result<u64, String> {
 }
 
 fn encoded(hashes: &[Hash]) -> Vec<String> {
-    hashes.iter().map(|hash| STANDARD.encode(hash)).collect()
+    hashes.iter().map(base64).collect()
 }
 
 fn refused_proof(refused: ProofError) -> Response {

@@ -87,7 +87,8 @@ pub async fn insert(db: &impl ConnectionTrait, made: &[(Node, Hash)]) -> Result<
     Ok(())
 }
 
-fn decode(hex_hash: &str) -> Result<Hash, DbErr> {
+/// A stored hash (lower-case hex) as bytes.
+pub fn decode(hex_hash: &str) -> Result<Hash, DbErr> {
     hex::decode(hex_hash)
         .ok()
         .and_then(|bytes| bytes.try_into().ok())
