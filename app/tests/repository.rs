@@ -388,3 +388,68 @@ async fn the_audit_log_refuses_updates_and_deletes_in_the_database_itself() {
         );
     }
 }
+
+#[tokio::test]
+async fn history_keeps_each_state_with_its_interval_and_catches_changes_made_behind_its_back() {
+    use app::ssr::db::history;
+    use sea_orm::ConnectionTrait;
+    for (backend, db) in test_support::backends().await.unwrap() {
+        let created = Utc::now() - Duration::hours(2);
+        let added = people_admin::add_person(
+            &db,
+            NewPerson {
+                roles: vec!["department-head".to_owned()],
+                ..person("kept@example.com", None)
+            },
+            created,
+        )
+        .await
+        .unwrap();
+        // Created with roles in one change: one state, holding from before Vigil knew them.
+        let long_ago = created - Duration::days(400);
+        let first = history::people_at(&db, long_ago).await.unwrap();
+        assert_eq!(
+            first[&added.id].roles,
+            vec!["department-head".to_owned(), "employee".to_owned()],
+            "{backend}"
+        );
+
+        // Leaving an hour later closes that state and opens the next.
+        let left = created + Duration::hours(1);
+        people::deactivate(&db, added.id, left).await.unwrap();
+        assert!(
+            history::people_at(&db, left - Duration::milliseconds(1))
+                .await
+                .unwrap()[&added.id]
+                .active,
+            "{backend}"
+        );
+        assert!(
+            !history::people_at(&db, left).await.unwrap()[&added.id].active,
+            "{backend}"
+        );
+
+        // A change made in the database directly is recorded when history is reconciled.
+        db.execute_unprepared(&format!(
+            "UPDATE people SET job_title = 'Changed by hand' WHERE id = {}",
+            added.id
+        ))
+        .await
+        .unwrap();
+        let reconciled = Utc::now();
+        assert_eq!(
+            history::reconcile(&db, reconciled).await.unwrap(),
+            1,
+            "{backend}"
+        );
+        assert_eq!(
+            history::reconcile(&db, Utc::now()).await.unwrap(),
+            0,
+            "{backend}"
+        );
+        let now = history::people_at(&db, Utc::now()).await.unwrap();
+        assert_eq!(now[&added.id].job_title, "Changed by hand", "{backend}");
+        let before = history::people_at(&db, left).await.unwrap();
+        assert_eq!(before[&added.id].job_title, "Analyst", "{backend}");
+    }
+}

@@ -406,6 +406,10 @@ fn spawn_maintenance(state: AppState) {
                 last_run = now.date_naive();
                 app::ssr::reporting::trend::fill_month_ends_logged(&state.db).await;
             }
+            // Anything changed without being recorded in the history packs read.
+            if let Err(err) = db::history::reconcile(&db, now).await {
+                tracing::warn!(%err, "bringing the kept history up to date failed");
+            }
             if let Err(err) = db::login_failures::prune(&db, now - chrono::Duration::days(1)).await
             {
                 tracing::warn!(%err, "pruning sign-in failures failed");

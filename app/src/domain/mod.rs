@@ -18,6 +18,8 @@ pub mod course_kind;
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod evidence;
+#[cfg(feature = "ssr")]
+pub mod history;
 
 pub mod job_role;
 #[cfg(feature = "ssr")]

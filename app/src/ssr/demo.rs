@@ -500,7 +500,7 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bool, A
             .map(|role| role.id)
             .collect();
         role_ids.sort_unstable();
-        people::replace_roles(&txn, person.id, &role_ids).await?;
+        people::replace_roles(&txn, person.id, &role_ids, now).await?;
         if !demo.active {
             people::deactivate(&txn, person.id, now - Duration::days(45)).await?;
         }

@@ -182,6 +182,8 @@ pub async fn add_people(
         }
     }
     people::add_roles_batch(&txn, &links).await?;
+    let added: Vec<i64> = ids.values().copied().collect();
+    crate::ssr::db::history::record_people(&txn, Some(&added), now).await?;
     txn.commit().await?;
     Ok(extra)
 }

@@ -15,15 +15,11 @@ use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, spki::der::pem::L
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::content::drafts::version_files;
-use super::db::entities::{
-    audit_event, completion_record, course, exemption, person, training_session,
-};
+use super::db::entities::{audit_event, completion_record, course, exemption, training_session};
 use super::db::{courses, ledger, outbox};
 use super::internal;
 use super::reporting::exports::{Dataset, completion_cells, csv_bytes};
-use super::reporting::trend::as_of;
 use super::reporting::{ReportData, directory};
-use super::training::engine::load_input;
 use super::training::learner::parse_version;
 use super::training::rules::audience_of;
 use crate::domain::assignment::{Status, obligations};
@@ -135,32 +131,20 @@ pub async fn build(
     to: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Pack, AppError> {
-    let data = directory(db).await?;
+    // The roster at the period's end, as the organisation and its rules stood then (kept
+    // history), through the engine as of that day.
+    let frozen = super::frozen::at_end_of(db, to, now).await?;
+    let then = frozen.input;
+    let all_courses = course::Entity::find().all(db).await?;
+    let exemptions = exemption::Entity::find().all(db).await?;
+    let mut data = directory(db).await?;
+    super::frozen::freeze_directory(db, &mut data, &frozen.people).await?;
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut facts = PackFacts {
         from,
         to,
         ..Default::default()
     };
-
-    // The roster at the period's end, from the engine as of that day.
-    let input = load_input(db, None).await?;
-    let people = person::Entity::find().all(db).await?;
-    let left_on: HashMap<i64, NaiveDate> = people
-        .iter()
-        .filter_map(|p| p.deactivated_at.map(|at| (p.id, at.date_naive())))
-        .collect();
-    let all_courses = course::Entity::find().all(db).await?;
-    let retired_on: HashMap<i64, NaiveDate> = all_courses
-        .iter()
-        .filter_map(|c| c.retired_at.map(|at| (c.id, at.date_naive())))
-        .collect();
-    let exemptions = exemption::Entity::find().all(db).await?;
-    let revoked_on: HashMap<i64, NaiveDate> = exemptions
-        .iter()
-        .filter_map(|e| e.revoked_at.map(|at| (e.id, at.date_naive())))
-        .collect();
-    let then = as_of(&input, to, &left_on, &retired_on, &revoked_on);
     let at_end = obligations(&then, to);
     let in_scope: BTreeSet<i64> = then
         .people

@@ -13,6 +13,7 @@ pub mod directory;
 pub mod evidence;
 
 pub mod failure;
+pub mod frozen;
 pub mod mail;
 pub mod people_admin;
 pub mod reporting;

@@ -175,7 +175,7 @@ pub async fn add_person_as(
     let person = people::insert(&txn, row, now)
         .await
         .map_err(email_conflict)?;
-    people::replace_roles(&txn, person.id, &role_ids).await?;
+    people::replace_roles(&txn, person.id, &role_ids, now).await?;
     let mut invitation = None;
     if let Some(by) = by {
         if let Some(mail) = by.invite {
@@ -227,7 +227,7 @@ pub async fn set_roles(
         people::admin_holders(&txn).await?,
     )?;
     let role_ids = role_ids_for(&txn, roles).await?;
-    people::replace_roles(&txn, person.id, &role_ids).await?;
+    people::replace_roles(&txn, person.id, &role_ids, now).await?;
     people::set_admin_flags(&txn, person.id, after.compliance, after.platform, now).await?;
     record(&txn, acting, "person.update", &person, Some(before), now).await?;
     txn.commit().await?;
@@ -522,7 +522,7 @@ pub async fn update_person(
     .update(&txn)
     .await
     .map_err(email_conflict)?;
-    people::replace_roles(&txn, id, &role_ids).await?;
+    people::replace_roles(&txn, id, &role_ids, now).await?;
     let updated = people::find_by_id(&txn, id)
         .await?
         .ok_or(AppError::NotFound(Resource::Person))?;
@@ -598,8 +598,13 @@ pub async fn apply_import(
                     password_hash: None,
                 };
                 let id = people::insert(txn, row, now).await?.id;
-                people::replace_roles(txn, id, &role_ids(planned.roles.as_deref().unwrap_or(&[])))
-                    .await?;
+                people::replace_roles(
+                    txn,
+                    id,
+                    &role_ids(planned.roles.as_deref().unwrap_or(&[])),
+                    now,
+                )
+                .await?;
                 id
             }
             Action::Update => {
@@ -622,7 +627,7 @@ pub async fn apply_import(
                 .update(txn)
                 .await?;
                 if let Some(slugs) = &planned.roles {
-                    people::replace_roles(txn, existing.id, &role_ids(slugs)).await?;
+                    people::replace_roles(txn, existing.id, &role_ids(slugs), now).await?;
                 }
                 existing.id
             }
@@ -663,6 +668,9 @@ pub async fn apply_import(
             .await?;
         }
     }
+    // Everyone the import touched, as it left them (managers are set in the pass above).
+    let touched: Vec<i64> = ids.values().copied().collect();
+    crate::ssr::db::history::record_people(txn, Some(&touched), now).await?;
     Ok(counts)
 }
 

@@ -285,3 +285,113 @@ fn ledger_proof_checks_offline(files: &BTreeMap<String, Vec<u8>>) {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_closed_period_exports_the_same_roster_after_a_reorganisation_a_rule_change_and_a_leaver()
+{
+    closed_period_stays_as_it_was(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_closed_period_exports_the_same_roster_after_changes_on_postgres() {
+    let Some(app) = spawn_app_on_postgres().await else {
+        eprintln!("TEST_POSTGRES_URL not set; skipping the PostgreSQL run");
+        return;
+    };
+    closed_period_stays_as_it_was(app).await;
+}
+
+async fn roster_for(app: &TestApp, from: &str, to: &str) -> String {
+    let response = pack(app, &app.client, from, to).await;
+    assert_eq!(response.status(), 200);
+    let files = unzip(&response.bytes().await.unwrap()).unwrap();
+    String::from_utf8(files["roster.csv"].clone()).unwrap()
+}
+
+/// Last month's pack, exported before and after the organisation changes today.
+async fn closed_period_stays_as_it_was(app: TestApp) {
+    use sea_orm::{EntityTrait, sea_query::Expr};
+    let _courses = with_courses(&app).await;
+    // The courses have been in force for three months.
+    let now = chrono::Utc::now();
+    app::ssr::db::entities::course_version::Entity::update_many()
+        .col_expr(
+            app::ssr::db::entities::course_version::Column::PublishedAt,
+            Expr::value(now - chrono::Duration::days(90)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    app.login(COMPLIANCE, PASSWORD).await;
+    let today = now.date_naive();
+    let from = (today - chrono::Days::new(30)).to_string();
+    let closed = (today - chrono::Days::new(1)).to_string();
+    let before = roster_for(&app, &from, &closed).await;
+    let erin_before = before
+        .lines()
+        .find(|l| l.contains(EMPLOYEE) && l.contains("Tiny course"))
+        .unwrap_or_else(|| panic!("Erin owes the tiny course:\n{before}"));
+    assert!(
+        erin_before.contains("Engineering") && erin_before.contains("Mona Manager"),
+        "{erin_before}"
+    );
+    assert!(before.contains(MANAGER), "{before}");
+
+    // Today: Erin moves department, title, manager and roles; Mona leaves; the tiny course's
+    // rule narrows to managers.
+    let admin = new_client();
+    app.login_with(&admin, crate::helpers::PLATFORM).await;
+    let erin = app.public_id(EMPLOYEE).await;
+    let moved = app
+        .post_form_with(
+            &admin,
+            "/api/people/save",
+            &[
+                ("public_id", &erin),
+                ("email", EMPLOYEE),
+                ("name", "Erin Employee"),
+                ("department", "Sales"),
+                ("job_title", "Account executive"),
+                ("hire_date", "2024-01-15"),
+                ("manager_email", ""),
+                ("roles[employee]", "yes"),
+                ("roles[security-operations-engineer]", "yes"),
+            ],
+        )
+        .await;
+    assert!(moved.status().is_success() || moved.status().is_redirection());
+    let mona = app.public_id(MANAGER).await;
+    let left = app
+        .post_form_with(
+            &admin,
+            "/api/people/deactivate",
+            &[("public_id", &mona), ("confirm", "yes")],
+        )
+        .await;
+    assert!(left.status().is_success() || left.status().is_redirection());
+    let narrowed = app
+        .post_form(
+            "/api/admin/rules/save",
+            &[("slug", "tiny"), ("managers", "yes")],
+        )
+        .await;
+    assert_eq!(narrowed.status(), 200);
+
+    // The closed period reads exactly as it did; a period that includes today does not.
+    let after = roster_for(&app, &from, &closed).await;
+    assert_eq!(before, after, "the closed period's roster changed");
+    let current = roster_for(&app, &from, &today.to_string()).await;
+    assert!(!current.contains(MANAGER), "Mona left today:\n{current}");
+    assert!(
+        current
+            .lines()
+            .any(|l| l.contains(EMPLOYEE) && l.contains("Sales")),
+        "{current}"
+    );
+    assert!(
+        !current
+            .lines()
+            .any(|l| l.contains(EMPLOYEE) && l.contains("Tiny course")),
+        "the tiny course is for managers now:\n{current}"
+    );
+}

@@ -8,6 +8,7 @@ pub mod courses;
 pub mod dashboard;
 pub mod drafts;
 pub mod entities;
+pub mod history;
 pub mod job_roles;
 pub mod job_runs;
 pub mod ledger;

@@ -183,7 +183,7 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> Result<person::Model, DbErr> {
     let now = to_millis(now);
-    person::ActiveModel {
+    let person = person::ActiveModel {
         public_id: Set(row.public_id),
         email: Set(row.email),
         name: Set(row.name),
@@ -202,7 +202,9 @@ pub async fn insert(
         ..Default::default()
     }
     .insert(db)
-    .await
+    .await?;
+    super::history::record_people(db, Some(&[person.id]), now).await?;
+    Ok(person)
 }
 
 /// Inserts many people at once (for generated organisations) and returns their ids by email.
@@ -267,11 +269,12 @@ pub async fn add_roles_batch(db: &impl ConnectionTrait, links: &[(i64, i64)]) ->
     Ok(())
 }
 
-/// Replaces a person's job roles.
+/// Replaces a person's job roles (and records them in the person's history).
 pub async fn replace_roles(
     db: &impl ConnectionTrait,
     person_id: i64,
     role_ids: &[i64],
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     person_role::Entity::delete_many()
         .filter(person_role::Column::PersonId.eq(person_id))
@@ -284,6 +287,7 @@ pub async fn replace_roles(
     person_role::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?;
+    super::history::record_people(db, Some(&[person_id]), now).await?;
     Ok(())
 }
 
@@ -341,8 +345,9 @@ pub async fn deactivate(
         ..Default::default()
     }
     .update(db)
-    .await
-    .map(|_| ())
+    .await?;
+    super::history::record_people(db, Some(&[id]), now).await?;
+    Ok(())
 }
 
 /// Sets the admin flags.

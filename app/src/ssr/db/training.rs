@@ -57,8 +57,15 @@ pub async fn put_rule(
                 .to_owned(),
         )
         .exec_without_returning(db)
-        .await
-        .map(|_| ())
+        .await?;
+    super::history::record_rules(
+        db,
+        Some(&[course_id]),
+        now,
+        super::history::FirstRule::AtChange,
+    )
+    .await
+    .map(|_| ())
 }
 
 // ---- Exemptions -------------------------------------------------------------------------------
