@@ -89,6 +89,8 @@ pub enum Resource {
     Certificate,
     #[error("That exemption")]
     Exemption,
+    #[error("That witness")]
+    Witness,
 }
 
 /// Input fields that validation messages name.
@@ -190,6 +192,16 @@ pub enum Invalid {
     DigestWeekday,
     #[error("The hour to send reminders must be from 0 to 23 (UTC).")]
     SendHour,
+    #[error(
+        "A witness is an email address (name@example.com) or a web address starting with https:// (or http:// on this machine)."
+    )]
+    WitnessAddress,
+    #[error("Choose how often the witness is sent checkpoints: at each checkpoint, or daily.")]
+    WitnessCadence,
+    #[error("That witness is already on the list.")]
+    WitnessDuplicate,
+    #[error("Tick the box to confirm that this witness should no longer be sent checkpoints.")]
+    WitnessRemoveNotConfirmed,
 }
 
 /// Why a link from an email (an invitation, a password reset) cannot be used. Each says what

@@ -8,3 +8,4 @@ pub mod http;
 pub mod mail;
 pub mod startup;
 pub mod telemetry;
+pub mod witness;

@@ -42,6 +42,8 @@ pub struct Application {
     pub state: AppState,
     /// The mail delivery worker, when mail is on.
     pub mail_worker: Option<Worker>,
+    /// Posts checkpoints to web witnesses (whether or not mail is on).
+    witness_poster: crate::witness::Poster,
     /// Whether obligations are still to be brought up to today once serving.
     recompute_in_background: bool,
     /// How the ledger's checkpoints are named and how often they are made.
@@ -71,6 +73,13 @@ impl Application {
         let published = import_content(&db, &config.content_dir).await;
         let state = app_state(config, db).await?;
         let mail_worker = mail_worker(config, &state)?;
+        let witness_poster = crate::witness::Poster::new(
+            state.db.clone(),
+            config.mail.retry,
+            std::time::Duration::from_secs(config.mail.poll_secs),
+            std::time::Duration::from_secs(config.mail.smtp_timeout_secs),
+        )
+        .map_err(StartupError::Setup)?;
         let now = chrono::Utc::now();
         // Obligations must be right before the first page when courses changed or somebody was
         // never evaluated (a new hire whose start date has arrived); otherwise the stored ones
@@ -115,6 +124,7 @@ impl Application {
             router,
             state,
             mail_worker,
+            witness_poster,
             recompute_in_background,
             ledger: config.ledger.clone(),
         })
@@ -146,6 +156,7 @@ impl Application {
         if let Some(worker) = self.mail_worker {
             tokio::spawn(worker.run());
         }
+        tokio::spawn(self.witness_poster.run());
         // Responses go out at once: without TCP_NODELAY, Nagle's algorithm meets the client's
         // delayed ACK and every response on a kept-alive connection waits about 40 ms.
         let listener = self.listener.tap_io(|stream| {
@@ -445,7 +456,19 @@ fn spawn_checkpoints(state: AppState, ledger: crate::config::LedgerConfig) {
             )
             .await;
             match made {
-                Ok(Ok(_)) => {}
+                Ok(Ok(checkpoint)) => {
+                    // Witnesses due it are sent the newest checkpoint (once across instances).
+                    let queued = app::ssr::witnesses::queue_checkpoint(
+                        &state.db,
+                        &state.mail,
+                        &checkpoint,
+                        chrono::Utc::now(),
+                    )
+                    .await;
+                    if let Err(err) = queued {
+                        tracing::warn!(%err, "queueing the checkpoint for witnesses failed");
+                    }
+                }
                 Ok(Err(refused)) => tracing::error!(
                     %refused,
                     "no ledger checkpoint can be made (run `vigil ledger verify`)"

@@ -16,6 +16,7 @@ pub mod session;
 pub mod team;
 
 pub mod training;
+pub mod witnesses;
 
 /// The server functions that take a multipart upload (the request guard checks their content
 /// type before anything decodes it).

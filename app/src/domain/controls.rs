@@ -36,6 +36,10 @@ pub struct PackFacts {
     pub ledger_records: usize,
     pub ledger_intact: bool,
     pub audit_events: usize,
+    /// Checkpoints queued for witnesses in the period whose delivery was accepted.
+    pub witness_checkpoints_sent: usize,
+    /// Checkpoints queued for witnesses in the period not delivered (yet, or ever).
+    pub witness_checkpoints_unsent: usize,
 }
 
 /// One course in the programme.

@@ -44,3 +44,5 @@ pub mod reminders;
 pub mod reporting;
 pub mod spreadsheet;
 pub mod team;
+#[cfg(feature = "ssr")]
+pub mod witness;

@@ -2,3 +2,4 @@
 //! depends only on the domain, so `ssr/` can build these without importing `api/`.
 
 pub mod mail;
+pub mod witness;

@@ -247,6 +247,15 @@ pub async fn build(
     )
     .await?;
     files.extend(proof);
+    let (witness_file, sent, unsent) = witnesses_csv(
+        db,
+        day_start(from),
+        day_start(to + chrono::Duration::days(1)),
+    )
+    .await?;
+    files.insert("witnesses.csv".into(), witness_file);
+    facts.witness_checkpoints_sent = sent;
+    facts.witness_checkpoints_unsent = unsent;
 
     // Sessions, exemptions, reminders and the audit log for the period.
     let sessions = training_session::Entity::find()
@@ -502,6 +511,76 @@ fn roster_csv(
     )
 }
 
+/// The checkpoints queued for witnesses in the period, to whom, and what became of each: only
+/// an accepted delivery counts as sent. Returns the file and the sent and not-sent counts.
+async fn witnesses_csv(
+    db: &DatabaseConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<(Vec<u8>, usize, usize), AppError> {
+    use crate::domain::mail::DeliveryStatus;
+    let sends = super::db::witnesses::sends_between(db, from, to).await?;
+    let witnesses = super::db::witnesses::all_by_id(db).await?;
+    let sizes: Vec<i64> = sends.iter().map(|(send, _)| send.tree_size).collect();
+    let checkpoints: HashMap<i64, String> =
+        super::db::ledger_tree::checkpoints_of_sizes(db, &sizes)
+            .await?
+            .into_iter()
+            .map(|c| (c.tree_size, c.root_hash))
+            .collect();
+    let stamp = |at: Option<DateTime<Utc>>| {
+        at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default()
+    };
+    let (mut sent, mut unsent) = (0, 0);
+    let mut rows = Vec::with_capacity(sends.len());
+    for (send, message) in &sends {
+        let witness = witnesses.get(&send.witness_id);
+        let delivery = message.as_ref().map(outbox::delivery).transpose()?;
+        if delivery
+            .as_ref()
+            .is_some_and(|d| d.status == DeliveryStatus::Sent)
+        {
+            sent += 1;
+        } else {
+            unsent += 1;
+        }
+        rows.push(vec![
+            send.tree_size.to_string(),
+            checkpoints
+                .get(&send.tree_size)
+                .cloned()
+                .unwrap_or_default(),
+            witness.map(|w| w.name.clone()).unwrap_or_default(),
+            witness.map(|w| w.target.clone()).unwrap_or_default(),
+            stamp(Some(send.queued_at)),
+            delivery
+                .as_ref()
+                .map_or("missing", |d| d.status.as_str())
+                .to_owned(),
+            stamp(delivery.as_ref().and_then(|d| d.sent_at)),
+            message
+                .as_ref()
+                .and_then(|m| m.smtp_reply.clone().or_else(|| m.last_error.clone()))
+                .unwrap_or_default(),
+        ]);
+    }
+    let file = csv(
+        &[
+            "tree_size",
+            "root_hash",
+            "witness",
+            "address",
+            "queued_at",
+            "status",
+            "sent_at",
+            "answer",
+        ],
+        &rows,
+    );
+    Ok((file, sent, unsent))
+}
+
 fn sessions_csv(
     data: &ReportData,
     sessions: &[training_session::Model],
@@ -616,7 +695,7 @@ fn index_html(
     fingerprint: &str,
 ) -> String {
     let mut html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Evidence pack {from} to {to}</title><style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1f24}}table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #d5dbe1;padding:.4rem;text-align:left;vertical-align:top}}h2{{margin-top:2rem}}code{{font-size:.9em}}</style></head><body><h1>Security awareness training: evidence pack</h1><p>Period <strong>{from}</strong> to <strong>{to}</strong>. Produced by Vigil at {now}. Signing key fingerprint <code>{fingerprint}</code>.</p><h2>At a glance</h2><ul><li>{people} people in scope at the period's end ({none} with no training assigned)</li><li>{up} of {obligations} training obligations up to date; {overdue} overdue; {exempt} exempt</li><li>{completions} completions and {failed} failed attempts recorded in the period</li><li>Ledger verification: {ledger}</li></ul><h2>Controls</h2>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Evidence pack {from} to {to}</title><style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1f24}}table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #d5dbe1;padding:.4rem;text-align:left;vertical-align:top}}h2{{margin-top:2rem}}code{{font-size:.9em}}</style></head><body><h1>Security awareness training: evidence pack</h1><p>Period <strong>{from}</strong> to <strong>{to}</strong>. Produced by Vigil at {now}. Signing key fingerprint <code>{fingerprint}</code>.</p><h2>At a glance</h2><ul><li>{people} people in scope at the period's end ({none} with no training assigned)</li><li>{up} of {obligations} training obligations up to date; {overdue} overdue; {exempt} exempt</li><li>{completions} completions and {failed} failed attempts recorded in the period</li><li>Ledger verification: {ledger}</li><li>Checkpoints sent to witnesses in the period: {witness_sent} delivered, {witness_unsent} not delivered (see <code>witnesses.csv</code>)</li></ul><h2>Controls</h2>",
         from = facts.from,
         to = facts.to,
         now = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -628,6 +707,8 @@ fn index_html(
         exempt = facts.exempt,
         completions = facts.completions,
         failed = facts.failed_attempts,
+        witness_sent = facts.witness_checkpoints_sent,
+        witness_unsent = facts.witness_checkpoints_unsent,
         ledger = if facts.ledger_intact {
             "intact"
         } else {

@@ -22,6 +22,7 @@ pub mod request;
 pub mod state;
 pub mod training;
 pub mod transparency;
+pub mod witnesses;
 
 pub use failure::internal;
 pub use state::{AppState, AuthSettings};

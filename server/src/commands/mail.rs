@@ -162,6 +162,8 @@ fn short_kind(kind: MessageKind) -> &'static str {
         MessageKind::Reminder => "reminder",
         MessageKind::ScheduledReminder => "scheduled",
         MessageKind::Test => "test",
+        MessageKind::WitnessEmail => "witness",
+        MessageKind::WitnessPost => "witness-web",
     }
 }
 

@@ -91,6 +91,7 @@ impl Worker {
         loop {
             let claimed = outbox::claim_due(
                 &self.db,
+                outbox::Channel::Mail,
                 &self.instance,
                 Utc::now(),
                 self.lease,

@@ -245,6 +245,21 @@ const SERVER_FUNCTIONS: &[Call] = &[
         ],
     ),
     call("/api/admin/evidence-key", Who::Compliance, &[]),
+    call("/api/admin/witnesses", Who::Compliance, &[]),
+    call(
+        "/api/admin/witnesses/add",
+        Who::Compliance,
+        &[
+            ("name", "Auditor"),
+            ("target", "auditor@example.com"),
+            ("cadence", "daily"),
+        ],
+    ),
+    call(
+        "/api/admin/witnesses/remove",
+        Who::Compliance,
+        &[("id", "999999"), ("confirm", "yes")],
+    ),
     call("/api/admin/audit", Who::Compliance, &[]),
     call("/api/content/list", Who::Compliance, &[]),
     call("/api/content/course", Who::Compliance, &[("slug", "tiny")]),

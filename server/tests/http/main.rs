@@ -28,3 +28,4 @@ mod sessions;
 mod sign_in;
 mod training;
 mod transparency;
+mod witnesses;

@@ -50,16 +50,22 @@ pub enum MessageKind {
     ScheduledReminder,
     /// `vigil mail test`.
     Test,
+    /// A ledger checkpoint emailed to a witness.
+    WitnessEmail,
+    /// A ledger checkpoint POSTed to a witness's URL (delivered by web request, not SMTP).
+    WitnessPost,
 }
 
 impl MessageKind {
     /// Every kind, in display order.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::Invitation,
         Self::PasswordReset,
         Self::Reminder,
         Self::ScheduledReminder,
         Self::Test,
+        Self::WitnessEmail,
+        Self::WitnessPost,
     ];
 
     /// The stored spelling.
@@ -70,6 +76,8 @@ impl MessageKind {
             Self::Reminder => "reminder",
             Self::ScheduledReminder => "scheduled_reminder",
             Self::Test => "test",
+            Self::WitnessEmail => "witness_email",
+            Self::WitnessPost => "witness_post",
         }
     }
 
@@ -86,6 +94,8 @@ impl MessageKind {
             Self::Reminder => "Reminder from a manager",
             Self::ScheduledReminder => "Scheduled reminder",
             Self::Test => "Test message",
+            Self::WitnessEmail => "Checkpoint to a witness (email)",
+            Self::WitnessPost => "Checkpoint to a witness (web)",
         }
     }
 

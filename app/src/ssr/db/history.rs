@@ -76,6 +76,24 @@ pub async fn record_people(
     only: Option<&[i64]>,
     at: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
+    match only {
+        None => record_people_in(db, None, at).await,
+        // A slice at a time: SQLite binds at most 32,766 values in one statement.
+        Some(ids) => {
+            let mut written = 0;
+            for chunk in ids.chunks(1_000) {
+                written += record_people_in(db, Some(chunk), at).await?;
+            }
+            Ok(written)
+        }
+    }
+}
+
+async fn record_people_in(
+    db: &impl ConnectionTrait,
+    only: Option<&[i64]>,
+    at: DateTime<Utc>,
+) -> Result<usize, DbErr> {
     let at = people::to_millis(at);
     let everyone = match only {
         None => person::Entity::find().all(db).await?,
@@ -84,18 +102,16 @@ pub async fn record_people(
     let mut roles = people::roles_by_person(db, |role| role.slug, only).await?;
     let mut open: HashMap<i64, person_history::Model> = HashMap::new();
     let query = || person_history::Entity::find().filter(person_history::Column::ValidTo.is_null());
-    match only {
-        None => open.extend(query().all(db).await?.into_iter().map(|r| (r.person_id, r))),
+    let rows = match only {
+        None => query().all(db).await?,
         Some(ids) => {
-            for chunk in ids.chunks(1_000) {
-                let rows = query()
-                    .filter(person_history::Column::PersonId.is_in(chunk.iter().copied()))
-                    .all(db)
-                    .await?;
-                open.extend(rows.into_iter().map(|r| (r.person_id, r)));
-            }
+            query()
+                .filter(person_history::Column::PersonId.is_in(ids.iter().copied()))
+                .all(db)
+                .await?
         }
-    }
+    };
+    open.extend(rows.into_iter().map(|r| (r.person_id, r)));
     let mut first = Vec::new();
     let mut written = 0;
     for person in &everyone {

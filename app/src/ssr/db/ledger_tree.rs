@@ -105,6 +105,23 @@ pub async fn latest_checkpoint(
         .await
 }
 
+/// The checkpoints of these tree sizes.
+pub async fn checkpoints_of_sizes(
+    db: &impl ConnectionTrait,
+    sizes: &[i64],
+) -> Result<Vec<ledger_checkpoint::Model>, DbErr> {
+    let mut found = Vec::with_capacity(sizes.len());
+    for chunk in sizes.chunks(1_000) {
+        found.extend(
+            ledger_checkpoint::Entity::find()
+                .filter(ledger_checkpoint::Column::TreeSize.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
+}
+
 /// Checkpoints made from `from` (inclusive) to `to` (exclusive), oldest first.
 pub async fn checkpoints_between(
     db: &impl ConnectionTrait,

@@ -26,6 +26,7 @@ pub mod revoked_sessions;
 pub mod settings;
 pub mod test_support;
 pub mod training;
+pub mod witnesses;
 
 use std::path::Path;
 

@@ -68,10 +68,30 @@ pub async fn queue(
     .await
 }
 
-/// Claims up to `limit` queued messages that are due and not held by another worker, for
-/// `lease`. Returns them; the caller sends each and records the outcome.
+/// How a queued message travels, and so which worker claims it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// By SMTP: everything but checkpoints for web witnesses.
+    Mail,
+    /// By web request: checkpoints POSTed to witnesses.
+    Web,
+}
+
+impl Channel {
+    fn condition(self) -> Condition {
+        let web = MessageKind::WitnessPost.as_str();
+        match self {
+            Self::Mail => Condition::all().add(Column::Kind.ne(web)),
+            Self::Web => Condition::all().add(Column::Kind.eq(web)),
+        }
+    }
+}
+
+/// Claims up to `limit` queued messages of `channel` that are due and not held by another
+/// worker, for `lease`. Returns them; the caller sends each and records the outcome.
 pub async fn claim_due(
     db: &impl ConnectionTrait,
+    channel: Channel,
     worker: &str,
     now: DateTime<Utc>,
     lease: Duration,
@@ -80,6 +100,7 @@ pub async fn claim_due(
     let mut due = Entity::find()
         .select_only()
         .column(Column::Id)
+        .filter(channel.condition())
         .filter(Column::Status.eq(DeliveryStatus::Queued.as_str()))
         .filter(Column::NextAttemptAt.lte(now))
         .filter(
