@@ -103,3 +103,30 @@ test("an evidence pack downloaded in the browser verifies with the vigil command
   expect(out).toContain("The pack is intact");
   expect(out).toContain(fingerprint);
 });
+
+test("a compliance administrator adds a witness for the ledger's checkpoints and removes it", async ({ page }, testInfo) => {
+  const address = `witness-${testInfo.project.name}@example.com`;
+  await signIn(page, COMPLIANCE, testInfo);
+  await open(page, "/compliance/evidence", testInfo);
+  const form = page.getByRole("form", { name: "Add a witness" });
+
+  // A bad address is refused with a reason, and nothing is added.
+  await form.getByLabel("Name").fill("Internal audit");
+  await form.getByLabel("Email address or web address").fill("ftp://audit.example.com/");
+  await form.getByRole("button", { name: "Add witness" }).click();
+  await expect(page.getByRole("alert")).toContainText("A witness is an email address");
+
+  await open(page, "/compliance/evidence", testInfo);
+  await form.getByLabel("Name").fill("Internal audit");
+  await form.getByLabel("Email address or web address").fill(address);
+  await form.getByLabel("Send").selectOption("daily");
+  await form.getByRole("button", { name: "Add witness" }).click();
+  await expect(page.getByText("The witness is added")).toBeVisible();
+  const row = page.getByRole("row").filter({ hasText: address });
+  await expect(row).toContainText("Once a day by email");
+
+  await row.getByLabel("Confirm").check();
+  await row.getByRole("button", { name: "Stop sending" }).click();
+  await expect(page.getByText("The witness is no longer sent checkpoints")).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: address })).toHaveCount(0);
+});
