@@ -447,7 +447,7 @@ fn ledger_verify_names_the_first_changed_record() {
         stdout(&extends)
     );
 
-    // Someone edits a score directly in the database.
+    // An insider with database access.
     let insider = |sql: String| {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async {
@@ -459,6 +459,23 @@ fn ledger_verify_names_the_first_changed_record() {
             db.execute_unprepared(&sql).await.unwrap();
         });
     };
+    // The newest record deleted: a chain check alone cannot see it; the checkpoint can.
+    insider(format!(
+        "DELETE FROM completion_records WHERE sequence = {size}"
+    ));
+    let shrunk = cli.run(&["ledger", "verify", "--checkpoint", &kept]);
+    assert!(!shrunk.status.success());
+    assert!(
+        stderr(&shrunk).contains(&format!(
+            "it covers {size} records, the ledger holds {}. The first missing is index {} (record {size})",
+            size - 1,
+            size - 1
+        )),
+        "{}",
+        stderr(&shrunk)
+    );
+    // Then someone edits a score directly in the database: the first bad index is named, before
+    // the missing record at the end.
     insider("UPDATE completion_records SET score = 100, passed = true WHERE sequence = 7".into());
     let broken = cli.run(&["ledger", "verify"]);
     assert!(!broken.status.success());
@@ -475,21 +492,6 @@ fn ledger_verify_names_the_first_changed_record() {
         stderr(&changed)
     );
 
-    // The newest record deleted: a chain check alone cannot see it; the checkpoint can.
-    insider(format!(
-        "DELETE FROM completion_records WHERE sequence = {size}"
-    ));
-    let shrunk = cli.run(&["ledger", "verify", "--checkpoint", &kept]);
-    assert!(!shrunk.status.success());
-    assert!(
-        stderr(&shrunk).contains(&format!(
-            "it covers {size} records, the ledger holds {}. The first missing is index {} (record {size})",
-            size - 1,
-            size - 1
-        )),
-        "{}",
-        stderr(&shrunk)
-    );
     // A checkpoint whose size was changed is refused: its signature no longer matches.
     let forged = note.replacen(&format!("\n{size}\n"), &format!("\n{}\n", size + 1), 1);
     std::fs::write(&kept, forged).unwrap();

@@ -22,7 +22,7 @@ use super::reporting::exports::{Dataset, completion_cells, csv_bytes};
 use super::reporting::{ReportData, directory};
 use super::training::learner::parse_version;
 use super::training::rules::audience_of;
-use crate::domain::assignment::{Status, obligations};
+use crate::domain::assignment::{EngineInput, Status, obligations};
 use crate::domain::controls::{ControlSummary, CourseFact, PackFacts, summaries};
 use crate::domain::evidence::{self, PackReport, fingerprint, public_key_pem, seal};
 use crate::domain::ledger::RecordKind;
@@ -139,44 +139,21 @@ pub async fn build(
     let exemptions = exemption::Entity::find().all(db).await?;
     let mut data = directory(db).await?;
     super::frozen::freeze_directory(db, &mut data, &frozen.people).await?;
+    // The engine over the whole organisation and the roster's rows: CPU work, off the async
+    // runtime.
+    let (data, roster, mut facts) = tokio::task::spawn_blocking(move || {
+        let mut facts = PackFacts {
+            from,
+            to,
+            ..Default::default()
+        };
+        let roster = roster_at_end(&data, &then, &mut facts);
+        (data, roster, facts)
+    })
+    .await
+    .map_err(|err| internal("building the roster", err))?;
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut facts = PackFacts {
-        from,
-        to,
-        ..Default::default()
-    };
-    let at_end = obligations(&then, to);
-    let in_scope: BTreeSet<i64> = then
-        .people
-        .iter()
-        .filter(|p| p.active && p.hire_date <= to)
-        .map(|p| p.id)
-        .collect();
-    files.insert("roster.csv".into(), roster_csv(&data, &in_scope, &at_end));
-    facts.people_in_scope = in_scope.len();
-    let owing: HashSet<i64> = at_end.iter().map(|o| o.person_id).collect();
-    facts.people_without_training = in_scope.iter().filter(|id| !owing.contains(id)).count();
-    facts.obligations = at_end.len();
-    facts.up_to_date = at_end
-        .iter()
-        .filter(|o| o.status == Status::Completed)
-        .count();
-    facts.exempt = at_end.iter().filter(|o| o.status == Status::Exempt).count();
-    facts.up_to_date += facts.exempt;
-    facts.overdue = at_end
-        .iter()
-        .filter(|o| o.status == Status::Overdue)
-        .count();
-    let rows: Vec<ObligationRow> = at_end.iter().map(ObligationRow::from).collect();
-    let Timeliness { measured, on_time } = new_hire_timeliness(
-        &rows.iter().collect::<Vec<_>>(),
-        &data.people,
-        &data.courses,
-        from,
-        to,
-    );
-    facts.new_hires_measured = measured;
-    facts.new_hires_on_time = on_time;
+    files.insert("roster.csv".into(), roster);
 
     // Every record in the period (read by date, not the whole ledger), and which records any void
     // cancels.
@@ -419,6 +396,45 @@ pub async fn build(
     );
     let files = seal(files, &key.0);
     Ok(Pack { files, facts })
+}
+
+/// The roster at the period's end (`facts.to`) from the engine's input as it stood then, and the
+/// figures it gives.
+fn roster_at_end(data: &ReportData, then: &EngineInput, facts: &mut PackFacts) -> Vec<u8> {
+    let (from, to) = (facts.from, facts.to);
+    let at_end = obligations(then, to);
+    let in_scope: BTreeSet<i64> = then
+        .people
+        .iter()
+        .filter(|p| p.active && p.hire_date <= to)
+        .map(|p| p.id)
+        .collect();
+    let roster = roster_csv(data, &in_scope, &at_end);
+    facts.people_in_scope = in_scope.len();
+    let owing: HashSet<i64> = at_end.iter().map(|o| o.person_id).collect();
+    facts.people_without_training = in_scope.iter().filter(|id| !owing.contains(id)).count();
+    facts.obligations = at_end.len();
+    facts.up_to_date = at_end
+        .iter()
+        .filter(|o| o.status == Status::Completed)
+        .count();
+    facts.exempt = at_end.iter().filter(|o| o.status == Status::Exempt).count();
+    facts.up_to_date += facts.exempt;
+    facts.overdue = at_end
+        .iter()
+        .filter(|o| o.status == Status::Overdue)
+        .count();
+    let rows: Vec<ObligationRow> = at_end.iter().map(ObligationRow::from).collect();
+    let Timeliness { measured, on_time } = new_hire_timeliness(
+        &rows.iter().collect::<Vec<_>>(),
+        &data.people,
+        &data.courses,
+        from,
+        to,
+    );
+    facts.new_hires_measured = measured;
+    facts.new_hires_on_time = on_time;
+    roster
 }
 
 fn roster_csv(

@@ -45,7 +45,13 @@ pub async fn extend_tree(db: &DatabaseConnection) -> Result<Result<u64, Broken>,
     let mut added = 0;
     loop {
         let size = ledger_tree::size(db).await?;
-        let edge = ledger_tree::hashes(db, &range_nodes(0, size)).await?;
+        let edge = Frontier::new(size, ledger_tree::hashes(db, &range_nodes(0, size)).await?)
+            .ok_or_else(|| {
+                internal(
+                    "extending the ledger tree",
+                    "the stored tree is missing nodes on its edge",
+                )
+            })?;
         let previous_hash = match size {
             0 => GENESIS.to_owned(),
             _ => ledger::by_sequence(db, size as i64)
@@ -83,7 +89,7 @@ pub async fn extend_tree(db: &DatabaseConnection) -> Result<Result<u64, Broken>,
 /// returns the tree nodes they complete.
 fn hash_leaves(
     size: u64,
-    edge: Vec<Hash>,
+    mut frontier: Frontier,
     previous_hash: &str,
     records: &[completion_record::Model],
 ) -> Result<Vec<(Node, Hash)>, ChainBreak> {
@@ -99,8 +105,6 @@ fn hash_leaves(
         })
         .collect::<Result<Vec<_>, _>>()?;
     verify_chain_from(size as i64, previous_hash, fields.iter().cloned())?;
-    // `range_nodes(0, size)` was read for exactly this size.
-    let mut frontier = Frontier::new(size, edge).unwrap_or_default();
     Ok(fields
         .iter()
         .flat_map(|(fields, _)| frontier.push(merkle::leaf_hash(&canonical_bytes(fields))))
@@ -281,6 +285,11 @@ pub async fn verify_extends(
         first_changed = first_changed.or(changed);
     }
     let ledger_size = ledger::count(db).await?;
+    // A record changed or removed in the middle is named before any missing at the end: it is
+    // the first bad index.
+    if first_changed.is_some() {
+        return Ok(Against::Changed { first_changed });
+    }
     if frontier.size() < checkpoint.size {
         return Ok(Against::Shrunk {
             checkpoint_size: checkpoint.size,

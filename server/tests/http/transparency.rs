@@ -247,7 +247,25 @@ async fn a_kept_checkpoint_shows_deleted_rewritten_and_reordered_records() {
     );
     lift_triggers(&app.db).await;
 
-    // A record's reason changed and the whole chain after it rewritten: the chain checks out,
+    // The newest records deleted (back to 4): what the checkpoint covered is missing, and the first
+    // missing record is named.
+    app.db
+        .execute_unprepared("DELETE FROM completion_records WHERE sequence > 4")
+        .await
+        .unwrap();
+    assert!(
+        ledger::verify(&app.db).await.unwrap().is_ok(),
+        "the chain alone is fooled"
+    );
+    assert_eq!(
+        transparency::verify_extends(&app.db, &kept).await.unwrap(),
+        Against::Shrunk {
+            checkpoint_size: 6,
+            ledger_size: 4,
+            first_missing: 4
+        }
+    );
+    // Then a record's reason changed and the whole chain after it rewritten: the chain checks out,
     // the checkpoint does not, and the changed record is named.
     app.db
         .execute_unprepared(
@@ -264,24 +282,6 @@ async fn a_kept_checkpoint_shows_deleted_rewritten_and_reordered_records() {
         transparency::verify_extends(&app.db, &kept).await.unwrap(),
         Against::Changed {
             first_changed: Some(2)
-        }
-    );
-
-    // The newest records deleted (back to 4): what the checkpoint covered is missing.
-    app.db
-        .execute_unprepared("DELETE FROM completion_records WHERE sequence > 4")
-        .await
-        .unwrap();
-    assert!(
-        ledger::verify(&app.db).await.unwrap().is_ok(),
-        "the chain alone is fooled"
-    );
-    assert_eq!(
-        transparency::verify_extends(&app.db, &kept).await.unwrap(),
-        Against::Shrunk {
-            checkpoint_size: 6,
-            ledger_size: 4,
-            first_missing: 4
         }
     );
 }

@@ -8,8 +8,8 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::entities::ledger_checkpoint;
 use super::entities::ledger_tree_node::{self, Column, Entity};
+use super::entities::{ledger_checkpoint, ledger_pack_checkpoint};
 use crate::domain::merkle::{Hash, Node};
 
 /// How many leaves the stored tree has.
@@ -162,25 +162,16 @@ pub async fn insert_checkpoint(
 
 /// The tree sizes earlier evidence packs were made at, below `size`, smallest first.
 pub async fn pack_sizes_below(db: &impl ConnectionTrait, size: u64) -> Result<Vec<u64>, DbErr> {
-    let rows = db
-        .query_all_raw(sea_orm::Statement::from_sql_and_values(
-            db.get_database_backend(),
-            match db.get_database_backend() {
-                sea_orm::DbBackend::Postgres => {
-                    "SELECT DISTINCT tree_size FROM ledger_pack_checkpoints WHERE tree_size < $1 \
-                     ORDER BY tree_size"
-                }
-                _ => {
-                    "SELECT DISTINCT tree_size FROM ledger_pack_checkpoints WHERE tree_size < ? \
-                     ORDER BY tree_size"
-                }
-            },
-            [(size as i64).into()],
-        ))
+    let sizes: Vec<i64> = ledger_pack_checkpoint::Entity::find()
+        .select_only()
+        .column(ledger_pack_checkpoint::Column::TreeSize)
+        .distinct()
+        .filter(ledger_pack_checkpoint::Column::TreeSize.lt(size as i64))
+        .order_by_asc(ledger_pack_checkpoint::Column::TreeSize)
+        .into_tuple()
+        .all(db)
         .await?;
-    rows.iter()
-        .map(|row| row.try_get::<i64>("", "tree_size").map(|n| n as u64))
-        .collect()
+    Ok(sizes.into_iter().map(|n| n as u64).collect())
 }
 
 /// Remembers that a pack was made at tree size `size`.
@@ -189,20 +180,19 @@ pub async fn remember_pack(
     size: u64,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    db.execute_raw(sea_orm::Statement::from_sql_and_values(
-        db.get_database_backend(),
-        match db.get_database_backend() {
-            sea_orm::DbBackend::Postgres => {
-                "INSERT INTO ledger_pack_checkpoints (tree_size, exported_at) VALUES ($1, $2) \
-                 ON CONFLICT DO NOTHING"
-            }
-            _ => {
-                "INSERT INTO ledger_pack_checkpoints (tree_size, exported_at) VALUES (?, ?) \
-                 ON CONFLICT DO NOTHING"
-            }
-        },
-        [(size as i64).into(), super::people::to_millis(at).into()],
-    ))
+    ledger_pack_checkpoint::Entity::insert(ledger_pack_checkpoint::ActiveModel {
+        tree_size: Set(size as i64),
+        exported_at: Set(super::people::to_millis(at)),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            ledger_pack_checkpoint::Column::TreeSize,
+            ledger_pack_checkpoint::Column::ExportedAt,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
     .await?;
     Ok(())
 }

@@ -20,6 +20,7 @@ pub mod exemption;
 pub mod job_role;
 pub mod job_run;
 pub mod ledger_checkpoint;
+pub mod ledger_pack_checkpoint;
 pub mod ledger_tree_node;
 pub mod ledger_witness;
 pub mod ledger_witness_send;
