@@ -9,11 +9,11 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
-use super::db::entities::{course, exemption, job_role};
+use super::db::entities::job_role;
 use super::db::{courses, history, people};
 use super::internal;
 use super::reporting::ReportData;
-use super::reporting::trend::as_of;
+use super::reporting::trend::{as_of, ended_on};
 use super::training::engine::load_input;
 use crate::domain::assignment::{EngineInput, PersonFacts};
 use crate::domain::audience::Audience;
@@ -97,18 +97,7 @@ pub async fn at_end_of(
         };
     }
 
-    let retired_on: HashMap<i64, NaiveDate> = course::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|c| c.retired_at.map(|at| (c.id, at.date_naive())))
-        .collect();
-    let revoked_on: HashMap<i64, NaiveDate> = exemption::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|e| e.revoked_at.map(|at| (e.id, at.date_naive())))
-        .collect();
+    let (retired_on, revoked_on) = ended_on(db).await?;
     // Active state comes from the history above, not from today's leaving dates.
     let input = as_of(&input, day, &HashMap::new(), &retired_on, &revoked_on);
     Ok(Frozen {

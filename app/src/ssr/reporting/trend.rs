@@ -67,6 +67,26 @@ pub fn as_of(
     then
 }
 
+/// When each retired course was retired and each revoked exemption revoked, by id: what
+/// `as_of` needs besides the engine's input.
+pub async fn ended_on(
+    db: &impl ConnectionTrait,
+) -> Result<(HashMap<i64, NaiveDate>, HashMap<i64, NaiveDate>), AppError> {
+    let retired_on = course::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|c| c.retired_at.map(|at| (c.id, at.date_naive())))
+        .collect();
+    let revoked_on = exemption::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|e| e.revoked_at.map(|at| (e.id, at.date_naive())))
+        .collect();
+    Ok((retired_on, revoked_on))
+}
+
 /// Up to date and assigned, by (course, department), at one month end.
 type MonthEndCounts = HashMap<(i64, i64), (i64, i64)>;
 
@@ -91,18 +111,7 @@ pub async fn fill_month_ends(
     if missing.is_empty() {
         return Ok(0);
     }
-    let retired_on: HashMap<i64, NaiveDate> = course::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|c| c.retired_at.map(|at| (c.id, at.date_naive())))
-        .collect();
-    let revoked_on: HashMap<i64, NaiveDate> = exemption::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|e| e.revoked_at.map(|at| (e.id, at.date_naive())))
-        .collect();
+    let (retired_on, revoked_on) = ended_on(db).await?;
     let mut counts: HashMap<NaiveDate, MonthEndCounts> = HashMap::new();
     let bounds = people::id_bounds(db).await?;
     // A slice of people at a time, as the engine runs: memory stays bounded by the slice.
