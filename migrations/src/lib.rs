@@ -20,6 +20,7 @@ mod m20261130_000011_obligation_tallies;
 mod m20261130_000012_dashboard_list_indexes;
 mod m20261201_000013_transparency_log;
 mod m20261201_000014_history_and_witnesses;
+mod m20261201_000015_first_deadline;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_dashboard_list_indexes::Migration),
             Box::new(m20261201_000013_transparency_log::Migration),
             Box::new(m20261201_000014_history_and_witnesses::Migration),
+            Box::new(m20261201_000015_first_deadline::Migration),
         ]
     }
 }

@@ -91,7 +91,10 @@ impl Application {
             app::ssr::db::training::unevaluated_people(&state.db, now.date_naive(), few + 1)
                 .await
                 .map_err(StartupError::Migration)?;
-        let full_run_now = published || unevaluated.len() as u64 > few;
+        let upgraded = app::ssr::db::training::lacks_first_deadlines(&state.db)
+            .await
+            .map_err(StartupError::Migration)?;
+        let full_run_now = published || upgraded || unevaluated.len() as u64 > few;
         let failed =
             |err| StartupError::Setup(format!("computing training obligations failed: {err}"));
         if full_run_now {

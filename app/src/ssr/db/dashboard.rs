@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Value};
 
 use super::org_tree::{below_cte, statement};
-use crate::domain::period::{Period, Unit};
 use crate::domain::team::Scope;
 
 /// What the dashboard is narrowed to, resolved to ids. Every set field must match.
@@ -337,41 +336,17 @@ pub struct HireTimeliness {
     pub on_time: i64,
 }
 
-/// A hire date (`date`, SQL) moved on by `period`, in SQL for `backend`, by the calendar rule of
-/// `Period::after`: a month past the end of a shorter month stops at its last day.
-fn shifted_sql(backend: DbBackend, period: Period, date: &str) -> String {
-    let (days, months) = match period.unit {
-        Unit::Days => (period.amount, 0),
-        Unit::Weeks => (period.amount.saturating_mul(7), 0),
-        Unit::Months => (0, period.amount),
-        Unit::Years => (0, period.amount.saturating_mul(12)),
-    };
-    match (backend, months) {
-        (DbBackend::Postgres, 0) => format!("({date} + {days})"),
-        // PostgreSQL's month arithmetic already stops at the end of a shorter month.
-        (DbBackend::Postgres, _) => format!("CAST({date} + INTERVAL '{months} months' AS DATE)"),
-        (_, 0) => format!("date({date}, '+{days} days')"),
-        // SQLite carries into the next month (31 January + 1 month = 3 March): take the last
-        // day of the target month when that is earlier.
-        _ => format!(
-            "MIN(date({date}, '+{months} months'), \
-                 date({date}, 'start of month', '+{} months', '-1 day'))",
-            months.saturating_add(1)
-        ),
-    }
-}
-
 /// Timeliness of obligations of people hired on or after `since` that were assigned on the hire
-/// date (exempt ones left out), narrowed; `due_within` gives each course's due period (courses
-/// not listed are left out), `today` closes due periods.
+/// date (exempt ones left out), narrowed, for the `courses` listed (others are left out); each
+/// one's deadline is its kept first deadline (`first_due_on`), and `today` closes due periods.
 pub async fn new_hire_timeliness(
     db: &impl ConnectionTrait,
     narrowing: &Narrowing,
     since: NaiveDate,
     today: NaiveDate,
-    due_within: &[(i64, Period)],
+    courses: &[i64],
 ) -> Result<HireTimeliness, DbErr> {
-    if due_within.is_empty() {
+    if courses.is_empty() {
         return Ok(HireTimeliness::default());
     }
     let backend = db.get_database_backend();
@@ -380,41 +355,21 @@ pub async fn new_hire_timeliness(
     let since_at = values.len();
     values.push(today.into());
     let today_at = values.len();
-    let deadline = format!(
-        "CASE c.course_id {} END",
-        due_within
-            .iter()
-            .map(|(course, period)| format!(
-                "WHEN {course} THEN {}",
-                shifted_sql(backend, *period, "p.hire_date")
-            ))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    let with = if with.is_empty() {
-        "WITH".to_owned()
-    } else {
-        format!("{with},")
-    };
-    // Materialized: each row's deadline is worked out once, not once for each use of it.
+    let listed = courses
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let on_time = "c.completed_on IS NOT NULL AND c.completed_on <= c.first_due_on";
     let sql = format!(
         "{with}
-        e AS MATERIALIZED (
-            SELECT c.completed_on AS completed_on, {deadline} AS deadline
-              FROM people p CROSS JOIN compliance_state c -- people first: the hire-date index
-             WHERE c.person_id = p.id AND {condition} AND p.hire_date >= ${since_at}
-               AND c.assigned_on = p.hire_date AND c.status <> 'exempt'
-        ),
-        d AS (
-            SELECT e.deadline AS deadline,
-                   CASE WHEN e.completed_on IS NOT NULL AND e.completed_on <= e.deadline
-                        THEN 1 ELSE 0 END AS on_time
-              FROM e WHERE e.deadline IS NOT NULL
-        )
-        SELECT CAST(COALESCE(SUM(CASE WHEN d.on_time = 1 OR d.deadline < ${today_at}
+        SELECT CAST(COALESCE(SUM(CASE WHEN ({on_time}) OR c.first_due_on < ${today_at}
                                       THEN 1 ELSE 0 END), 0) AS BIGINT) AS measured,
-               CAST(COALESCE(SUM(d.on_time), 0) AS BIGINT) AS on_time
-          FROM d"
+               CAST(COALESCE(SUM(CASE WHEN {on_time} THEN 1 ELSE 0 END), 0) AS BIGINT) AS on_time
+          FROM people p CROSS JOIN compliance_state c -- people first: the hire-date index
+         WHERE c.person_id = p.id AND {condition} AND p.hire_date >= ${since_at}
+           AND c.assigned_on = p.hire_date AND c.status <> 'exempt'
+           AND c.first_due_on IS NOT NULL AND c.course_id IN ({listed})"
     );
     Ok(
         HireTimeliness::find_by_statement(statement(backend, &sql, values))
@@ -473,66 +428,4 @@ pub async fn managers(
             .collect(),
         total,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ssr::db::test_support;
-
-    /// The SQL deadline agrees with `Period::after` on both databases, month ends included.
-    #[tokio::test]
-    async fn due_periods_move_dates_in_sql_as_in_rust() {
-        #[derive(FromQueryResult)]
-        struct Shifted {
-            day: NaiveDate,
-        }
-        let periods = [
-            "30 days",
-            "2 weeks",
-            "1 month",
-            "3 months",
-            "1 year",
-            "13 months",
-        ];
-        let dates = [
-            "2025-01-31",
-            "2024-02-29",
-            "2025-03-31",
-            "2025-08-31",
-            "2025-12-15",
-        ];
-        for (backend, db) in test_support::backends().await.unwrap() {
-            for period in periods {
-                let period = Period::parse(period).unwrap();
-                for date in dates {
-                    let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
-                    let column = format!("CAST('{date}' AS DATE)");
-                    let column = if backend == "sqlite" {
-                        format!("'{date}'")
-                    } else {
-                        column
-                    };
-                    let sql = format!(
-                        "SELECT {} AS day",
-                        shifted_sql(db.get_database_backend(), period, &column)
-                    );
-                    let shifted = Shifted::find_by_statement(statement(
-                        db.get_database_backend(),
-                        &sql,
-                        Vec::new(),
-                    ))
-                    .one(&db)
-                    .await
-                    .unwrap()
-                    .unwrap();
-                    assert_eq!(
-                        shifted.day,
-                        period.after(day),
-                        "{backend}: {date} + {period}"
-                    );
-                }
-            }
-        }
-    }
 }

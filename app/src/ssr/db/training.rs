@@ -370,6 +370,7 @@ pub async fn upsert_compliance(
                 compliance_state::Column::Status,
                 compliance_state::Column::AssignedOn,
                 compliance_state::Column::DueOn,
+                compliance_state::Column::FirstDueOn,
                 compliance_state::Column::CompletedOn,
                 compliance_state::Column::CompletionSequence,
                 compliance_state::Column::ValidUntil,
@@ -381,6 +382,16 @@ pub async fn upsert_compliance(
         .exec_without_returning(db)
         .await
         .map(|_| ())
+}
+
+/// Whether any obligation lacks its first deadline (written before that was kept): then the
+/// engine recomputes everyone once.
+pub async fn lacks_first_deadlines(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(compliance_state::Entity::find()
+        .filter(compliance_state::Column::FirstDueOn.is_null())
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// Removes one obligation that no longer applies.

@@ -99,11 +99,7 @@ pub async fn dashboard(
         })
     })?;
     let wanted = to_narrowing(&data, manager_id, &query);
-    let due_within: Vec<(i64, crate::domain::period::Period)> = data
-        .courses
-        .values()
-        .map(|course| (course.id, course.due_within))
-        .collect();
+    let listed: Vec<i64> = data.courses.values().map(|course| course.id).collect();
     let since = year_before(today);
     let trend_wanted =
         wanted.role.is_none() && wanted.manager_id.is_none() && wanted.status.is_none();
@@ -128,7 +124,7 @@ pub async fn dashboard(
         dashboard_db::counts(db, &wanted, GroupBy::Role),
         dashboard_db::most_overdue_managers(db, &wanted, MANAGERS_SHOWN),
         dashboard_db::overdue(db, &wanted, OVERDUE_SHOWN),
-        dashboard_db::new_hire_timeliness(db, &wanted, since, today, &due_within),
+        dashboard_db::new_hire_timeliness(db, &wanted, since, today, &listed),
         async {
             if trend_wanted {
                 trend::month_end_rows(db, today).await

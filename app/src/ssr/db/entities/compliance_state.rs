@@ -11,6 +11,8 @@ pub struct Model {
     pub status: String,
     pub assigned_on: Date,
     pub due_on: Date,
+    /// The first deadline of this assignment: `assigned_on` moved on by the due period.
+    pub first_due_on: Option<Date>,
     pub completed_on: Option<Date>,
     pub completion_sequence: Option<i64>,
     pub valid_until: Option<Date>,
