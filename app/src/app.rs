@@ -12,6 +12,7 @@ use crate::components::{layout::Layout, session::SessionProvider};
 use crate::pages::{
     account::AccountPage,
     account_link::{InvitationPage, ResetPasswordPage},
+    api_tokens::TokensPage,
     audit_log::AuditLogPage,
     certificate::VerifyPage,
     compliance::CompliancePage,
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/content/course/:slug/retire") view={Lazy::<routes::RetirePage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/content/draft/:id") view={Lazy::<routes::DraftPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/people") view={Lazy::<routes::PeoplePage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/tokens") view={Lazy::<routes::TokensPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/people/new") view={Lazy::<routes::PersonEditPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/people/import") view={Lazy::<routes::PeopleImportPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/people/import/:id") view={Lazy::<routes::PeopleImportPreviewPage>::new()} ssr=SsrMode::Async />
@@ -187,6 +189,7 @@ lazy_pages! {
     RetirePage => super::RetirePage,
     DraftPage => super::DraftPage,
     PeoplePage => super::PeoplePage,
+    TokensPage => super::TokensPage,
     PersonEditPage => super::PersonEditPage,
     PeopleImportPage => super::PeopleImportPage,
     PeopleImportPreviewPage => super::PeopleImportPreviewPage,

@@ -91,6 +91,8 @@ pub enum Resource {
     Exemption,
     #[error("That witness")]
     Witness,
+    #[error("That API token")]
+    Token,
 }
 
 /// Input fields that validation messages name.
@@ -202,6 +204,12 @@ pub enum Invalid {
     WitnessDuplicate,
     #[error("Tick the box to confirm that this witness should no longer be sent checkpoints.")]
     WitnessRemoveNotConfirmed,
+    #[error("Choose what the token may do: scim, reports:read or evidence:export.")]
+    TokenScope,
+    #[error("A token lasts from 1 to {0} days: give a whole number of days.")]
+    TokenDays(u32),
+    #[error("Tick the box to confirm that this token should stop working now.")]
+    TokenRevokeNotConfirmed,
 }
 
 /// Why a link from an email (an invitation, a password reset) cannot be used. Each says what

@@ -86,3 +86,37 @@ test("each administrator sees only the rights they may grant, and none on their 
   await expect(compliance).toHaveCount(0);
   await expect(page.getByText("Compliance admin: no")).toBeVisible();
 });
+
+test("an admin makes an API token, sees it once, and a script can use it until it is revoked", async ({ page, request }, testInfo) => {
+  const name = `Audit export ${testInfo.project.name}`;
+  await signIn(page, COMPLIANCE, testInfo);
+  await open(page, "/admin/people", testInfo);
+  await page.getByRole("link", { name: "API tokens" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "API tokens" })).toBeVisible();
+  const form = page.getByRole("form", { name: "Create a token" });
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Allowed to").selectOption("reports:read");
+  await form.getByLabel("Expires after (days)").fill("30");
+  await form.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByText("Copy the new token now")).toBeVisible();
+  const secret = await page.getByLabel("New token").inputValue();
+  expect(secret).toMatch(/^vigil_[A-Za-z0-9_-]{43}$/);
+
+  // A script with only the token (no cookie) exports.
+  const base = new URL(page.url()).origin;
+  const exported = await request.post(`${base}/exports/compliance-status.csv`, { headers: { Authorization: `Bearer ${secret}` } });
+  expect(exported.status()).toBe(200);
+  expect(await exported.text()).toContain("person,email");
+
+  // Shown once: a reload does not show it again.
+  await open(page, "/admin/tokens", testInfo);
+  await expect(page.getByText("Copy the new token now")).toHaveCount(0);
+  const row = page.getByRole("row").filter({ hasText: name });
+  await expect(row).toContainText("Active");
+  await row.getByLabel("Confirm").check();
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByText("The token is revoked")).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: name })).toContainText("Revoked");
+  const refused = await request.post(`${base}/exports/compliance-status.csv`, { headers: { Authorization: `Bearer ${secret}` } });
+  expect(refused.status()).toBe(401);
+});

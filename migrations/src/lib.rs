@@ -21,6 +21,7 @@ mod m20261130_000012_dashboard_list_indexes;
 mod m20261201_000013_transparency_log;
 mod m20261201_000014_history_and_witnesses;
 mod m20261201_000015_first_deadline;
+mod m20261201_000016_api_tokens;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_transparency_log::Migration),
             Box::new(m20261201_000014_history_and_witnesses::Migration),
             Box::new(m20261201_000015_first_deadline::Migration),
+            Box::new(m20261201_000016_api_tokens::Migration),
         ]
     }
 }

@@ -58,6 +58,32 @@ pub enum Command {
     /// Scheduled reminders and escalations.
     #[command(subcommand)]
     Reminders(RemindersCommand),
+    /// API tokens for scripts and directory provisioning (Authorization: Bearer).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token and print it, once. Scopes: scim, reports:read, evidence:export.
+    Create {
+        /// What uses it, e.g. "Entra ID provisioning".
+        #[arg(long)]
+        name: String,
+        /// What it may do: scim, reports:read or evidence:export.
+        #[arg(long)]
+        scope: String,
+        /// Days until it expires (1 to 730; 90 if not given).
+        #[arg(long, value_name = "N")]
+        expires_days: Option<u32>,
+    },
+    /// List every token: scope, status, expiry and last use (never a secret).
+    List,
+    /// Make a token stop working now.
+    Revoke {
+        /// The token's number, from `vigil token list`.
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

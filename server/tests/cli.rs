@@ -1012,3 +1012,59 @@ fn user_add_invite_queues_an_invitation_and_reminders_run_once_a_day() {
         stdout(&second)
     );
 }
+
+#[test]
+fn tokens_are_made_listed_and_revoked_on_the_command_line() {
+    let cli = Cli::new();
+    assert!(cli.run(&["migrate"]).status.success());
+    let refused = cli.run(&["token", "create", "--name", "X", "--scope", "admin"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("scim, reports:read or evidence:export"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let made = cli.run(&[
+        "token",
+        "create",
+        "--name",
+        "Entra ID provisioning",
+        "--scope",
+        "scim",
+        "--expires-days",
+        "30",
+    ]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let secret = stdout(&made).trim().to_owned();
+    assert!(
+        secret.starts_with("vigil_") && secret.len() == 49,
+        "{secret}"
+    );
+    assert!(stderr(&made).contains("shown once"), "{}", stderr(&made));
+
+    let listed = cli.run(&["token", "list"]);
+    let out = stdout(&listed);
+    assert!(
+        out.contains("scim\tactive") && out.contains("Entra ID provisioning"),
+        "{out}"
+    );
+    assert!(!out.contains(&secret), "a list never shows a secret");
+    let id = out
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let revoked = cli.run(&["token", "revoke", &id]);
+    assert!(revoked.status.success(), "{}", stderr(&revoked));
+    assert!(stdout(&cli.run(&["token", "list"])).contains("scim\trevoked"));
+    let again = cli.run(&["token", "revoke", &id]);
+    assert!(
+        !again.status.success(),
+        "revoking twice says there is no such token"
+    );
+}

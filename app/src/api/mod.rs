@@ -4,6 +4,7 @@
 pub mod account;
 pub mod account_links;
 pub mod administration;
+pub mod api_tokens;
 pub mod content;
 pub mod dashboard;
 pub mod ledger;

@@ -4,6 +4,8 @@
 
 pub mod account_link;
 pub mod admin_rights;
+#[cfg(feature = "ssr")]
+pub mod api_token;
 pub mod assignment;
 pub mod audience;
 pub mod certificate;

@@ -1,5 +1,6 @@
 //! Wire types shared by server functions, pages and server-side modules. A leaf module: it
 //! depends only on the domain, so `ssr/` can build these without importing `api/`.
 
+pub mod api_token;
 pub mod mail;
 pub mod witness;

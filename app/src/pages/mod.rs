@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_link;
+pub mod api_tokens;
 pub mod audit_log;
 pub mod certificate;
 pub mod compliance;

@@ -53,6 +53,7 @@ fn PeopleTable() -> impl IntoView {
                 <p class="actions">
                     <a class="button button-primary" href="/admin/people/new">"Add a person"</a>
                     <a class="button" href="/admin/people/import">"Import from CSV"</a>
+                    <a class="button" href="/admin/tokens">"API tokens"</a>
                 </p>
             </div>
             {imported}

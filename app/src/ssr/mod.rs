@@ -1,6 +1,7 @@
 //! Server-only code: database, authentication and request plumbing. Compiled with the `ssr`
 //! feature only, so none of it (nor sea-orm, argon2 or jsonwebtoken) reaches the wasm bundle.
 
+pub mod api_tokens;
 pub mod auth;
 pub mod content;
 pub mod csp;

@@ -110,6 +110,9 @@ pub async fn remove(
     if !witnesses::remove(&txn, id, now).await? {
         return Err(AppError::NotFound(Resource::Witness));
     }
+    // Checkpoints still waiting for them are not sent (the evidence shows them cancelled).
+    let waiting = witnesses::message_ids(&txn, id).await?;
+    outbox::cancel_queued(&txn, &waiting, "the witness was removed from the list", now).await?;
     audit::record(
         &txn,
         AuditEntry {

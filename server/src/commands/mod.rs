@@ -5,11 +5,12 @@ mod evidence;
 mod ledger;
 mod mail;
 mod serve;
+mod token;
 mod user;
 
 use crate::cli::{
     Cli, Command, ContentCommand, EvidenceCommand, LedgerCommand, MailCommand, RemindersCommand,
-    UserCommand,
+    TokenCommand, UserCommand,
 };
 use crate::config::{Config, Overrides};
 use crate::startup::{StartupError, open_database};
@@ -156,6 +157,19 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
             let db = open_database(&config.database_url).await?;
             mail::run_reminders(&config, &db, date.as_deref()).await
+        }
+        Command::Token(command) => {
+            let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;
+            let db = open_database(&config.database_url).await?;
+            match command {
+                TokenCommand::Create {
+                    name,
+                    scope,
+                    expires_days,
+                } => token::create(&db, &name, &scope, expires_days).await,
+                TokenCommand::List => token::list(&db).await,
+                TokenCommand::Revoke { id } => token::revoke(&db, id).await,
+            }
         }
         Command::Assign => {
             let config = Config::load_for_tools(cli.config.as_deref(), overrides(None))?;

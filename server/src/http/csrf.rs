@@ -48,6 +48,19 @@ pub fn check_provenance(headers: &HeaderMap, policy: &OriginPolicy) -> Result<()
     }
 }
 
+/// Whether the request carries `Authorization: Bearer …` (a script presenting an API token). A
+/// page on another site cannot send that header without a CORS preflight, which Vigil never
+/// grants, and browsers never attach a Bearer header by themselves (unlike Basic credentials a
+/// proxy may have asked for, which are not exempt). Handlers that accept a token judge such a
+/// request by that header alone, never by a cookie; a malformed one gets 401.
+fn carries_bearer(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim_start().get(..6))
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("bearer"))
+}
+
 /// Middleware applying `check_provenance` to state-changing methods.
 pub async fn refuse_cross_site(
     State(policy): State<OriginPolicy>,
@@ -57,7 +70,8 @@ pub async fn refuse_cross_site(
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
+    ) || carries_bearer(request.headers())
+    {
         return next.run(request).await;
     }
     match check_provenance(request.headers(), &policy) {
@@ -75,6 +89,19 @@ pub async fn refuse_cross_site(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_a_bearer_header_is_exempt_not_basic_credentials_a_browser_may_attach() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::AUTHORIZATION, value.parse().unwrap());
+            headers
+        };
+        assert!(super::carries_bearer(&with("Bearer vigil_x")));
+        assert!(super::carries_bearer(&with("bearer ")));
+        assert!(!super::carries_bearer(&with("Basic dXNlcjpwYXNz")));
+        assert!(!super::carries_bearer(&HeaderMap::new()));
+    }
+
     use super::*;
 
     fn policy() -> OriginPolicy {

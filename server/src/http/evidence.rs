@@ -9,7 +9,7 @@ use axum_extra::extract::cookie::CookieJar;
 use http::{HeaderValue, StatusCode, header};
 use serde::Deserialize;
 
-use super::exports::{compliance_admin, optional_date, unprocessable};
+use super::exports::{exporter, optional_date, unprocessable};
 
 /// The period, inclusive.
 #[derive(Debug, Deserialize)]
@@ -23,11 +23,19 @@ pub struct PeriodForm {
 /// Builds, records and returns the pack.
 pub async fn download(
     State(state): State<AppState>,
+    headers: http::HeaderMap,
     jar: CookieJar,
     Form(form): Form<PeriodForm>,
 ) -> Response {
-    let user = match compliance_admin(&state, &jar).await {
-        Ok(user) => user,
+    let actor = match exporter(
+        &state,
+        &headers,
+        &jar,
+        app::domain::api_token::Scope::EvidenceExport,
+    )
+    .await
+    {
+        Ok(actor) => actor,
         Err(refused) => return refused,
     };
     let (from, to) = match (optional_date(&form.from), optional_date(&form.to)) {
@@ -65,7 +73,7 @@ pub async fn download(
         Err(err) => return (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response(),
     };
     let entry = AuditEntry {
-        actor: user.actor(),
+        actor,
         action: "export",
         subject: "export:evidence-pack".to_owned(),
         before: None,

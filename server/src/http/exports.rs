@@ -3,10 +3,13 @@
 //! be able to add entries to the audit log.
 
 use app::api::dashboard::DashboardQuery;
+use app::domain::api_token::{Scope, bearer};
 use app::domain::permissions::Permission;
+use app::error::AppError;
 use app::ssr::AppState;
+use app::ssr::api_tokens;
 use app::ssr::auth::{CurrentUser, cookie::cookie_name, current_user::authenticate};
-use app::ssr::db::audit::{self, AuditEntry};
+use app::ssr::db::audit::{self, Actor, AuditEntry};
 use app::ssr::reporting::exports::{Cursor, Dataset, Exporter, csv_bytes, json_bytes};
 
 use axum::Form;
@@ -15,7 +18,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use chrono::NaiveDate;
-use http::{HeaderValue, StatusCode, header};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Deserialize;
 
 /// The export form: the dashboard's filters, and a date range for records.
@@ -38,7 +41,7 @@ pub struct ExportForm {
 }
 
 /// The signed-in compliance administrator, or the response refusing the request.
-pub async fn compliance_admin(state: &AppState, jar: &CookieJar) -> Result<CurrentUser, Response> {
+async fn compliance_admin(state: &AppState, jar: &CookieJar) -> Result<CurrentUser, Response> {
     let token = jar
         .get(cookie_name(state.auth.cookie_secure))
         .map(|c| c.value().to_owned());
@@ -53,6 +56,48 @@ pub async fn compliance_admin(state: &AppState, jar: &CookieJar) -> Result<Curre
             .into_response()
     })?;
     Ok(user)
+}
+
+/// Who is exporting, as the audit log names them: a token presented as
+/// `Authorization: Bearer …` (never read from a cookie) that holds `scope`, or else the signed-in
+/// compliance administrator. A request with an `Authorization` header is judged by it alone.
+pub async fn exporter(
+    state: &AppState,
+    headers: &HeaderMap,
+    jar: &CookieJar,
+    scope: Scope,
+) -> Result<Actor, Response> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return compliance_admin(state, jar).await.map(|user| user.actor());
+    };
+    let unauthorized = |message: &'static str| {
+        (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")],
+            message,
+        )
+            .into_response()
+    };
+    let Some(presented) = value.to_str().ok().and_then(bearer) else {
+        return Err(unauthorized(
+            "Send the token as \"Authorization: Bearer <token>\".",
+        ));
+    };
+    match api_tokens::authenticate(&state.db, presented, scope, chrono::Utc::now()).await {
+        Ok(holder) => Ok(holder.actor()),
+        Err(AppError::Unauthenticated) => Err(unauthorized(
+            "That token is not valid: it is unknown, expired or revoked.",
+        )),
+        Err(AppError::Forbidden) => Err((
+            StatusCode::FORBIDDEN,
+            format!(
+                "That token may not do this: it needs the scope {}, or whoever created it no longer may.",
+                scope.as_str()
+            ),
+        )
+            .into_response()),
+        Err(err) => Err(failed("checking an API token", err)),
+    }
 }
 
 /// Parses an optional `YYYY-MM-DD`; the error is the message for a 422 answer.
@@ -90,12 +135,13 @@ enum Step {
 /// `reminders.csv|json`.
 pub async fn export(
     State(state): State<AppState>,
+    headers: HeaderMap,
     jar: CookieJar,
     Path(file): Path<String>,
     Form(form): Form<ExportForm>,
 ) -> Response {
-    let user = match compliance_admin(&state, &jar).await {
-        Ok(user) => user,
+    let actor = match exporter(&state, &headers, &jar, Scope::ReportsRead).await {
+        Ok(actor) => actor,
         Err(refused) => return refused,
     };
     let (dataset, json) = match file.as_str() {
@@ -131,7 +177,7 @@ pub async fn export(
     };
     let now = chrono::Utc::now();
     let entry = AuditEntry {
-        actor: user.actor(),
+        actor,
         action: "export",
         subject: format!("export:{file}"),
         before: None,

@@ -246,6 +246,22 @@ const SERVER_FUNCTIONS: &[Call] = &[
     ),
     call("/api/admin/evidence-key", Who::Compliance, &[]),
     call("/api/admin/witnesses", Who::Compliance, &[]),
+    call("/api/admin/tokens", Who::PeopleAdmins, &[]),
+    call("/api/admin/tokens/new", Who::PeopleAdmins, &[]),
+    call(
+        "/api/admin/tokens/create",
+        Who::Compliance,
+        &[
+            ("name", "Export"),
+            ("scope", "reports:read"),
+            ("days", "30"),
+        ],
+    ),
+    call(
+        "/api/admin/tokens/revoke",
+        Who::PeopleAdmins,
+        &[("id", "999999"), ("confirm", "yes")],
+    ),
     call(
         "/api/admin/witnesses/add",
         Who::Compliance,
@@ -448,6 +464,7 @@ const PAGES: &[(&str, Who, &str)] = &[
     ("/content/draft/{id}", Who::Author, "/content/draft/{draft}"),
     ("/admin/people", Who::PeopleAdmins, "/admin/people"),
     ("/admin/people/new", Who::PeopleAdmins, "/admin/people/new"),
+    ("/admin/tokens", Who::PeopleAdmins, "/admin/tokens"),
     (
         "/admin/people/import",
         Who::PeopleAdmins,

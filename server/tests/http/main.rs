@@ -9,6 +9,7 @@ mod helpers;
 #[path = "../support/smtp.rs"]
 mod smtp;
 
+mod api_tokens;
 mod authorization;
 mod concurrency;
 mod content;

@@ -283,6 +283,17 @@ async fn witnesses_flow(app: TestApp) {
         actions.contains(&"witness.add") && actions.contains(&"witness.remove"),
         "{actions:?}"
     );
+    // What was queued for them is cancelled; a delivery already under way may still land.
+    eventually("no checkpoint waiting for the removed witness", || {
+        let app = &app;
+        async move {
+            witness_messages(app)
+                .await
+                .iter()
+                .all(|m| m.kind != "witness_post" || m.status != "queued")
+        }
+    })
+    .await;
     let before = receiver.bodies.lock().unwrap().len();
     record_completion(&app, "third").await;
     tokio::time::sleep(Duration::from_secs(3)).await;

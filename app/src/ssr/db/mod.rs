@@ -3,6 +3,7 @@
 //! Repositories hold the queries; business rules stay in `crate::domain`.
 
 pub mod account_tokens;
+pub mod api_tokens;
 pub mod audit;
 pub mod courses;
 pub mod dashboard;

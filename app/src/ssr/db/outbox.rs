@@ -230,6 +230,30 @@ pub async fn cancel_for_person(
         .map(|r| r.rows_affected)
 }
 
+/// Cancels those of these messages still queued (their reason no longer holds).
+pub async fn cancel_queued(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Entity::update_many()
+        .col_expr(
+            Column::Status,
+            Expr::value(DeliveryStatus::Cancelled.as_str()),
+        )
+        .col_expr(Column::FailedAt, Expr::value(now))
+        .col_expr(Column::LastError, Expr::value(reason.to_owned()))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::Status.eq(DeliveryStatus::Queued.as_str()))
+        .exec(db)
+        .await
+        .map(|r| r.rows_affected)
+}
+
 /// A message's delivery as pages show it. Unknown stored statuses are an error.
 pub fn delivery(message: &Model) -> Result<Delivery, DbErr> {
     let status = DeliveryStatus::parse(&message.status).ok_or_else(|| {

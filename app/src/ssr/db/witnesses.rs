@@ -81,6 +81,17 @@ pub async fn remove(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> R
     Ok(result.rows_affected == 1)
 }
 
+/// The outbox messages that carry checkpoints to a witness.
+pub async fn message_ids(db: &impl ConnectionTrait, witness_id: i64) -> Result<Vec<i64>, DbErr> {
+    ledger_witness_send::Entity::find()
+        .select_only()
+        .column(ledger_witness_send::Column::OutboxMessageId)
+        .filter(ledger_witness_send::Column::WitnessId.eq(witness_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// The newest checkpoint queued for a witness, if any.
 pub async fn last_send(
     db: &impl ConnectionTrait,

@@ -2,6 +2,7 @@
 //! migrations; the repository tests round-trip every table on SQLite and PostgreSQL.
 
 pub mod account_token;
+pub mod api_token;
 pub mod audit_event;
 pub mod certificate;
 pub mod completion_record;
