@@ -317,6 +317,12 @@ def upgraded(source):
         log(f"upgrading the cached organisation {os.path.basename(source)}")
         subprocess.run([VIGIL, "--database", f"sqlite://{source}", "assign"], check=True,
                        stdout=subprocess.DEVNULL, env=env)
+    # Everything into the database file itself: the working copy is that file alone.
+    db = sqlite3.connect(source)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
     return source
 
 

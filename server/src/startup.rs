@@ -367,6 +367,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(EXPORTS, axum::routing::post(exports::export))
         .route(EVIDENCE_PACK, axum::routing::post(evidence::download))
         .route(ledger::CHECKPOINT, axum::routing::get(ledger::checkpoint))
+        .route(
+            app::ssr::openapi::PATH,
+            axum::routing::get(crate::http::openapi::document),
+        )
         .route(ledger::INCLUSION, axum::routing::get(ledger::inclusion))
         .route(ledger::CONSISTENCY, axum::routing::get(ledger::consistency))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {

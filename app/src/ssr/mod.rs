@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod failure;
 pub mod frozen;
 pub mod mail;
+pub mod openapi;
 pub mod people_admin;
 pub mod reporting;
 pub mod request;

@@ -140,6 +140,10 @@ pub async fn queue_checkpoint(
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let mut queued = 0;
+    if checkpoint.tree_size == 0 {
+        // The empty ledger's checkpoint commits to nothing.
+        return Ok(0);
+    }
     for witness in witnesses::current(db).await? {
         let cadence = Cadence::parse(&witness.cadence)?;
         let target = Target::parse(&witness.target)?;

@@ -8,6 +8,7 @@ pub mod evidence;
 
 pub mod exports;
 pub mod ledger;
+pub mod openapi;
 pub mod request_guard;
 
 pub mod security_headers;

@@ -19,6 +19,7 @@ mod hardening;
 mod headers;
 mod mail;
 mod navigation;
+mod openapi;
 mod people_admin;
 mod query_counts;
 

@@ -210,7 +210,18 @@ async fn witnesses_flow(app: TestApp) {
         .find(|m| m.kind == "witness_email")
         .unwrap();
     assert_eq!(email.recipient, "internal.audit@example.com");
-    assert!(email.text_body.contains(&note), "{}", email.text_body);
+    // It quotes a checkpoint exactly, signed by the evidence key.
+    let quoted = email
+        .text_body
+        .split("-----\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no quoted checkpoint: {}", email.text_body));
+    let emailed = Checkpoint::open(quoted, &origin, &app.evidence_public, None)
+        .expect("the emailed checkpoint verifies");
+    assert!(
+        emailed.size >= 1,
+        "an empty ledger's checkpoint is not sent"
+    );
 
     // A second record: the web witness gets the new checkpoint; the daily one does not, today.
     record_completion(&app, "second").await;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use super::entities::{course_rule, course_rule_history, person, person_history};
@@ -296,8 +296,17 @@ pub async fn rules_at(
 /// was kept): everyone's state and every course's rule, in one transaction. Run hourly and before
 /// an evidence pack is built.
 pub async fn reconcile(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, DbErr> {
+    // A thousand people at a time (`record_people` slices the ids): memory stays bounded by the
+    // slice, not the organisation.
+    let ids: Vec<i64> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .order_by_asc(person::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
     let txn = db.begin().await?;
-    let written = record_people(&txn, None, now).await?
+    let written = record_people(&txn, Some(&ids), now).await?
         + record_rules(&txn, None, now, FirstRule::Unbounded).await?;
     txn.commit().await?;
     Ok(written)
