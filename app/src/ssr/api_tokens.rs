@@ -41,10 +41,19 @@ impl Operator<'_> {
         }
     }
 
-    /// Whether they may make or revoke tokens of `scope`.
-    fn may_manage(&self, scope: Scope) -> bool {
+    /// Whether they may make tokens of `scope`: only someone who holds that right themselves.
+    fn may_create(&self, scope: Scope) -> bool {
         match self {
             Self::Person(user) => may_hold(&user.permissions, scope),
+            Self::Server => true,
+        }
+    }
+
+    /// Whether they may revoke a token: any platform or compliance administrator may stop any
+    /// token (taking access away never needs the right it grants).
+    fn may_revoke(&self) -> bool {
+        match self {
+            Self::Person(user) => user.permissions.allows(Permission::ManagePeople),
             Self::Server => true,
         }
     }
@@ -84,7 +93,7 @@ pub async fn create(
     let name = parse_name(name)?;
     let scope = Scope::parse(scope)?;
     let days = parse_days(days)?;
-    if !operator.may_manage(scope) {
+    if !operator.may_create(scope) {
         return Err(AppError::Forbidden);
     }
     let secret = new_secret();
@@ -133,8 +142,7 @@ pub async fn revoke(
         .await?
         .filter(|t| t.revoked_at.is_none())
         .ok_or(AppError::NotFound(crate::error::Resource::Token))?;
-    let scope = Scope::parse(&token.scope)?;
-    if !operator.may_manage(scope) {
+    if !operator.may_revoke() {
         return Err(AppError::Forbidden);
     }
     if !api_tokens::revoke(&txn, id, operator.person_id(), now).await? {
@@ -185,7 +193,8 @@ pub async fn list(
             last_used_at: token.last_used_at,
             revoked_at: token.revoked_at,
             expired: token.expires_at <= now,
-            may_revoke: token.revoked_at.is_none() && may_hold(&viewer.permissions, scope),
+            may_revoke: token.revoked_at.is_none()
+                && viewer.permissions.allows(Permission::ManagePeople),
         });
     }
     Ok(rows)

@@ -267,4 +267,31 @@ async fn a_token_stops_when_it_expires_or_its_creator_loses_the_right() {
             .status(),
         200
     );
+
+    // Any administrator may stop any token: a platform administrator revokes a reports token.
+    let (other, other_secret) = api_tokens::create(
+        &app.db,
+        Operator::Server,
+        "Stopped by the platform team",
+        "reports:read",
+        "7",
+        now,
+    )
+    .await
+    .unwrap();
+    let id = other.id.to_string();
+    let (status, _) = json(
+        &app,
+        &platform,
+        "/api/admin/tokens/revoke",
+        &[("id", &id), ("confirm", "yes")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        with_token(&app, "/exports/compliance-status.csv", &other_secret, &[])
+            .await
+            .status(),
+        401
+    );
 }
