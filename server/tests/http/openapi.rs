@@ -7,7 +7,7 @@ use std::time::Duration;
 use app::ssr::api_tokens::{self, Operator};
 use serde_json::Value;
 
-use crate::helpers::{EMPLOYEE, TestApp, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app_with};
 use crate::training::with_courses;
 
 /// The schema `pointer` leads to in the document, with `$ref` followed.
@@ -57,27 +57,9 @@ async fn post(app: &TestApp, path: &str, token: &str, form: &[(&str, &str)]) -> 
 async fn the_openapi_document_describes_the_real_responses() {
     let app = spawn_app_with(&[("VIGIL_CHECKPOINT_SECONDS", "1".to_owned())]).await;
     let _courses = with_courses(&app).await;
-    // A completion, so that records and proofs exist.
-    let course = app::ssr::db::courses::find_by_slug(&app.db, "tiny")
-        .await
-        .unwrap()
-        .unwrap();
-    let person = app::ssr::db::people::find_by_email(&app.db, EMPLOYEE)
-        .await
-        .unwrap()
-        .unwrap();
+    // Completions, so that records and proofs exist.
     for label in ["first", "second", "third"] {
-        let now = chrono::Utc::now();
-        let record = app::ssr::db::test_support::manual_completion(
-            person.id,
-            &course,
-            app.current_content_hash("tiny").await,
-            label,
-            now,
-        );
-        app::ssr::db::ledger::append(&app.db, record, now)
-            .await
-            .unwrap();
+        crate::witnesses::record_completion(&app, label).await;
     }
     let now = chrono::Utc::now();
     let (_, reports) = api_tokens::create(

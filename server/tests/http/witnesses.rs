@@ -57,7 +57,8 @@ fn fast() -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn record_completion(app: &TestApp, label: &str) {
+/// Appends a manual completion of the tiny course for the employee.
+pub(crate) async fn record_completion(app: &TestApp, label: &str) {
     let course = app::ssr::db::courses::find_by_slug(&app.db, "tiny")
         .await
         .unwrap()
