@@ -60,6 +60,7 @@ test-e2e-release: release e2e-deps test-deps ## Browser tests against the optimi
 bench: release test-e2e-release ## Benchmarks against the release build at several sizes (BENCH_SIZES; on PostgreSQL too with TEST_POSTGRES_URL), written to docs/performance.md
 	VIGIL_BENCH_SITE=$(RELEASE_SITE) python3 .ci/bench/bench.py
 	VIGIL_BENCH_SITE=$(RELEASE_SITE) python3 .ci/bench/bench_pg.py
+	VIGIL_BENCH_SITE=$(RELEASE_SITE) python3 .ci/bench/ledger.py 10000
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo bench -p app --features ssr
 
 fuzz: tools ## Fuzz Markdown parsing and rendering for FUZZ_SECONDS (default 600)
