@@ -241,6 +241,10 @@ pub enum LinkProblem {
 pub enum Conflict {
     #[error("Somebody already uses that email address.")]
     EmailTaken,
+    #[error(
+        "This person has no email address yet (their directory sent none), so nothing can be sent to them."
+    )]
+    NoEmailAddress,
     #[error("This person is already deactivated.")]
     AlreadyDeactivated,
     #[error(

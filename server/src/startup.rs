@@ -282,6 +282,26 @@ async fn app_state(config: &Config, db: DatabaseConnection) -> Result<AppState, 
     if created {
         tracing::warn!(path = %config.evidence_key_file.display(), fingerprint = %evidence_key.fingerprint(), "created a new evidence-signing key; back it up");
     }
+    let oidc = match &config.oidc {
+        Some(settings) => {
+            let provider =
+                app::ssr::auth::oidc::OidcProvider::discover(app::ssr::auth::oidc::OidcSettings {
+                    issuer: settings.issuer.clone(),
+                    client_id: settings.client_id.clone(),
+                    client_secret: settings.client_secret.clone(),
+                    name: settings.name.clone(),
+                    public_base: config.public_base(),
+                    create_people: settings.create_people.clone().map(|(department, role)| {
+                        app::ssr::auth::oidc::NewPeople { department, role }
+                    }),
+                })
+                .await
+                .map_err(|err| StartupError::Setup(err.to_string()))?;
+            tracing::info!(issuer = %settings.issuer, "single sign-on through the OpenID provider is on");
+            Some(Arc::new(provider))
+        }
+        None => None,
+    };
     Ok(AppState {
         leptos_options,
         db,
@@ -290,6 +310,8 @@ async fn app_state(config: &Config, db: DatabaseConnection) -> Result<AppState, 
         evidence_key: Arc::new(evidence_key),
         ledger_origin: Arc::from(config.ledger.origin.as_str()),
         mail: Arc::new(mail_settings(&config.mail, config.public_base())),
+        public_base: Arc::from(config.public_base().as_str()),
+        oidc,
     })
 }
 
@@ -373,6 +395,15 @@ pub fn router(state: AppState, config: &Config) -> Router {
         )
         .route(ledger::INCLUSION, axum::routing::get(ledger::inclusion))
         .route(ledger::CONSISTENCY, axum::routing::get(ledger::consistency))
+        .nest(crate::http::scim::BASE, crate::http::scim::routes())
+        .route(
+            crate::http::oidc::START,
+            axum::routing::post(crate::http::oidc::start),
+        )
+        .route(
+            crate::http::oidc::CALLBACK,
+            axum::routing::get(crate::http::oidc::callback),
+        )
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -113,17 +113,44 @@ pub async fn login(
 #[server(prefix = "/api", endpoint = "session/logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::ssr::{
-        auth::{cookie::clearing_cookie, current_user::revoke_presented_token},
-        request::{app_state, respond, set_cookie},
+        auth::{
+            cookie::{SSO_MARKER, clearing_cookie, sso_marker},
+            current_user::revoke_presented_token,
+        },
+        request::{app_state, cookies, respond, set_cookie},
     };
     respond(
         async {
             let state = app_state()?;
             revoke_presented_token(&state).await?;
             set_cookie(clearing_cookie(state.auth.cookie_secure))?;
-            leptos_axum::redirect("/login?signed_out=1");
+            // A session from the organisation's provider ends there too (RP-initiated logout),
+            // which sends the browser back to the sign-in page.
+            let from_provider = cookies()?.get(SSO_MARKER).is_some_and(|c| c.value() == "1");
+            let provider_logout = state
+                .oidc
+                .as_ref()
+                .filter(|_| from_provider)
+                .and_then(|provider| provider.logout_url(None));
+            if from_provider {
+                set_cookie(sso_marker(false, state.auth.cookie_secure))?;
+            }
+            match provider_logout {
+                Some(url) => leptos_axum::redirect(&url),
+                None => leptos_axum::redirect("/login?signed_out=1"),
+            }
             Ok(())
         }
         .await,
     )
+}
+
+/// The organisation's identity provider's name, when people may sign in with it.
+#[server(prefix = "/api", endpoint = "session/single-sign-on")]
+pub async fn single_sign_on_name() -> Result<Option<String>, AppError> {
+    use crate::ssr::request::{app_state, respond};
+    respond(Ok(app_state()?
+        .oidc
+        .as_ref()
+        .map(|provider| provider.name.clone())))
 }

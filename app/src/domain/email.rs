@@ -34,6 +34,15 @@ impl std::fmt::Display for EmailAddress {
     }
 }
 
+/// Whether mail may be written to an address: not to a `.invalid` one (RFC 6761), which is how
+/// Vigil keeps a person the directory sent without any address.
+pub fn deliverable(address: &str) -> bool {
+    !address
+        .trim_end_matches('.')
+        .to_ascii_lowercase()
+        .ends_with(".invalid")
+}
+
 /// The key failed sign-ins are counted under: the address as typed, normalised, valid or not,
 /// so that the limit applies the same way to accounts that exist and ones that do not.
 pub fn normalise(input: &str) -> String {

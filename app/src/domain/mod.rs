@@ -44,6 +44,8 @@ pub mod person;
 pub mod quiz_attempt;
 pub mod reminders;
 pub mod reporting;
+#[cfg(feature = "ssr")]
+pub mod scim;
 pub mod spreadsheet;
 pub mod team;
 #[cfg(feature = "ssr")]

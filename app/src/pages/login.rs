@@ -6,7 +6,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
-use crate::api::session::{Login, sign_in_presence};
+use crate::api::session::{Login, sign_in_presence, single_sign_on_name};
 use crate::components::alerts::{ErrorAlert, SuccessAlert, url_error};
 use crate::components::session::use_session;
 use crate::domain::next_path::safe_next_path;
@@ -43,6 +43,8 @@ pub fn LoginPage() -> impl IntoView {
         |_| sign_in_presence(),
     );
 
+    let single_sign_on = Resource::new(|| (), |_| single_sign_on_name());
+
     view! {
         <Title text="Sign in" />
         <AlreadySignedIn />
@@ -50,6 +52,20 @@ pub fn LoginPage() -> impl IntoView {
             <h1 id="sign-in-heading">"Sign in to Vigil"</h1>
             <SuccessAlert message=notice />
             <ErrorAlert error />
+            // A plain form: the browser leaves for the provider, with or without JavaScript.
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    single_sign_on.await.ok().flatten().map(|name| view! {
+                        <form method="post" action="/auth/oidc/start" class="form single-sign-on">
+                            <input type="hidden" name="next" value=next />
+                            <button type="submit" class="button button-primary">
+                                {format!("Sign in with {name}")}
+                            </button>
+                        </form>
+                        <p class="hint">"Or sign in with your Vigil password:"</p>
+                    })
+                })}
+            </Suspense>
             {login.map(|login| view! {
                 <ActionForm action=login attr:class="form">
                     <div class="field">

@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod people_admin;
 pub mod reporting;
 pub mod request;
+pub mod scim;
 
 pub mod state;
 pub mod training;

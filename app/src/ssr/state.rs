@@ -24,6 +24,11 @@ pub struct AppState {
     pub ledger_origin: Arc<str>,
     /// Whether and how mail is sent, and the delivery worker's wake-up call.
     pub mail: Arc<super::mail::MailSettings>,
+    /// `VIGIL_PUBLIC_URL` without a trailing slash, for absolute links in API answers.
+    #[from_ref(skip)]
+    pub public_base: Arc<str>,
+    /// Sign-in through the organisation's OpenID provider, when configured.
+    pub oidc: Option<Arc<super::auth::oidc::OidcProvider>>,
 }
 
 /// How sessions are issued and checked.

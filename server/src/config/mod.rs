@@ -9,6 +9,7 @@ use url::Url;
 
 pub mod ledger;
 pub mod mail;
+pub mod oidc;
 
 pub use ledger::LedgerConfig;
 pub use mail::MailConfig;
@@ -58,6 +59,8 @@ pub struct Config {
     pub evidence_key_file: PathBuf,
     pub mail: MailConfig,
     pub ledger: LedgerConfig,
+    /// Single sign-on through an OpenID provider, when configured.
+    pub oidc: Option<oidc::OidcConfig>,
 }
 
 /// What `vigil migrate`, `vigil user` and `vigil demo` need.
@@ -284,9 +287,11 @@ impl Config {
 
         let mail = mail?;
         let ledger = ledger::from_sources(public_url.as_str(), ledger_file, env)?;
+        let oidc = oidc::from_env(env)?;
         Ok(Self {
             mail,
             ledger,
+            oidc,
             evidence_key_file,
             mode,
             listen,

@@ -8,7 +8,9 @@ pub mod evidence;
 
 pub mod exports;
 pub mod ledger;
+pub mod oidc;
 pub mod openapi;
 pub mod request_guard;
+pub mod scim;
 
 pub mod security_headers;

@@ -25,6 +25,7 @@ mod query_counts;
 
 mod reporting;
 mod rights;
+mod scim;
 
 mod sessions;
 mod sign_in;

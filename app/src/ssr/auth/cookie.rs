@@ -35,6 +35,48 @@ pub fn clearing_cookie(secure: bool) -> Cookie<'static> {
         .build()
 }
 
+/// The cookie binding a started single sign-on to this browser (only sent back to `/auth/oidc`).
+pub const OIDC_STATE: &str = "vigil_oidc_state";
+/// Marks a session that came from the OpenID provider, so signing out ends that session too.
+pub const SSO_MARKER: &str = "vigil_sso";
+
+/// A single sign-on's `state`, for as long as the attempt may take.
+pub fn oidc_state_cookie(state: String, secure: bool, minutes: i64) -> Cookie<'static> {
+    Cookie::build((OIDC_STATE, state))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/auth/oidc")
+        .max_age(time::Duration::minutes(minutes))
+        .build()
+}
+
+/// Removes the single sign-on `state` cookie.
+pub fn oidc_state_clearing(secure: bool) -> Cookie<'static> {
+    Cookie::build((OIDC_STATE, ""))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/auth/oidc")
+        .max_age(time::Duration::ZERO)
+        .build()
+}
+
+/// The marker of a session from the OpenID provider (`on`), or its removal.
+pub fn sso_marker(on: bool, secure: bool) -> Cookie<'static> {
+    Cookie::build((SSO_MARKER, if on { "1" } else { "" }))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/")
+        .max_age(if on {
+            time::Duration::days(30)
+        } else {
+            time::Duration::ZERO
+        })
+        .build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

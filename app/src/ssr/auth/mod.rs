@@ -4,6 +4,8 @@ pub mod account_links;
 pub mod cookie;
 pub mod current_user;
 pub mod jwt;
+pub mod oidc;
+pub mod oidc_sign_in;
 pub mod password;
 pub mod password_change;
 pub mod sign_in;

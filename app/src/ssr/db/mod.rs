@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod courses;
 pub mod dashboard;
+pub mod directory_users;
 pub mod drafts;
 pub mod entities;
 pub mod history;

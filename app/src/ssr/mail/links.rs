@@ -37,6 +37,9 @@ pub async fn issue(
     message: LinkMessage,
     now: DateTime<Utc>,
 ) -> Result<outbox_message::Model, AppError> {
+    if !crate::domain::email::deliverable(&person.email) {
+        return Err(crate::error::Conflict::NoEmailAddress.into());
+    }
     let (token, hash) = tokens::new_token();
     let row = account_tokens::replace(
         txn,

@@ -83,7 +83,11 @@ pub async fn run_for_day(
     });
     let mut entries = 0;
     for message in &planned {
-        let Some(recipient) = facts.directory.get(&message.recipient) else {
+        let Some(recipient) = facts
+            .directory
+            .get(&message.recipient)
+            .filter(|r| crate::domain::email::deliverable(&r.email))
+        else {
             continue;
         };
         let composed = facts.compose(mail, recipient, message)?;

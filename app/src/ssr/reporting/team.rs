@@ -373,6 +373,9 @@ pub async fn remind(
             on: today,
         })
         .collect();
+    if !crate::domain::email::deliverable(&message.recipient) {
+        return Err(crate::error::Conflict::NoEmailAddress.into());
+    }
     let txn = db.begin().await?;
     let queued = outbox::queue(&txn, message, &mail.message_domain, now).await?;
     // The unique key on the log refuses a second reminder the same day, even from two clicks.

@@ -9,6 +9,8 @@ pub struct Model {
     pub slug: String,
     pub name: String,
     pub description: String,
+    /// The group's identifier in the organisation's directory (SCIM `externalId`).
+    pub external_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

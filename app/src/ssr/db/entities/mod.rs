@@ -26,6 +26,7 @@ pub mod ledger_tree_node;
 pub mod ledger_witness;
 pub mod ledger_witness_send;
 pub mod login_failure;
+pub mod oidc_login;
 pub mod outbox_message;
 pub mod password_reset_request;
 pub mod people_import;

@@ -24,6 +24,20 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deactivated_at: Option<DateTimeUtc>,
+    /// The person's identifier in the organisation's directory (SCIM `externalId`).
+    #[sea_orm(unique)]
+    pub external_id: Option<String>,
+    /// As the directory sends it (SCIM enterprise extension `employeeNumber`).
+    pub employee_number: Option<String>,
+    /// SCIM `userName`, when the directory gave one (otherwise the email address serves).
+    #[sea_orm(unique)]
+    pub user_name: Option<String>,
+    /// What the directory sent that Vigil keeps only as sent (JSON: `name`, `displayName`,
+    /// `emails`); `name` and `email` above are what Vigil uses.
+    pub directory_attributes: Option<String>,
+    /// When the directory removed the person (SCIM DELETE): deactivated, records kept, and no
+    /// longer one of the directory's users.
+    pub directory_removed_at: Option<DateTimeUtc>,
 }
 
 // Hand-written so the password hash never reaches a log line.
