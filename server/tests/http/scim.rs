@@ -78,7 +78,17 @@ async fn person_by_email(app: &TestApp, email: &str) -> person::Model {
 
 #[tokio::test]
 async fn the_scim2_tester_compliance_checker_reports_no_failure() {
-    let app = spawn_app().await;
+    run_scim2_tester(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn the_scim2_tester_reports_no_failure_on_postgres() {
+    if let Some(app) = spawn_app_on_postgres().await {
+        run_scim2_tester(app).await;
+    }
+}
+
+async fn run_scim2_tester(app: TestApp) {
     let token = token(&app, "scim").await;
     let scim2 = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../target/test-tools/venv/bin/scim2");

@@ -143,6 +143,17 @@ pub async fn groups(db: &impl ConnectionTrait) -> Result<Vec<job_role::Model>, D
         .await
 }
 
+/// Takes a role from everyone who holds it (also people the directory removed); returns the
+/// people still in the directory who held it.
+pub async fn clear_role(db: &impl ConnectionTrait, role_id: i64) -> Result<Vec<i64>, DbErr> {
+    let listed = member_ids(db, role_id).await?;
+    person_role::Entity::delete_many()
+        .filter(person_role::Column::RoleId.eq(role_id))
+        .exec(db)
+        .await?;
+    Ok(listed)
+}
+
 /// The ids of the people (still in the directory) who hold a role.
 pub async fn member_ids(db: &impl ConnectionTrait, role_id: i64) -> Result<Vec<i64>, DbErr> {
     let links: Vec<i64> = person_role::Entity::find()

@@ -215,10 +215,7 @@ pub async fn delete(scim: &Scim<'_>, id: &str) -> Result<(), ScimError> {
             ),
         ));
     }
-    let members = directory_users::member_ids(&txn, role.id)
-        .await
-        .map_err(db_error)?;
-    directory_users::set_membership(&txn, role.id, &[], &members)
+    let members = directory_users::clear_role(&txn, role.id)
         .await
         .map_err(db_error)?;
     job_role::Entity::delete_by_id(role.id)

@@ -372,6 +372,8 @@ async fn check_unique(
     }
 }
 
+/// The manager's row id. A directory may name a manager it has disabled (someone who left), so
+/// any user it still has will do.
 async fn manager_of(
     txn: &impl ConnectionTrait,
     input: &UserInput,
@@ -383,11 +385,10 @@ async fn manager_of(
     let manager = directory_users::user(txn, manager)
         .await
         .map_err(db_error)?
-        .filter(|m| m.active)
         .ok_or_else(|| {
             ScimError::bad(
                 ScimType::InvalidValue,
-                format!("The manager \"{manager}\" is not an active user."),
+                format!("The manager \"{manager}\" is not one of the directory's users."),
             )
         })?;
     if let Some(person) = person {
