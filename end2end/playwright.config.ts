@@ -11,6 +11,10 @@ const DATA_DIR = ".vigil-e2e";
 // A real SMTP server (aiosmtpd) that stores each message it accepts as JSON in MAIL_DIR.
 export const SMTP_PORT = 3125;
 export const MAIL_DIR = `${DATA_DIR}/mail`;
+// A real OpenID Provider (npm oidc-provider, oidc/provider.mjs) that Vigil signs people in with.
+export const OIDC_PORT = 3190;
+export const OIDC_ISSUER = `http://127.0.0.1:${OIDC_PORT}`;
+const OIDC_CLIENT_SECRET = "s3cret-for-tests";
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -53,7 +57,16 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-    command: `mkdir -p ${DATA_DIR} && rm -f ${DATA_DIR}/vigil.db* ${DATA_DIR}/evidence-key.pem && ${BINARY} serve`,
+      command: `node oidc/provider.mjs --port ${OIDC_PORT} --client-id vigil-e2e --client-secret ${OIDC_CLIENT_SECRET} --redirect-uri ${BASE_URL}/auth/oidc/callback --post-logout-redirect-uri ${BASE_URL}/login`,
+      url: `${OIDC_ISSUER}/__test/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+    // Vigil discovers the provider at start-up, so it starts after it.
+    command: `mkdir -p ${DATA_DIR} && rm -f ${DATA_DIR}/vigil.db* ${DATA_DIR}/evidence-key.pem && printf '%s' ${OIDC_CLIENT_SECRET} > ${DATA_DIR}/oidc-client-secret && ${BINARY} serve`,
     url: `${BASE_URL}/login`,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -70,6 +83,10 @@ export default defineConfig({
       VIGIL_MAIL_FROM: "Vigil <vigil@vigil.test>",
       VIGIL_MAIL_POLL_SECS: "1",
       VIGIL_RUN_SCHEDULED_REMINDERS: "false",
+      VIGIL_OIDC_ISSUER: OIDC_ISSUER,
+      VIGIL_OIDC_CLIENT_ID: "vigil-e2e",
+      VIGIL_OIDC_CLIENT_SECRET_FILE: `${DATA_DIR}/oidc-client-secret`,
+      VIGIL_OIDC_NAME: "Test ID",
 
       RUST_LOG: "warn",
     },

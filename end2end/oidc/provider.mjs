@@ -303,7 +303,7 @@ provider.use(async (ctx, next) => {
 
 // Test controls.
 provider.use(async (ctx, next) => {
-  if (ctx.path === '/__test/health' && ctx.method === 'GET') {
+  if (ctx.path === '/__test/health' && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
     ctx.type = 'text';
     ctx.body = 'ok';
     return;

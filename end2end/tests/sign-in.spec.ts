@@ -32,7 +32,7 @@ test("after signing in, people return to the page they asked for", async ({ page
   if (jsEnabled(testInfo)) await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
   await page.getByLabel("Email address").fill(EMPLOYEE);
   await page.getByLabel("Password").fill("vigil-demo-2026");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
 });
 

@@ -38,7 +38,7 @@ export async function attemptSignIn(page: Page, email: string, testInfo: TestInf
   await open(page, "/login", testInfo);
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** Signs in and waits until the home page is shown (so the session cookie is set). */

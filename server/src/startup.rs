@@ -381,6 +381,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         public_origin: config.public_url.origin().ascii_serialization(),
     };
     let header_settings = security_headers::HeaderSettings {
+        form_targets: std::sync::Arc::from(
+            state
+                .oidc
+                .as_ref()
+                .map(|provider| provider.origins().join(" "))
+                .unwrap_or_default()
+                .as_str(),
+        ),
         hsts: config.mode == Mode::Production,
     };
     let router = Router::new()

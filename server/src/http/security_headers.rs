@@ -10,19 +10,27 @@ use axum::{
 use http::{HeaderName, HeaderValue, header};
 
 /// What the headers depend on.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct HeaderSettings {
     /// Send `Strict-Transport-Security` (production, served over HTTPS).
     pub hsts: bool,
+    /// Origins a form may lead to besides this one: the OpenID provider's, whose sign-in and
+    /// sign-out pages Vigil's forms redirect to (`form-action` covers redirects too).
+    pub form_targets: std::sync::Arc<str>,
 }
 
 /// The policy for a response with the given nonce. `'wasm-unsafe-eval'` lets the page compile
 /// its own WebAssembly; it does not allow `eval` of JavaScript.
-pub fn content_security_policy(nonce: &str) -> String {
+pub fn content_security_policy(nonce: &str, form_targets: &str) -> String {
+    let form_targets = if form_targets.is_empty() {
+        String::new()
+    } else {
+        format!(" {form_targets}")
+    };
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
+         form-action 'self'{form_targets}; frame-ancestors 'none'"
     )
 }
 
@@ -38,7 +46,8 @@ pub async fn apply(
     let headers = response.headers_mut();
     // A handler may set a stricter policy of its own (images do); keep it.
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
-        && let Ok(policy) = HeaderValue::from_str(&content_security_policy(&nonce.0))
+        && let Ok(policy) =
+            HeaderValue::from_str(&content_security_policy(&nonce.0, &settings.form_targets))
     {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
@@ -75,7 +84,12 @@ mod tests {
 
     #[test]
     fn the_policy_allows_only_nonced_scripts() {
-        let policy = content_security_policy("abc");
+        let policy = content_security_policy("abc", "");
+        assert!(policy.contains("form-action 'self';"));
+        assert!(
+            content_security_policy("abc", "https://id.example")
+                .contains("form-action 'self' https://id.example;")
+        );
         assert!(policy.contains("script-src 'self' 'nonce-abc'"));
         assert!(!policy.contains("unsafe-inline"));
         assert!(policy.contains("frame-ancestors 'none'"));

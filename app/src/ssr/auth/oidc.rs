@@ -120,6 +120,22 @@ impl OidcProvider {
         })
     }
 
+    /// The origins of the provider's sign-in and sign-out pages, which Vigil's forms lead to.
+    pub fn origins(&self) -> Vec<String> {
+        let mut origins: Vec<String> = [
+            Some(self.client.auth_uri().url().origin()),
+            self.end_session.as_ref().map(|e| e.url().origin()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|o| o.is_tuple())
+        .map(|o| o.ascii_serialization())
+        .collect();
+        origins.sort();
+        origins.dedup();
+        origins
+    }
+
     /// Starts a sign-in: records the attempt and returns where to send the browser and the
     /// `state` for the browser's cookie.
     pub async fn start(
