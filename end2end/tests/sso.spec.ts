@@ -1,6 +1,6 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { OIDC_ISSUER } from "../playwright.config";
-import { EMPLOYEE, demo, open, watchForViolations } from "./support";
+import { COMPLIANCE, EMPLOYEE, demo, open, signIn, watchForViolations } from "./support";
 
 // Single sign-on through a real OpenID Provider (npm oidc-provider), with and without
 // JavaScript: the button on the sign-in page, the provider's own login form, and back.
@@ -87,4 +87,19 @@ test("an unverified email, an unknown person and a deactivated person are refuse
     await signInAtProvider(page, email, testInfo);
     await expectRefused(page, reason);
   }
+});
+
+test("single sign-ons and refusals are in the audit log", async ({ page }, testInfo) => {
+  await signInAtProvider(page, EMPLOYEE, testInfo);
+  await expect(page.getByRole("heading", { level: 1, name: /^Welcome, Ravi/ })).toBeVisible();
+  await page.context().clearCookies();
+  await signInAtProvider(page, demo("nobody.here"), testInfo);
+  await expectRefused(page, /no account/);
+  await page.context().clearCookies();
+  await signIn(page, COMPLIANCE, testInfo);
+  await open(page, "/compliance/audit?action=account.sign_in", testInfo);
+  await expect(page.getByRole("cell", { name: `person:${EMPLOYEE}` }).first()).toBeVisible();
+  await expect(page.getByText(/"method":\s*"oidc"/).first()).toBeVisible();
+  await open(page, "/compliance/audit?action=account.sign_in_refused", testInfo);
+  await expect(page.getByText(/Vigil has no account for nobody\.here/).first()).toBeVisible();
 });

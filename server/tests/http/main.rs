@@ -29,6 +29,7 @@ mod scim;
 
 mod sessions;
 mod sign_in;
+mod single_sign_on;
 mod training;
 mod transparency;
 mod witnesses;
