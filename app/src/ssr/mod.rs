@@ -17,6 +17,7 @@ pub mod failure;
 pub mod frozen;
 pub mod mail;
 pub mod openapi;
+pub mod openapi_scim;
 pub mod people_admin;
 pub mod reporting;
 pub mod request;

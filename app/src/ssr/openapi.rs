@@ -193,13 +193,14 @@ pub fn document(server: &str) -> Value {
             },
         } }),
     );
+    paths.extend(super::openapi_scim::paths());
     let hash = json!({ "type": "string", "description": "SHA-256, standard base64.", "pattern": "^[A-Za-z0-9+/]{43}=$" });
-    json!({
+    let mut document = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Vigil API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Exports, evidence packs and the transparency log of a Vigil installation. Scripts authenticate with an API token (`Authorization: Bearer …`, never a cookie); see docs/api.md.",
+            "description": "Exports, evidence packs, the transparency log and SCIM 2.0 provisioning of a Vigil installation. Scripts authenticate with an API token (`Authorization: Bearer …`, never a cookie); see docs/api.md and docs/sso.md.",
         },
         "servers": [{ "url": server }],
         "paths": paths,
@@ -247,5 +248,9 @@ pub fn document(server: &str) -> Value {
                 },
             },
         },
-    })
+    });
+    if let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") {
+        schemas.extend(super::openapi_scim::schemas());
+    }
+    document
 }

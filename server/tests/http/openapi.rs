@@ -197,3 +197,165 @@ async fn the_openapi_document_describes_the_real_responses() {
         assert!(documented(&doc, path, "get").contains(&bad.status().as_u16().to_string()));
     }
 }
+
+/// A SCIM request with a token: status and body.
+async fn scim(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method, format!("{}{path}", app.address))
+        .header("Authorization", format!("Bearer {token}"));
+    if let Some(body) = body {
+        request = request
+            .header("Content-Type", "application/scim+json")
+            .body(body.to_string());
+    }
+    let response = request.send().await.unwrap();
+    (
+        response.status().as_u16(),
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
+
+fn scim_schema(path: &str, method: &str, status: u16) -> String {
+    format!(
+        "/paths/{}/{method}/responses/{status}/content/application~1scim+json/schema",
+        path.replace('/', "~1")
+    )
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_scim_answers() {
+    let app = crate::helpers::spawn_app().await;
+    let doc: Value = reqwest::get(format!("{}/api/openapi.json", app.address))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (_, token) = api_tokens::create(
+        &app.db,
+        Operator::Server,
+        "OpenAPI SCIM",
+        "scim",
+        "1",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let user = serde_json::json!({
+        "schemas": [app::domain::scim::USER_SCHEMA, app::domain::scim::ENTERPRISE_SCHEMA],
+        "userName": "olga@example.com", "externalId": "x-1", "displayName": "Olga",
+        "emails": [{"value": "olga@example.com", "type": "work", "primary": true}],
+        app::domain::scim::ENTERPRISE_SCHEMA: {"department": "Legal", "employeeNumber": "9"}
+    });
+    let input = schema_at(&doc, "/components/schemas/ScimUserInput").clone();
+    assert!(
+        jsonschema::validator_for(&input).unwrap().is_valid(&user),
+        "the request matches its schema"
+    );
+    let mut checked = 0;
+    let cases: Vec<(reqwest::Method, String, Option<Value>, &str, &str)> = vec![
+        (
+            reqwest::Method::POST,
+            "/scim/v2/Users".into(),
+            Some(user),
+            "/scim/v2/Users",
+            "post",
+        ),
+        (
+            reqwest::Method::GET,
+            "/scim/v2/Users".into(),
+            None,
+            "/scim/v2/Users",
+            "get",
+        ),
+        (
+            reqwest::Method::GET,
+            "/scim/v2/Users?filter=userName%20eq".into(),
+            None,
+            "/scim/v2/Users",
+            "get",
+        ),
+        (
+            reqwest::Method::POST,
+            "/scim/v2/Groups".into(),
+            Some(
+                serde_json::json!({"schemas": [app::domain::scim::GROUP_SCHEMA], "displayName": "Legal team"}),
+            ),
+            "/scim/v2/Groups",
+            "post",
+        ),
+        (
+            reqwest::Method::GET,
+            "/scim/v2/Groups/legal-team".into(),
+            None,
+            "/scim/v2/Groups/{id}",
+            "get",
+        ),
+        (
+            reqwest::Method::GET,
+            "/scim/v2/Groups/nope".into(),
+            None,
+            "/scim/v2/Groups/{id}",
+            "get",
+        ),
+        (
+            reqwest::Method::GET,
+            "/scim/v2/Schemas".into(),
+            None,
+            "/scim/v2/Schemas",
+            "get",
+        ),
+        (
+            reqwest::Method::GET,
+            "/scim/v2/ServiceProviderConfig".into(),
+            None,
+            "/scim/v2/ServiceProviderConfig",
+            "get",
+        ),
+        (
+            reqwest::Method::POST,
+            "/scim/v2/.search".into(),
+            Some(serde_json::json!({"filter": "displayName sw \"Legal\""})),
+            "/scim/v2/.search",
+            "post",
+        ),
+    ];
+    for (method, url, body, path, verb) in cases {
+        let (status, answer) = scim(&app, &token, method, &url, body).await;
+        assert!(
+            documented(&doc, path, verb).contains(&status.to_string()),
+            "{verb} {url}: {status} is not documented"
+        );
+        assert_valid(&doc, &scim_schema(path, verb, status), &answer);
+        if let Some(resources) = answer["Resources"].as_array() {
+            for resource in resources {
+                let kind = match resource["schemas"][0].as_str() {
+                    Some(app::domain::scim::GROUP_SCHEMA) => "ScimGroup",
+                    Some(app::domain::scim::USER_SCHEMA) => "ScimUser",
+                    _ => continue,
+                };
+                assert_valid(&doc, &format!("/components/schemas/{kind}"), resource);
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked >= 6,
+        "list answers had resources to check: {checked}"
+    );
+    let (status, _) = scim(
+        &app,
+        "vigil_unknown",
+        reqwest::Method::GET,
+        "/scim/v2/Users",
+        None,
+    )
+    .await;
+    assert!(documented(&doc, "/scim/v2/Users", "get").contains(&status.to_string()));
+}
