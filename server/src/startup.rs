@@ -291,6 +291,7 @@ async fn app_state(config: &Config, db: DatabaseConnection) -> Result<AppState, 
                     client_secret: settings.client_secret.clone(),
                     name: settings.name.clone(),
                     public_base: config.public_base(),
+                    emails_set_by_admins: settings.emails_set_by_admins,
                     create_people: settings.create_people.clone().map(|(department, role)| {
                         app::ssr::auth::oidc::NewPeople { department, role }
                     }),

@@ -43,6 +43,19 @@ pub fn deliverable(address: &str) -> bool {
         .ends_with(".invalid")
 }
 
+/// Whether an identity provider's email claim may sign someone in: `email_verified: true`; or,
+/// when the operator says the provider's addresses are set by its administrators (Microsoft Entra
+/// work accounts carry no `email_verified`), a claim without it. An explicit `false` never does.
+pub fn provider_email_acceptable(
+    email_verified: Option<bool>,
+    addresses_set_by_admins: bool,
+) -> bool {
+    match email_verified {
+        Some(verified) => verified,
+        None => addresses_set_by_admins,
+    }
+}
+
 /// The key failed sign-ins are counted under: the address as typed, normalised, valid or not,
 /// so that the limit applies the same way to accounts that exist and ones that do not.
 pub fn normalise(input: &str) -> String {
@@ -95,5 +108,13 @@ mod tests {
             EmailAddress::parse(&long),
             Err(Invalid::TooLong(Field::Email, 254))
         );
+    }
+
+    #[test]
+    fn a_provider_email_needs_verification_unless_administrators_set_them() {
+        assert!(provider_email_acceptable(Some(true), false));
+        assert!(!provider_email_acceptable(None, false));
+        assert!(provider_email_acceptable(None, true));
+        assert!(!provider_email_acceptable(Some(false), true));
     }
 }

@@ -14,6 +14,8 @@ pub struct OidcConfig {
     pub client_secret: String,
     pub name: String,
     pub create_people: Option<(String, String)>,
+    /// `VIGIL_OIDC_EMAILS_SET_BY_ADMINS`: accept an email claim without `email_verified`.
+    pub emails_set_by_admins: bool,
 }
 
 const SETTINGS: [&str; 3] = [
@@ -86,7 +88,12 @@ pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<OidcConfi
     } else {
         None
     };
+    let emails_set_by_admins = match env("VIGIL_OIDC_EMAILS_SET_BY_ADMINS") {
+        Some(raw) => super::parse_bool("VIGIL_OIDC_EMAILS_SET_BY_ADMINS", &raw)?,
+        None => false,
+    };
     Ok(Some(OidcConfig {
+        emails_set_by_admins,
         issuer,
         client_id,
         client_secret,

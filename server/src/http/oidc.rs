@@ -87,9 +87,16 @@ pub async fn callback(
         )
         .await
     {
-        Ok(identity) => oidc_sign_in::sign_in(&state, &provider, &identity, &client, now)
-            .await
-            .map(|token| (token, identity.next)),
+        Ok(identity) => oidc_sign_in::sign_in(
+            &state,
+            &provider.name,
+            provider.create_people.as_ref(),
+            &identity,
+            &client,
+            now,
+        )
+        .await
+        .map(|token| (token, identity.next)),
         Err(refusal) => Err(refusal),
     };
     match outcome {

@@ -109,6 +109,7 @@ const fn call(path: &'static str, who: Who, form: &'static [(&'static str, &'sta
 const SERVER_FUNCTIONS: &[Call] = &[
     call("/api/session/current", Who::Anyone, &[]),
     call("/api/session/presence", Who::Anyone, &[]),
+    call("/api/session/single-sign-on", Who::Anyone, &[]),
     call("/api/mail/status", Who::Anyone, &[]),
     call("/api/verify", Who::Anyone, &[("code", "{certificate}")]),
     call(

@@ -28,6 +28,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The public half of the key that signs evidence packs and checkpoints.
     pub evidence_public: ed25519_dalek::VerifyingKey,
+    /// The running app's state (to call what a route would, with a made-up input).
+    pub state: app::ssr::AppState,
     _dir: tempfile::TempDir,
 }
 
@@ -141,6 +143,7 @@ async fn start(
     let db = application.state.db.clone();
     let mail = application.state.mail.clone();
     let evidence_public = application.state.evidence_key.verifying_key();
+    let state = application.state.clone();
     tokio::spawn(application.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -149,6 +152,7 @@ async fn start(
         mail,
         database_url: config.database_url.clone(),
         evidence_public,
+        state,
         _dir: dir,
     }
 }

@@ -312,6 +312,21 @@ async fn provisioning_lifecycle(app: TestApp) {
     assert_eq!((status, gone["status"].clone()), (404, json!("404")));
     let nina = person_by_email(&app, "nina@example.com").await;
     assert!(!nina.active && nina.directory_removed_at.is_some());
+    // Created again with the same address, she is the same person, active, with her history.
+    let (status, again) = scim(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/Users",
+        Some(json!({"schemas": [USER_SCHEMA], "userName": "nina@example.com", "emails": [{"value": "nina@example.com", "primary": true}]})),
+    )
+    .await;
+    assert_eq!(
+        (status, again["id"].as_str(), again["active"].clone()),
+        (201, Some(id.as_str()), json!(true)),
+        "{again}"
+    );
+    assert_eq!(person_by_email(&app, "nina@example.com").await.id, nina.id);
 
     // Each change is in the audit log under the token's name.
     let actions: Vec<String> = audit_event::Entity::find()

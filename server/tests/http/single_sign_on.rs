@@ -71,3 +71,111 @@ async fn a_misconfigured_issuer_stops_start_up_naming_the_setting() {
     let err = partial.err().expect("refused").to_string();
     assert!(err.contains("VIGIL_OIDC_CLIENT_ID"), "{err}");
 }
+
+/// What the provider vouched for, as the callback would hand it on.
+fn identity(email: &str) -> app::ssr::auth::oidc::Identity {
+    app::ssr::auth::oidc::Identity {
+        subject: format!("sub-{email}"),
+        email: email.to_owned(),
+        name: Some("Quinn Newcomer".to_owned()),
+        next: "/".to_owned(),
+        id_token: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn someone_unknown_is_created_at_sign_in_only_when_switched_on() {
+    use app::ssr::auth::oidc::{NewPeople, Refusal};
+    use app::ssr::auth::oidc_sign_in::sign_in;
+    let app = crate::helpers::spawn_app().await;
+    let now = chrono::Utc::now();
+    let newcomer = identity("Quinn.Newcomer@example.com");
+    // Off (the default): refused, nobody added.
+    let refused = sign_in(&app.state, "Test ID", None, &newcomer, "127.0.0.1", now).await;
+    assert!(
+        matches!(refused, Err(Refusal::NoAccount(ref a)) if a == "quinn.newcomer@example.com"),
+        "{refused:?}"
+    );
+    assert!(
+        app::ssr::db::people::find_by_email(&app.db, "quinn.newcomer@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // On: added to the configured department and role, then signed in; both audited.
+    let new = NewPeople {
+        department: "Sales".to_owned(),
+        role: "department-head".to_owned(),
+    };
+    let token = sign_in(
+        &app.state,
+        "Test ID",
+        Some(&new),
+        &newcomer,
+        "127.0.0.1",
+        now,
+    )
+    .await
+    .expect("signed in");
+    assert!(!token.is_empty());
+    let person = app::ssr::db::people::find_by_email(&app.db, "quinn.newcomer@example.com")
+        .await
+        .unwrap()
+        .expect("added");
+    assert_eq!(person.name, "Quinn Newcomer");
+    assert_eq!(
+        app::ssr::db::people::department_name(&app.db, person.department_id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Sales")
+    );
+    let roles = app::ssr::db::people::role_slugs(&app.db, person.id)
+        .await
+        .unwrap();
+    assert!(
+        roles.contains(&"department-head".to_owned()) && roles.contains(&"employee".to_owned()),
+        "{roles:?}"
+    );
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let actions: Vec<String> = app::ssr::db::entities::audit_event::Entity::find()
+        .filter(
+            app::ssr::db::entities::audit_event::Column::Subject
+                .eq("person:quinn.newcomer@example.com"),
+        )
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        actions.contains(&"person.add".to_owned())
+            && actions.contains(&"account.sign_in".to_owned()),
+        "{actions:?}"
+    );
+
+    // A deactivated person is refused even with creation on.
+    app::ssr::people_admin::deactivate(
+        &app.db,
+        &app::ssr::people_admin::Acting::operator("test"),
+        "quinn.newcomer@example.com",
+        now,
+    )
+    .await
+    .unwrap();
+    let refused = sign_in(
+        &app.state,
+        "Test ID",
+        Some(&new),
+        &newcomer,
+        "127.0.0.1",
+        now,
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(Refusal::Deactivated(_))),
+        "{refused:?}"
+    );
+}

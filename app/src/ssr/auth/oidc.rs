@@ -50,6 +50,9 @@ pub struct OidcSettings {
     /// Just-in-time creation: people the provider vouches for but Vigil does not know are added
     /// to this department with this job role. `None`: they are refused.
     pub create_people: Option<NewPeople>,
+    /// The provider's email addresses are set by its administrators, so a claim without
+    /// `email_verified` is accepted (Microsoft Entra work accounts); `false` still is not.
+    pub emails_set_by_admins: bool,
 }
 
 /// Where people created at their first sign-in go.
@@ -67,6 +70,7 @@ pub struct OidcProvider {
     pub name: String,
     pub public_base: String,
     pub create_people: Option<NewPeople>,
+    emails_set_by_admins: bool,
 }
 
 /// Why the provider could not be used at start-up.
@@ -117,6 +121,7 @@ impl OidcProvider {
             name: settings.name,
             public_base: settings.public_base,
             create_people: settings.create_people,
+            emails_set_by_admins: settings.emails_set_by_admins,
         })
     }
 
@@ -241,7 +246,10 @@ impl OidcProvider {
             .email()
             .map(|e| e.as_str().to_owned())
             .ok_or(Refusal::NoEmail)?;
-        if claims.email_verified() != Some(true) {
+        if !crate::domain::email::provider_email_acceptable(
+            claims.email_verified(),
+            self.emails_set_by_admins,
+        ) {
             return Err(Refusal::EmailUnverified(email));
         }
         Ok(Identity {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 
-use super::oidc::{Identity, OidcProvider, Refusal};
+use super::oidc::{Identity, NewPeople, Refusal};
 use crate::domain::email;
 use crate::ssr::AppState;
 use crate::ssr::db::audit::{self, Actor, AuditEntry};
@@ -14,10 +14,12 @@ use crate::ssr::db::entities::person;
 use crate::ssr::db::people;
 use crate::ssr::people_admin::{self, AdminAction, NewPerson};
 
-/// A session token for the person the identity names, or why not.
+/// A session token for the person the identity from `provider` (its name) names, or why not.
+/// With `create_people`, someone Vigil does not know is added first.
 pub async fn sign_in(
     state: &AppState,
-    provider: &OidcProvider,
+    provider: &str,
+    create_people: Option<&NewPeople>,
     identity: &Identity,
     client: &str,
     now: DateTime<Utc>,
@@ -30,8 +32,8 @@ pub async fn sign_in(
     {
         Some(person) if person.active => person,
         Some(_) => return Err(Refusal::Deactivated(address)),
-        None => match &provider.create_people {
-            Some(_) => create(state, provider, identity, &address, now).await?,
+        None => match create_people {
+            Some(new) => create(state, new, identity, &address, now).await?,
             None => return Err(Refusal::NoAccount(address)),
         },
     };
@@ -42,7 +44,7 @@ pub async fn sign_in(
             action: "account.sign_in",
             subject: format!("person:{}", person.email),
             before: None,
-            after: Some(json!({"method": "oidc", "provider": provider.name, "subject": identity.subject, "client": client})),
+            after: Some(json!({"method": "oidc", "provider": provider, "subject": identity.subject, "client": client})),
             reason: None,
         },
         now,
@@ -59,14 +61,11 @@ pub async fn sign_in(
 /// Adds someone the provider vouches for, with the configured department and role.
 async fn create(
     state: &AppState,
-    provider: &OidcProvider,
+    new: &NewPeople,
     identity: &Identity,
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<person::Model, Refusal> {
-    let Some(new) = &provider.create_people else {
-        return Err(Refusal::NoAccount(address.to_owned()));
-    };
     let inviter = crate::ssr::mail::invitations::Inviter::system("single sign-on (first sign-in)");
     let name = identity
         .name
