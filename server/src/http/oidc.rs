@@ -121,17 +121,16 @@ pub async fn callback(
 }
 
 fn client_of(state: &AppState, headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
-    if state.auth.trust_forwarded_for {
-        if let Some(hop) = headers
+    if state.auth.trust_forwarded_for
+        && let Some(hop) = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(str::trim)
             .rfind(|hop| !hop.is_empty())
-        {
-            return hop.to_owned();
-        }
+    {
+        return hop.to_owned();
     }
     peer.map_or_else(|| "unknown".to_owned(), |p| p.ip().to_string())
 }

@@ -145,12 +145,12 @@ async fn authorize<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<Scim<
 }
 
 /// The body as JSON, or `400 invalidSyntax`.
-fn json_body(body: &Bytes) -> Result<Value, Response> {
+fn json_body(body: &Bytes) -> Result<Value, ScimError> {
     serde_json::from_slice(body).map_err(|err| {
-        error(ScimError::bad(
+        ScimError::bad(
             ScimType::InvalidSyntax,
             format!("The body is not valid JSON: {err}."),
-        ))
+        )
     })
 }
 
@@ -387,7 +387,10 @@ async fn search(state: AppState, headers: HeaderMap, body: Bytes, only: Option<&
         Ok(scim) => scim,
         Err(refused) => return refused,
     };
-    let listing = match json_body(&body).and_then(|b| Listing::from_search(&b).map_err(error)) {
+    let listing = match json_body(&body)
+        .and_then(|b| Listing::from_search(&b))
+        .map_err(error)
+    {
         Ok(listing) => listing,
         Err(refused) => return refused,
     };
@@ -422,12 +425,11 @@ async fn search(state: AppState, headers: HeaderMap, body: Bytes, only: Option<&
     listed(page, total, &listing)
 }
 
-fn projection_of(query: &ListQuery) -> Result<Projection, Response> {
+fn projection_of(query: &ListQuery) -> Result<Projection, ScimError> {
     Projection::parse(
         query.attributes.as_deref().unwrap_or_default(),
         query.excluded_attributes.as_deref().unwrap_or_default(),
     )
-    .map_err(error)
 }
 
 async fn get_user(
@@ -436,7 +438,10 @@ async fn get_user(
     Path(id): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let (scim, projection) = match (authorize(&state, &headers).await, projection_of(&query)) {
+    let (scim, projection) = match (
+        authorize(&state, &headers).await,
+        projection_of(&query).map_err(error),
+    ) {
         (Ok(scim), Ok(projection)) => (scim, projection),
         (Err(refused), _) | (_, Err(refused)) => return refused,
     };
@@ -444,7 +449,10 @@ async fn get_user(
 }
 
 async fn create_user(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (scim, body) = match (authorize(&state, &headers).await, json_body(&body)) {
+    let (scim, body) = match (
+        authorize(&state, &headers).await,
+        json_body(&body).map_err(error),
+    ) {
         (Ok(scim), Ok(body)) => (scim, body),
         (Err(refused), _) | (_, Err(refused)) => return refused,
     };
@@ -461,7 +469,10 @@ async fn replace_user(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (scim, body) = match (authorize(&state, &headers).await, json_body(&body)) {
+    let (scim, body) = match (
+        authorize(&state, &headers).await,
+        json_body(&body).map_err(error),
+    ) {
         (Ok(scim), Ok(body)) => (scim, body),
         (Err(refused), _) | (_, Err(refused)) => return refused,
     };
@@ -478,7 +489,10 @@ async fn patch_user(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (scim, body) = match (authorize(&state, &headers).await, json_body(&body)) {
+    let (scim, body) = match (
+        authorize(&state, &headers).await,
+        json_body(&body).map_err(error),
+    ) {
         (Ok(scim), Ok(body)) => (scim, body),
         (Err(refused), _) | (_, Err(refused)) => return refused,
     };
@@ -552,7 +566,10 @@ async fn get_group(
 }
 
 async fn create_group(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (scim, body) = match (authorize(&state, &headers).await, json_body(&body)) {
+    let (scim, body) = match (
+        authorize(&state, &headers).await,
+        json_body(&body).map_err(error),
+    ) {
         (Ok(scim), Ok(body)) => (scim, body),
         (Err(refused), _) | (_, Err(refused)) => return refused,
     };
@@ -569,7 +586,10 @@ async fn replace_group(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (scim, body) = match (authorize(&state, &headers).await, json_body(&body)) {
+    let (scim, body) = match (
+        authorize(&state, &headers).await,
+        json_body(&body).map_err(error),
+    ) {
         (Ok(scim), Ok(body)) => (scim, body),
         (Err(refused), _) | (_, Err(refused)) => return refused,
     };
@@ -586,7 +606,10 @@ async fn patch_group(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (scim, body) = match (authorize(&state, &headers).await, json_body(&body)) {
+    let (scim, body) = match (
+        authorize(&state, &headers).await,
+        json_body(&body).map_err(error),
+    ) {
         (Ok(scim), Ok(body)) => (scim, body),
         (Err(refused), _) | (_, Err(refused)) => return refused,
     };

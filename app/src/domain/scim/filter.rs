@@ -158,7 +158,7 @@ impl Filter {
             Self::And(a, b) => a.matches(resource, case_exact) && b.matches(resource, case_exact),
             Self::Or(a, b) => a.matches(resource, case_exact) || b.matches(resource, case_exact),
             Self::Not(inner) => !inner.matches(resource, case_exact),
-            Self::Present(path) => values_at(resource, path).iter().any(|v| present(v)),
+            Self::Present(path) => values_at(resource, path).iter().any(present),
             Self::Compare { path, op, value } => {
                 let exact = case_exact(&key_of(path));
                 let found = values_at(resource, path);
@@ -577,7 +577,7 @@ mod tests {
         assert!(matches(
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"finance\""
         ));
-        assert!(matches("title pr") == false);
+        assert!(!matches("title pr"));
         assert!(matches("(userName pr) and (externalId ne \"other\")"));
     }
 

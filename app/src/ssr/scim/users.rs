@@ -267,18 +267,17 @@ async fn update(scim: &Scim<'_>, id: &str, input: UserInput) -> Result<Value, Sc
         .map_err(db_error)?
         .ok_or_else(not_found)?;
     check_unique(&txn, &input, Some(person.id)).await?;
-    if let Some(address) = &email {
-        if address != &person.email
-            && people::find_by_email(&txn, address)
-                .await
-                .map_err(db_error)?
-                .is_some()
-        {
-            return Err(ScimError::bad(
-                ScimType::Uniqueness,
-                format!("Another person already has the email address {address}."),
-            ));
-        }
+    if let Some(address) = &email
+        && address != &person.email
+        && people::find_by_email(&txn, address)
+            .await
+            .map_err(db_error)?
+            .is_some()
+    {
+        return Err(ScimError::bad(
+            ScimType::Uniqueness,
+            format!("Another person already has the email address {address}."),
+        ));
     }
     let manager_id = manager_of(&txn, &input, Some(person.id)).await?;
     let department_id = department_of(&txn, &input, now).await?;
