@@ -191,6 +191,54 @@ async fn provisioning_lifecycle(app: TestApp) {
         .await;
         assert_eq!(found["Resources"][0]["id"], id.as_str(), "{filter}");
     }
+    // Pages: startIndex counts from 1; count is the page size; totalResults counts them all.
+    let (_, all) = scim(&app, &token, reqwest::Method::GET, "/Users", None).await;
+    let ids: Vec<String> = all["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(all["totalResults"], json!(ids.len()));
+    assert!(ids.len() >= 5, "{ids:?}");
+    let (_, page) = scim(
+        &app,
+        &token,
+        reqwest::Method::GET,
+        "/Users?startIndex=2&count=2",
+        None,
+    )
+    .await;
+    let paged: Vec<String> = page["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        (
+            page["startIndex"].clone(),
+            page["itemsPerPage"].clone(),
+            page["totalResults"].clone()
+        ),
+        (json!(2), json!(2), json!(ids.len()))
+    );
+    assert_eq!(paged, ids[1..3]);
+    let (_, filtered) = scim(
+        &app,
+        &token,
+        reqwest::Method::GET,
+        "/Users?filter=userName%20ew%20%22example.com%22&startIndex=1&count=1",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (
+            filtered["itemsPerPage"].clone(),
+            filtered["totalResults"].clone()
+        ),
+        (json!(1), json!(ids.len()))
+    );
     let (_, none) = scim(
         &app,
         &token,
