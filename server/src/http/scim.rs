@@ -355,13 +355,12 @@ async fn list_users(
     headers: HeaderMap,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let scim = match authorize(&state, &headers).await {
-        Ok(scim) => scim,
-        Err(refused) => return refused,
-    };
-    let listing = match Listing::from_query(&query) {
-        Ok(listing) => listing,
-        Err(err) => return error(err),
+    let (scim, listing) = match (
+        authorize(&state, &headers).await,
+        Listing::from_query(&query).map_err(error),
+    ) {
+        (Ok(scim), Ok(listing)) => (scim, listing),
+        (Err(refused), _) | (_, Err(refused)) => return refused,
     };
     match users::list(&scim, listing.filter.as_ref(), listing.start, listing.count).await {
         Ok((resources, total)) => listed(resources, total, &listing),
@@ -432,6 +431,42 @@ fn projection_of(query: &ListQuery) -> Result<Projection, ScimError> {
     )
 }
 
+/// Authenticates, reads the JSON body and answers with what `run` stores, at `status`.
+async fn write<F>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+    status: StatusCode,
+    run: F,
+) -> Response
+where
+    F: AsyncFnOnce(&Scim<'_>, &Value) -> Result<Value, ScimError>,
+{
+    let scim = match authorize(state, headers).await {
+        Ok(scim) => scim,
+        Err(refused) => return refused,
+    };
+    match json_body(body) {
+        Ok(body) => single(run(&scim, &body).await, status, &Projection::default()),
+        Err(err) => error(err),
+    }
+}
+
+/// Authenticates and answers `204 No Content` once `run` has deleted.
+async fn remove<F>(state: &AppState, headers: &HeaderMap, run: F) -> Response
+where
+    F: AsyncFnOnce(&Scim<'_>) -> Result<(), ScimError>,
+{
+    let scim = match authorize(state, headers).await {
+        Ok(scim) => scim,
+        Err(refused) => return refused,
+    };
+    match run(&scim).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => error(err),
+    }
+}
+
 async fn get_user(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -449,18 +484,14 @@ async fn get_user(
 }
 
 async fn create_user(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (scim, body) = match (
-        authorize(&state, &headers).await,
-        json_body(&body).map_err(error),
-    ) {
-        (Ok(scim), Ok(body)) => (scim, body),
-        (Err(refused), _) | (_, Err(refused)) => return refused,
-    };
-    single(
-        users::create(&scim, &body).await,
+    write(
+        &state,
+        &headers,
+        &body,
         StatusCode::CREATED,
-        &Projection::default(),
+        async |scim, body| users::create(scim, body).await,
     )
+    .await
 }
 
 async fn replace_user(
@@ -469,18 +500,14 @@ async fn replace_user(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (scim, body) = match (
-        authorize(&state, &headers).await,
-        json_body(&body).map_err(error),
-    ) {
-        (Ok(scim), Ok(body)) => (scim, body),
-        (Err(refused), _) | (_, Err(refused)) => return refused,
-    };
-    single(
-        users::replace(&scim, &id, &body).await,
+    write(
+        &state,
+        &headers,
+        &body,
         StatusCode::OK,
-        &Projection::default(),
+        async |scim, body| users::replace(scim, &id, body).await,
     )
+    .await
 }
 
 async fn patch_user(
@@ -489,18 +516,14 @@ async fn patch_user(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (scim, body) = match (
-        authorize(&state, &headers).await,
-        json_body(&body).map_err(error),
-    ) {
-        (Ok(scim), Ok(body)) => (scim, body),
-        (Err(refused), _) | (_, Err(refused)) => return refused,
-    };
-    single(
-        users::patch(&scim, &id, &body).await,
+    write(
+        &state,
+        &headers,
+        &body,
         StatusCode::OK,
-        &Projection::default(),
+        async |scim, body| users::patch(scim, &id, body).await,
     )
+    .await
 }
 
 async fn delete_user(
@@ -508,14 +531,10 @@ async fn delete_user(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let scim = match authorize(&state, &headers).await {
-        Ok(scim) => scim,
-        Err(refused) => return refused,
-    };
-    match users::delete(&scim, &id).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(err) => error(err),
-    }
+    remove(&state, &headers, async |scim| {
+        users::delete(scim, &id).await
+    })
+    .await
 }
 
 async fn list_groups(
@@ -523,13 +542,12 @@ async fn list_groups(
     headers: HeaderMap,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let scim = match authorize(&state, &headers).await {
-        Ok(scim) => scim,
-        Err(refused) => return refused,
-    };
-    let listing = match Listing::from_query(&query) {
-        Ok(listing) => listing,
-        Err(err) => return error(err),
+    let (scim, listing) = match (
+        authorize(&state, &headers).await,
+        Listing::from_query(&query).map_err(error),
+    ) {
+        (Ok(scim), Ok(listing)) => (scim, listing),
+        (Err(refused), _) | (_, Err(refused)) => return refused,
     };
     match groups::list(
         &scim,
@@ -566,18 +584,14 @@ async fn get_group(
 }
 
 async fn create_group(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (scim, body) = match (
-        authorize(&state, &headers).await,
-        json_body(&body).map_err(error),
-    ) {
-        (Ok(scim), Ok(body)) => (scim, body),
-        (Err(refused), _) | (_, Err(refused)) => return refused,
-    };
-    single(
-        groups::create(&scim, &body).await,
+    write(
+        &state,
+        &headers,
+        &body,
         StatusCode::CREATED,
-        &Projection::default(),
+        async |scim, body| groups::create(scim, body).await,
     )
+    .await
 }
 
 async fn replace_group(
@@ -586,18 +600,14 @@ async fn replace_group(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (scim, body) = match (
-        authorize(&state, &headers).await,
-        json_body(&body).map_err(error),
-    ) {
-        (Ok(scim), Ok(body)) => (scim, body),
-        (Err(refused), _) | (_, Err(refused)) => return refused,
-    };
-    single(
-        groups::replace(&scim, &id, &body).await,
+    write(
+        &state,
+        &headers,
+        &body,
         StatusCode::OK,
-        &Projection::default(),
+        async |scim, body| groups::replace(scim, &id, body).await,
     )
+    .await
 }
 
 async fn patch_group(
@@ -606,18 +616,14 @@ async fn patch_group(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (scim, body) = match (
-        authorize(&state, &headers).await,
-        json_body(&body).map_err(error),
-    ) {
-        (Ok(scim), Ok(body)) => (scim, body),
-        (Err(refused), _) | (_, Err(refused)) => return refused,
-    };
-    single(
-        groups::patch(&scim, &id, &body).await,
+    write(
+        &state,
+        &headers,
+        &body,
         StatusCode::OK,
-        &Projection::default(),
+        async |scim, body| groups::patch(scim, &id, body).await,
     )
+    .await
 }
 
 async fn delete_group(
@@ -625,12 +631,8 @@ async fn delete_group(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let scim = match authorize(&state, &headers).await {
-        Ok(scim) => scim,
-        Err(refused) => return refused,
-    };
-    match groups::delete(&scim, &id).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(err) => error(err),
-    }
+    remove(&state, &headers, async |scim| {
+        groups::delete(scim, &id).await
+    })
+    .await
 }

@@ -28,7 +28,7 @@ async fn token(app: &TestApp, scope: &str) -> String {
 }
 
 /// A SCIM request with the token; the status and the JSON body (or null).
-async fn scim(
+pub(crate) async fn scim(
     app: &TestApp,
     token: &str,
     method: reqwest::Method,

@@ -75,18 +75,7 @@ pub async fn create(scim: &Scim<'_>, body: &Value) -> Result<Value, ScimError> {
         .await
         .map_err(db_error)?;
     let roles = directory_users::groups(&txn).await.map_err(db_error)?;
-    if roles
-        .iter()
-        .any(|r| r.name.eq_ignore_ascii_case(&input.display_name))
-    {
-        return Err(ScimError::bad(
-            ScimType::Uniqueness,
-            format!(
-                "A job role named \"{}\" already exists.",
-                input.display_name
-            ),
-        ));
-    }
+    name_free(&roles, &input.display_name, None)?;
     let slug = free_slug(&input.display_name, &roles);
     let role = job_role::ActiveModel {
         slug: Set(slug),
@@ -141,18 +130,7 @@ async fn update(scim: &Scim<'_>, id: &str, input: GroupInput) -> Result<Value, S
         .map_err(db_error)?
         .ok_or_else(not_found)?;
     let roles = directory_users::groups(&txn).await.map_err(db_error)?;
-    if roles
-        .iter()
-        .any(|r| r.id != role.id && r.name.eq_ignore_ascii_case(&input.display_name))
-    {
-        return Err(ScimError::bad(
-            ScimType::Uniqueness,
-            format!(
-                "A job role named \"{}\" already exists.",
-                input.display_name
-            ),
-        ));
-    }
+    name_free(&roles, &input.display_name, Some(role.id))?;
     let before = json!({"name": role.name, "external_id": role.external_id});
     let updated = job_role::ActiveModel {
         id: Set(role.id),
@@ -241,6 +219,20 @@ pub async fn delete(scim: &Scim<'_>, id: &str) -> Result<(), ScimError> {
     .map_err(db_error)?;
     txn.commit().await.map_err(db_error)?;
     recompute(scim, &members).await;
+    Ok(())
+}
+
+/// Refuses a name another role (not `except`) has, ignoring case.
+fn name_free(roles: &[job_role::Model], name: &str, except: Option<i64>) -> Result<(), ScimError> {
+    if roles
+        .iter()
+        .any(|r| Some(r.id) != except && r.name.eq_ignore_ascii_case(name))
+    {
+        return Err(ScimError::bad(
+            ScimType::Uniqueness,
+            format!("A job role named \"{name}\" already exists."),
+        ));
+    }
     Ok(())
 }
 
