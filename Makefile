@@ -34,7 +34,7 @@ run: build ## Build and run Vigil on http://127.0.0.1:3000 with data in data/vig
 test: build lint test-rust test-content test-e2e ## Run every test: lint, unit, database, HTTP, content and browser
 	@echo "All tests passed."
 
-test-rust: tools test-deps ## Unit, repository (SQLite, and PostgreSQL if TEST_POSTGRES_URL is set) and HTTP tests
+test-rust: tools test-deps e2e-deps ## Unit, repository (SQLite, and PostgreSQL if TEST_POSTGRES_URL is set) and HTTP tests
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo nextest run $(CARGO_TEST_FEATURES) --no-fail-fast
 
 test-content: build ## Validate the course tree in content/

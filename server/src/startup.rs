@@ -275,6 +275,10 @@ async fn app_state(config: &Config, db: DatabaseConnection) -> Result<AppState, 
         dummy_password_hash,
         throttle: LoginThrottle::default(),
         trust_forwarded_for: config.trust_forwarded_for,
+        passwords_for_platform_admins_only: config
+            .oidc
+            .as_ref()
+            .is_some_and(|o| o.passwords_for_platform_admins_only),
     };
     let (evidence_key, created) =
         app::ssr::evidence::EvidenceKey::load_or_create(&config.evidence_key_file)

@@ -145,12 +145,13 @@ pub async fn logout() -> Result<(), AppError> {
     )
 }
 
-/// The organisation's identity provider's name, when people may sign in with it.
+/// How people may sign in: the organisation's identity provider, when configured, and whether
+/// passwords are only for platform administrators.
 #[server(prefix = "/api", endpoint = "session/single-sign-on")]
-pub async fn single_sign_on_name() -> Result<Option<String>, AppError> {
+pub async fn sign_in_options() -> Result<crate::dto::sign_in::SignInOptions, AppError> {
     use crate::ssr::request::{app_state, respond};
-    respond(Ok(app_state()?
-        .oidc
-        .as_ref()
-        .map(|provider| provider.name.clone())))
+    respond(app_state().map(|state| crate::dto::sign_in::SignInOptions {
+        provider: state.oidc.as_ref().map(|provider| provider.name.clone()),
+        passwords_for_platform_admins_only: state.auth.passwords_for_platform_admins_only,
+    }))
 }

@@ -3,4 +3,5 @@
 
 pub mod api_token;
 pub mod mail;
+pub mod sign_in;
 pub mod witness;

@@ -6,7 +6,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
-use crate::api::session::{Login, sign_in_presence, single_sign_on_name};
+use crate::api::session::{Login, sign_in_options, sign_in_presence};
 use crate::components::alerts::{ErrorAlert, SuccessAlert, url_error};
 use crate::components::session::use_session;
 use crate::domain::next_path::safe_next_path;
@@ -43,7 +43,7 @@ pub fn LoginPage() -> impl IntoView {
         |_| sign_in_presence(),
     );
 
-    let single_sign_on = Resource::new(|| (), |_| single_sign_on_name());
+    let options = Resource::new(|| (), |_| sign_in_options());
 
     view! {
         <Title text="Sign in" />
@@ -55,14 +55,22 @@ pub fn LoginPage() -> impl IntoView {
             // A plain form: the browser leaves for the provider, with or without JavaScript.
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    single_sign_on.await.ok().flatten().map(|name| view! {
+                    let options = options.await.unwrap_or_default();
+                    let admins_only = options.passwords_for_platform_admins_only;
+                    options.provider.map(|name| view! {
                         <form method="post" action="/auth/oidc/start" class="form single-sign-on">
                             <input type="hidden" name="next" value=next />
                             <button type="submit" class="button button-primary">
                                 {format!("Sign in with {name}")}
                             </button>
                         </form>
-                        <p class="hint">"Or sign in with your Vigil password:"</p>
+                        <p class="hint">
+                            {if admins_only {
+                                "Passwords are only for platform administrators (when single sign-on is unavailable):"
+                            } else {
+                                "Or sign in with your Vigil password:"
+                            }}
+                        </p>
                     })
                 })}
             </Suspense>

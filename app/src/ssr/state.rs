@@ -43,4 +43,7 @@ pub struct AuthSettings {
     pub throttle: LoginThrottle,
     /// Take the client address from the last `X-Forwarded-For` hop (behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Passwords sign in only platform administrators (break-glass); everyone else uses single
+    /// sign-on.
+    pub passwords_for_platform_admins_only: bool,
 }

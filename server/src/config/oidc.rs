@@ -16,6 +16,9 @@ pub struct OidcConfig {
     pub create_people: Option<(String, String)>,
     /// `VIGIL_OIDC_EMAILS_SET_BY_ADMINS`: accept an email claim without `email_verified`.
     pub emails_set_by_admins: bool,
+    /// `VIGIL_PASSWORD_SIGN_IN=platform-admins`: passwords sign in only platform administrators
+    /// (break-glass); everyone else signs in with the provider.
+    pub passwords_for_platform_admins_only: bool,
 }
 
 const SETTINGS: [&str; 3] = [
@@ -35,6 +38,12 @@ pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<OidcConfi
         })
         .collect();
     if values.iter().all(Option::is_none) {
+        if env("VIGIL_PASSWORD_SIGN_IN").is_some_and(|v| v.trim() != "everyone") {
+            return Err(ConfigError::Invalid {
+                name: "VIGIL_PASSWORD_SIGN_IN",
+                reason: "limiting password sign-in needs single sign-on (VIGIL_OIDC_ISSUER and the rest), or nobody else could sign in".to_owned(),
+            });
+        }
         return Ok(None);
     }
     if let Some(missing) = SETTINGS.iter().zip(&values).find(|(_, v)| v.is_none()) {
@@ -92,8 +101,20 @@ pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<OidcConfi
         Some(raw) => super::parse_bool("VIGIL_OIDC_EMAILS_SET_BY_ADMINS", &raw)?,
         None => false,
     };
+    let passwords_for_platform_admins_only =
+        match env("VIGIL_PASSWORD_SIGN_IN").as_deref().map(str::trim) {
+            None | Some("everyone") => false,
+            Some("platform-admins") => true,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "VIGIL_PASSWORD_SIGN_IN",
+                    reason: format!("{other:?}: use everyone (the default) or platform-admins"),
+                });
+            }
+        };
     Ok(Some(OidcConfig {
         emails_set_by_admins,
+        passwords_for_platform_admins_only,
         issuer,
         client_id,
         client_secret,
@@ -129,6 +150,9 @@ mod tests {
         ])
         .expect_err("plain http elsewhere");
         assert!(err.to_string().contains("VIGIL_OIDC_ISSUER"), "{err}");
+        // Passwords for administrators only would lock everyone else out without a provider.
+        let err = read(&[("VIGIL_PASSWORD_SIGN_IN", "platform-admins")]).expect_err("no provider");
+        assert!(err.to_string().contains("VIGIL_PASSWORD_SIGN_IN"), "{err}");
     }
 
     #[test]

@@ -179,3 +179,88 @@ async fn someone_unknown_is_created_at_sign_in_only_when_switched_on() {
         "{refused:?}"
     );
 }
+
+/// The test OpenID Provider (end2end/oidc/provider.mjs, npm oidc-provider) on a free port, ended
+/// when dropped; and its issuer.
+async fn start_provider() -> (tokio::process::Child, String) {
+    use tokio::io::AsyncBufReadExt;
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/oidc/provider.mjs");
+    let modules = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../end2end/node_modules/oidc-provider");
+    assert!(
+        modules.exists(),
+        "{} is missing: run `make e2e-deps`",
+        modules.display()
+    );
+    let mut child = tokio::process::Command::new("node")
+        .arg(script)
+        .args([
+            "--port",
+            "0",
+            "--client-id",
+            "vigil-test",
+            "--client-secret",
+            "s3cret",
+            "--quiet",
+        ])
+        .args(["--redirect-uri", "http://127.0.0.1:1/auth/oidc/callback"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let ready = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the provider is ready within 30 s")
+        .expect("reads")
+        .expect("a line");
+    let issuer = ready
+        .strip_prefix("READY ")
+        .expect("READY <issuer>")
+        .trim()
+        .to_owned();
+    (child, issuer)
+}
+
+#[tokio::test]
+async fn passwords_can_be_kept_for_platform_administrators_only() {
+    use crate::helpers::{EMPLOYEE, PASSWORD, PLATFORM, new_client};
+    let (_provider, issuer) = start_provider().await;
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret");
+    std::fs::write(&secret, "s3cret").unwrap();
+    let app = crate::helpers::spawn_app_with(&[
+        ("VIGIL_OIDC_ISSUER", issuer),
+        ("VIGIL_OIDC_CLIENT_ID", "vigil-test".to_owned()),
+        (
+            "VIGIL_OIDC_CLIENT_SECRET_FILE",
+            secret.display().to_string(),
+        ),
+        ("VIGIL_OIDC_NAME", "Test ID".to_owned()),
+        ("VIGIL_PASSWORD_SIGN_IN", "platform-admins".to_owned()),
+    ])
+    .await;
+    // The right password of an employee gets the same answer as a wrong one.
+    let employee = new_client();
+    let right = app.login_with_password(&employee, EMPLOYEE, PASSWORD).await;
+    let wrong = app
+        .login_with_password(&new_client(), EMPLOYEE, "not the password at all")
+        .await;
+    assert_eq!(right.status(), wrong.status());
+    assert_eq!(right.text().await.unwrap(), wrong.text().await.unwrap());
+    assert_eq!(app.whoami_with(&employee).await, None);
+    // The break-glass platform administrator still signs in with a password.
+    let admin = new_client();
+    app.login_with_password(&admin, PLATFORM, PASSWORD).await;
+    assert_eq!(app.whoami_with(&admin).await.as_deref(), Some(PLATFORM));
+    // The sign-in page says so, next to the provider's button.
+    let page = app.get("/login").await.text().await.unwrap();
+    assert!(page.contains("Sign in with Test ID"), "{page}");
+    assert!(
+        page.contains("Passwords are only for platform administrators"),
+        "{page}"
+    );
+}

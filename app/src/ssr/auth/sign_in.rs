@@ -66,7 +66,12 @@ pub async fn sign_in(
         .await?
     };
 
-    match person.filter(|_| verified) {
+    // With single sign-on for everyone else, a password signs in only a platform administrator.
+    // Anyone else gets the same answer as a wrong password, so nothing is revealed.
+    let allowed = |p: &crate::ssr::db::entities::person::Model| {
+        !auth.passwords_for_platform_admins_only || p.is_platform_admin
+    };
+    match person.filter(|p| verified && allowed(p)) {
         Some(person) => {
             // The attempt was no failure after all; nor were the account's earlier ones.
             login_failures::clear_account(db, &account_key).await?;
