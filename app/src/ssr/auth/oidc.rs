@@ -149,6 +149,11 @@ impl OidcProvider {
         next: &str,
         now: DateTime<Utc>,
     ) -> Result<Started, sea_orm::DbErr> {
+        // Attempts older than a day are of no use to anyone: forget them.
+        oidc_login::Entity::delete_many()
+            .filter(oidc_login::Column::CreatedAt.lt(now - Duration::days(1)))
+            .exec(db)
+            .await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = self
             .client
