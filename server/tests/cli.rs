@@ -363,6 +363,23 @@ fn content_check_passes_the_starter_curriculum() {
         "{}",
         stdout(&output)
     );
+    // Quiz patterns that give answers away are listed with file and line (issue 13 will rewrite
+    // the shipped questions until there are none); they do not fail the check.
+    let printed = stdout(&output);
+    let warnings: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert!(
+        warnings.iter().all(|w| w.contains("/quiz.md:")),
+        "{warnings:?}"
+    );
+    assert!(
+        stdout(&output).contains(&format!("{} warnings about quiz questions", warnings.len()))
+            || warnings.is_empty(),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]

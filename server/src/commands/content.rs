@@ -13,7 +13,12 @@ pub fn check(dir: &Path) -> Result<(), CommandError> {
         .map_err(|err| CommandError::Usage(format!("cannot read {}: {err}", dir.display())))?;
     let mut problem_count = 0;
     let mut bad_courses = 0;
+    let mut warning_count = 0;
     for report in &reports {
+        for line in report.warning_lines() {
+            warning_count += 1;
+            println!("warning: {line}");
+        }
         let lines = report.problem_lines();
         if !lines.is_empty() {
             bad_courses += 1;
@@ -30,8 +35,13 @@ pub fn check(dir: &Path) -> Result<(), CommandError> {
         )));
     }
     if problem_count == 0 {
+        let warnings = match warning_count {
+            0 => "no warnings".to_owned(),
+            1 => "1 warning about quiz questions that give their answer away".to_owned(),
+            n => format!("{n} warnings about quiz questions that give their answer away"),
+        };
         println!(
-            "Checked {} courses in {}: no problems.",
+            "Checked {} courses in {}: no problems; {warnings}.",
             reports.len(),
             dir.display()
         );

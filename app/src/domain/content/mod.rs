@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod metadata;
 pub mod problem;
 pub mod quiz;
+pub mod quiz_lint;
 pub mod source;
 
 pub use course::{ParsedCourse, parse_course};

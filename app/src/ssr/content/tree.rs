@@ -19,6 +19,21 @@ pub struct FolderReport {
 }
 
 impl FolderReport {
+    /// Warnings (the course still publishes), prefixed with the folder: quiz patterns that leak
+    /// answers (see `domain::content::quiz_lint`).
+    pub fn warning_lines(&self) -> Vec<String> {
+        match &self.result {
+            Ok(ParsedCourse {
+                body: crate::domain::content::course::CourseBody::Lessons { quiz, .. },
+                ..
+            }) => crate::domain::content::quiz_lint::warnings(quiz)
+                .iter()
+                .map(|w| format!("{}/{w}", self.folder))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Problems prefixed with the folder, e.g. `phishing/quiz.md:14: …`.
     pub fn problem_lines(&self) -> Vec<String> {
         match &self.result {
