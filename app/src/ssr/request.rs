@@ -33,9 +33,21 @@ pub fn client_addr(trust_forwarded_for: bool) -> String {
     let Some(parts) = use_context::<Parts>() else {
         return "unknown".to_owned();
     };
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    client_addr_of(&parts.headers, peer, trust_forwarded_for)
+}
+
+/// [`client_addr`] for a plain axum handler: from its headers and socket peer.
+pub fn client_addr_of(
+    headers: &http::HeaderMap,
+    peer: Option<SocketAddr>,
+    trust_forwarded_for: bool,
+) -> String {
     if trust_forwarded_for {
-        let forwarded = parts
-            .headers
+        let forwarded = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|value| value.to_str().ok())
@@ -46,11 +58,7 @@ pub fn client_addr(trust_forwarded_for: bool) -> String {
             return hop.to_owned();
         }
     }
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+    peer.map_or_else(|| "unknown".to_owned(), |peer| peer.ip().to_string())
 }
 
 /// Adds a `Set-Cookie` header to the response.

@@ -69,7 +69,8 @@ pub async fn callback(
     let Some(provider) = state.oidc.clone() else {
         return (StatusCode::NOT_FOUND, "Single sign-on is not configured.").into_response();
     };
-    let client = client_of(&state, &headers, Some(peer));
+    let client =
+        app::ssr::request::client_addr_of(&headers, Some(peer), state.auth.trust_forwarded_for);
     let now = chrono::Utc::now();
     let cookie_state = jar.get(OIDC_STATE).map(|c| c.value().to_owned());
     // The state cookie is spent whatever happens next.
@@ -118,19 +119,4 @@ pub async fn callback(
             (status, jar, Html(oidc_sign_in::refusal_page(&refusal))).into_response()
         }
     }
-}
-
-fn client_of(state: &AppState, headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
-    if state.auth.trust_forwarded_for
-        && let Some(hop) = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .rfind(|hop| !hop.is_empty())
-    {
-        return hop.to_owned();
-    }
-    peer.map_or_else(|| "unknown".to_owned(), |p| p.ip().to_string())
 }

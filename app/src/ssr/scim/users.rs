@@ -73,28 +73,11 @@ pub async fn list(
     };
     // The lookups directories make before creating someone are answered from an index.
     let candidates = match filter.as_equality() {
-        Some((attr, value)) if attr.eq_ignore_ascii_case("userName") => {
-            directory_users::by_user_name(scim.db, value)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .collect()
-        }
-        Some((attr, value)) if attr.eq_ignore_ascii_case("externalId") => {
-            directory_users::by_external_id(scim.db, value)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .collect()
-        }
-        Some((attr, value)) if attr.eq_ignore_ascii_case("id") => {
-            directory_users::user(scim.db, value)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .collect()
-        }
-        _ => directory_users::everyone(scim.db).await.map_err(db_error)?,
+        Some((attr, value)) => match indexed(scim, attr, value).await? {
+            Some(found) => found.into_iter().collect(),
+            None => directory_users::everyone(scim.db).await.map_err(db_error)?,
+        },
+        None => directory_users::everyone(scim.db).await.map_err(db_error)?,
     };
     let views = views::users(scim.db, &candidates).await.map_err(db_error)?;
     let matching: Vec<Value> = views
@@ -107,6 +90,22 @@ pub async fn list(
         matching.into_iter().skip(offset).take(count).collect(),
         total,
     ))
+}
+
+/// The user an index finds for `attr eq value`, for the attributes that have one (`Some`);
+/// `None` for any other attribute.
+async fn indexed(
+    scim: &Scim<'_>,
+    attr: &str,
+    value: &str,
+) -> Result<Option<Option<person::Model>>, ScimError> {
+    let found = match attr.to_ascii_lowercase().as_str() {
+        "username" => directory_users::by_user_name(scim.db, value).await,
+        "externalid" => directory_users::by_external_id(scim.db, value).await,
+        "id" => directory_users::user(scim.db, value).await,
+        _ => return Ok(None),
+    };
+    found.map(Some).map_err(db_error)
 }
 
 /// Creates a user (201). A person the directory removed earlier who comes back with the same
