@@ -29,9 +29,12 @@ use crate::pages::{
     mail_queue::MailQueuePage,
     mail_templates::MailTemplatesPage,
     not_found::NotFound,
+    organisation::OrganisationPage,
     people::PeoplePage,
     people_import::{PeopleImportPage, PeopleImportPreviewPage},
     person_edit::PersonEditPage,
+    programme_reviews::ProgrammeReviewsPage,
+    question_stats::QuestionStatsPage,
     records::RecordsPage,
     reminder_settings::ReminderSettingsPage,
     sessions::SessionsPage,
@@ -98,12 +101,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compliance/mail") view={Lazy::<routes::MailQueuePage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/compliance/mail/templates") view={Lazy::<routes::MailTemplatesPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/compliance/reminders") view={Lazy::<routes::ReminderSettingsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/compliance/reviews") view={Lazy::<routes::ProgrammeReviewsPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/team") view={Lazy::<routes::TeamPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/team/:id") view={Lazy::<routes::TeamMemberPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/compliance") view={Lazy::<routes::CompliancePage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/content") view={Lazy::<routes::ContentPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/content/organisation") view={Lazy::<routes::OrganisationPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/content/course/:slug") view={Lazy::<routes::CourseDetailPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/content/course/:slug/v/:version") view={Lazy::<routes::VersionPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/content/course/:slug/v/:version/questions") view={Lazy::<routes::QuestionStatsPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/content/course/:slug/retire") view={Lazy::<routes::RetirePage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/content/draft/:id") view={Lazy::<routes::DraftPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/people") view={Lazy::<routes::PeoplePage>::new()} ssr=SsrMode::Async />
@@ -180,10 +186,13 @@ lazy_pages! {
     MailQueuePage => super::MailQueuePage,
     MailTemplatesPage => super::MailTemplatesPage,
     ReminderSettingsPage => super::ReminderSettingsPage,
+    ProgrammeReviewsPage => super::ProgrammeReviewsPage,
+    QuestionStatsPage => super::QuestionStatsPage,
     TeamPage => super::TeamPage,
     TeamMemberPage => super::TeamMemberPage,
     CompliancePage => super::CompliancePage,
     ContentPage => super::ContentPage,
+    OrganisationPage => super::OrganisationPage,
     CourseDetailPage => super::CourseDetailPage,
     VersionPage => super::VersionPage,
     RetirePage => super::RetirePage,

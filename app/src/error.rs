@@ -54,6 +54,10 @@ pub enum AppError {
     Content(ContentInvalid),
     #[error("{0}")]
     Training(TrainingInvalid),
+    /// An organisation detail (`{{contacts.security_email}}` and the like) was refused: the
+    /// sentence names it and says what it must be.
+    #[error("{0}")]
+    OrganisationValue(String),
     #[error("The request was not understood. Reload the page and try again.")]
     BadRequest,
     #[error("Vigil could not be reached. Check your connection and try again.")]
@@ -134,6 +138,16 @@ pub enum Field {
     From,
     #[error("To date")]
     To,
+    #[error("Review date")]
+    ReviewedOn,
+    #[error("Reviewers")]
+    Reviewers,
+    #[error("Summary")]
+    Summary,
+    #[error("Changes decided")]
+    Changes,
+    #[error("Next review date")]
+    NextReviewOn,
 }
 
 /// Why input was refused. Each says what to change.
@@ -210,6 +224,14 @@ pub enum Invalid {
     TokenDays(u32),
     #[error("Tick the box to confirm that this token should stop working now.")]
     TokenRevokeNotConfirmed,
+    #[error(
+        "A review can only be recorded once it has happened: the review date is in the future."
+    )]
+    ReviewInFuture,
+    #[error(
+        "The next review must come after this one and within 12 months of it (PCI DSS 12.6.2); leave it empty for 12 months."
+    )]
+    NextReviewOutOfRange,
 }
 
 /// Why a link from an email (an invitation, a password reset) cannot be used. Each says what
@@ -370,7 +392,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
-            Self::Invalid(_) | Self::Content(_) => 422,
+            Self::Invalid(_) | Self::Content(_) | Self::OrganisationValue(_) => 422,
             Self::Training(TrainingInvalid::NotAssigned) => 403,
             Self::Training(TrainingInvalid::AttemptSubmitted) => 409,
             Self::Training(TrainingInvalid::RetakeLater(_)) => 429,

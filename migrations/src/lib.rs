@@ -23,6 +23,7 @@ mod m20261201_000014_history_and_witnesses;
 mod m20261201_000015_first_deadline;
 mod m20261201_000016_api_tokens;
 mod m20261201_000017_sso_and_scim;
+mod m20261201_000018_content_authoring;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_first_deadline::Migration),
             Box::new(m20261201_000016_api_tokens::Migration),
             Box::new(m20261201_000017_sso_and_scim::Migration),
+            Box::new(m20261201_000018_content_authoring::Migration),
         ]
     }
 }

@@ -70,7 +70,8 @@ impl Application {
                     StartupError::Setup(format!("loading the demo organisation failed: {err}"))
                 })?;
         }
-        let published = import_content(&db, &config.content_dir).await;
+        let rendered_again = organisation_details(&db, &config.organisation).await?;
+        let published = import_content(&db, &config.content_dir).await || rendered_again;
         let state = app_state(config, db).await?;
         let mail_worker = mail_worker(config, &state)?;
         let witness_poster = crate::witness::Poster::new(
@@ -185,6 +186,7 @@ pub async fn load_demo(
     people: usize,
 ) -> Result<(), app::error::AppError> {
     let now = chrono::Utc::now();
+    app::ssr::content::organisation::set_demo_values(db, now).await?;
     app::ssr::demo::load(db, now).await?;
     let added = app::ssr::demo_scale::add_people(db, people, now).await?;
     if added > 0 {
@@ -202,6 +204,32 @@ pub async fn load_demo(
         );
     }
     Ok(())
+}
+
+/// Puts the configured organisation details in place and renders again every course whose
+/// details changed (in the configuration, or in the browser before a crash); whether any was.
+async fn organisation_details(
+    db: &DatabaseConnection,
+    configured: &app::domain::content::variables::Values,
+) -> Result<bool, StartupError> {
+    use app::ssr::content::organisation;
+    let failed =
+        |err: app::error::AppError| StartupError::Setup(format!("organisation details: {err}"));
+    let now = chrono::Utc::now();
+    let changed = organisation::apply_configuration(db, configured, now)
+        .await
+        .map_err(failed)?;
+    if !changed.is_empty() {
+        tracing::info!(changed = %changed.join(", "), "organisation details set from the configuration");
+    }
+    let actor = app::ssr::db::audit::Actor::system("organisation details at start-up");
+    let published = organisation::render_again(db, &actor, now)
+        .await
+        .map_err(failed)?;
+    for (id, version) in &published {
+        tracing::info!(%id, version, "course rendered again with the organisation's details");
+    }
+    Ok(!published.is_empty())
 }
 
 /// Publishes changed courses from the content folder; whether any was published. Problems are
@@ -225,6 +253,9 @@ async fn import_content(db: &DatabaseConnection, dir: &std::path::Path) -> bool 
                     ImportResult::Unchanged { .. } => {}
                     ImportResult::Retired { id } => {
                         tracing::info!(%id, "course is retired; not republished")
+                    }
+                    ImportResult::Conflict { id, version } => {
+                        tracing::warn!(%id, version, "{}", ImportResult::conflict_message(&id, version))
                     }
                     ImportResult::Invalid { problems } => {
                         tracing::warn!(%folder, problems = %problems.join("; "), "course not published: fix it and restart, or run `vigil content check`")
@@ -317,6 +348,7 @@ async fn app_state(config: &Config, db: DatabaseConnection) -> Result<AppState, 
         mail: Arc::new(mail_settings(&config.mail, config.public_base())),
         public_base: Arc::from(config.public_base().as_str()),
         oidc,
+        organisation_fixed: Arc::new(config.organisation.clone()),
     })
 }
 
@@ -368,7 +400,13 @@ pub fn build_worker(
 
 /// The routes Vigil serves besides Leptos pages and server functions (the authorization matrix
 /// test checks that each one has an entry).
-pub const HTTP_ROUTES: [&str; 4] = [COURSE_ASSETS, DRAFT_ASSETS, EXPORTS, EVIDENCE_PACK];
+pub const HTTP_ROUTES: [&str; 5] = [
+    COURSE_ASSETS,
+    DRAFT_ASSETS,
+    EXPORTS,
+    EVIDENCE_PACK,
+    crate::http::course_source::PATH,
+];
 const COURSE_ASSETS: &str = "/course-assets/{hash}/{*path}";
 const DRAFT_ASSETS: &str = "/draft-assets/{id}/{*path}";
 const EXPORTS: &str = "/exports/{file}";
@@ -401,6 +439,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(DRAFT_ASSETS, axum::routing::get(assets::draft_asset))
         .route(EXPORTS, axum::routing::post(exports::export))
         .route(EVIDENCE_PACK, axum::routing::post(evidence::download))
+        .route(
+            crate::http::course_source::PATH,
+            axum::routing::get(crate::http::course_source::download),
+        )
         .route(ledger::CHECKPOINT, axum::routing::get(ledger::checkpoint))
         .route(
             app::ssr::openapi::PATH,

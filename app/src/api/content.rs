@@ -265,7 +265,10 @@ pub async fn save_draft(
                 PublishOutcome::Published { version } => {
                     format!("/content/course/{slug}?published={version}")
                 }
-                PublishOutcome::Unchanged { .. } => format!("/content/course/{slug}?unchanged=1"),
+                // Only imports from git conflict; a browser publish never does.
+                PublishOutcome::Unchanged { .. } | PublishOutcome::Conflict { .. } => {
+                    format!("/content/course/{slug}?unchanged=1")
+                }
                 PublishOutcome::Retired => format!("/content/course/{slug}?retired=1"),
             };
             leptos_axum::redirect(&target);
@@ -373,6 +376,21 @@ pub async fn restore_course(slug: String) -> Result<(), AppError> {
                 urlencoding::encode(&slug)
             ));
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// How each question of a version is answered on first attempts, weakest first.
+#[server(prefix = "/api", endpoint = "content/questions")]
+pub async fn question_stats(
+    slug: String,
+    version: i32,
+) -> Result<crate::dto::question_stats::QuestionStatsView, AppError> {
+    crate::ssr::request::respond(
+        async {
+            let (state, _) = crate::ssr::content::views::compliance_admin().await?;
+            crate::ssr::content::question_stats::view(&state.db, &slug, version).await
         }
         .await,
     )

@@ -9,8 +9,10 @@ pub mod content;
 pub mod dashboard;
 pub mod ledger;
 pub mod mail_admin;
+pub mod organisation;
 
 pub mod people;
+pub mod programme_reviews;
 pub mod records_admin;
 
 pub mod session;

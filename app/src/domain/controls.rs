@@ -40,6 +40,64 @@ pub struct PackFacts {
     pub witness_checkpoints_sent: usize,
     /// Checkpoints queued for witnesses in the period not delivered (yet, or ever).
     pub witness_checkpoints_unsent: usize,
+    /// Where the programme's review stands at the period's end
+    /// (`programme_review::standing`).
+    pub programme_review: String,
+}
+
+/// A topic-specific control a course can declare it is evidence for (`controls = [...]` in
+/// `course.toml`). Controls every course serves (ISO/IEC 27001 A.6.3, SOC 2, NIST AT-2 to AT-4)
+/// are not declared: they follow from the programme as a whole and from each course's audience.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CourseControl {
+    pub id: &'static str,
+    /// What a course declaring it covers, as shown in the pack.
+    pub topic: &'static str,
+}
+
+/// Every control a course may declare.
+pub const COURSE_CONTROLS: &[CourseControl] = &[
+    CourseControl {
+        id: "pci-dss-12.6.3.1",
+        topic: "PCI DSS 12.6.3.1: phishing and related attacks, and social engineering",
+    },
+    CourseControl {
+        id: "pci-dss-12.6.3.2",
+        topic: "PCI DSS 12.6.3.2: acceptable use of end-user technologies",
+    },
+    CourseControl {
+        id: "hipaa-164.308(a)(5)(ii)(A)",
+        topic: "HIPAA 164.308(a)(5)(ii)(A): security reminders",
+    },
+    CourseControl {
+        id: "hipaa-164.308(a)(5)(ii)(B)",
+        topic: "HIPAA 164.308(a)(5)(ii)(B): protection from malicious software",
+    },
+    CourseControl {
+        id: "hipaa-164.308(a)(5)(ii)(C)",
+        topic: "HIPAA 164.308(a)(5)(ii)(C): log-in monitoring",
+    },
+    CourseControl {
+        id: "hipaa-164.308(a)(5)(ii)(D)",
+        topic: "HIPAA 164.308(a)(5)(ii)(D): password management",
+    },
+    CourseControl {
+        id: "nist-at-2(2)",
+        topic: "NIST AT-2(2): insider threat",
+    },
+    CourseControl {
+        id: "nist-at-2(3)",
+        topic: "NIST AT-2(3): social engineering and mining",
+    },
+    CourseControl {
+        id: "nist-at-2(4)",
+        topic: "NIST AT-2(4): suspicious communications and anomalous system behaviour",
+    },
+];
+
+/// Looks a declarable control up by id.
+pub fn course_control(id: &str) -> Option<&'static CourseControl> {
+    COURSE_CONTROLS.iter().find(|c| c.id == id)
 }
 
 /// One course in the programme.
@@ -51,6 +109,8 @@ pub struct CourseFact {
     pub audience: String,
     pub recurrence: String,
     pub completions_in_period: usize,
+    /// The controls its current version declares (`course.toml`).
+    pub controls: Vec<String>,
 }
 
 /// One control's summary.
@@ -69,17 +129,27 @@ fn percent(part: usize, whole: usize) -> String {
         .map_or_else(|| "n/a".to_owned(), |p| format!("{p}%"))
 }
 
-/// Courses whose id mentions a topic (for the topic-specific PCI DSS and HIPAA lines).
-fn named(facts: &PackFacts, words: &[&str]) -> Vec<String> {
+/// Courses whose current version declares a control whose id starts with `prefix`, each with
+/// the topics it declares under it.
+fn declaring(facts: &PackFacts, prefix: &str) -> Vec<String> {
     facts
         .courses
         .iter()
-        .filter(|c| words.iter().any(|w| c.id.contains(w)))
-        .map(|c| {
-            format!(
-                "{} ({} completions in the period)",
-                c.title, c.completions_in_period
-            )
+        .filter_map(|c| {
+            let topics: Vec<&str> = c
+                .controls
+                .iter()
+                .filter(|id| id.starts_with(prefix))
+                .filter_map(|id| course_control(id).map(|control| control.topic))
+                .collect();
+            (!topics.is_empty()).then(|| {
+                format!(
+                    "{} ({} completions in the period) covers {}",
+                    c.title,
+                    c.completions_in_period,
+                    topics.join("; ")
+                )
+            })
         })
         .collect()
 }
@@ -206,8 +276,13 @@ pub fn summaries(facts: &PackFacts) -> Vec<ControlSummary> {
             framework: "PCI DSS v4.0",
             control: "12.6.2 The programme is reviewed at least every 12 months",
             requirement: "The awareness programme is reviewed at least once every 12 months and updated as needed.",
-            evidence: vec![review.clone()],
-            files: vec!["courses.csv", "courses/", "audit-log.csv"],
+            evidence: vec![facts.programme_review.clone(), review.clone()],
+            files: vec![
+                "programme-reviews.csv",
+                "courses.csv",
+                "courses/",
+                "audit-log.csv",
+            ],
         },
         ControlSummary {
             framework: "PCI DSS v4.0",
@@ -215,13 +290,9 @@ pub fn summaries(facts: &PackFacts) -> Vec<ControlSummary> {
             requirement: "Personnel receive awareness training on hire and at least once every 12 months, and acknowledge the security policy at least every 12 months; training covers phishing and social engineering (12.6.3.1) and acceptable use (12.6.3.2).",
             evidence: [
                 vec![new_hires.clone(), coverage.clone(), policies.clone()],
-                named(facts, &["phishing"])
+                declaring(facts, "pci-dss-12.6.3.")
                     .into_iter()
-                    .map(|c| format!("Phishing and social engineering: {c}."))
-                    .collect(),
-                named(facts, &["acceptable-use"])
-                    .into_iter()
-                    .map(|c| format!("Acceptable use: {c}."))
+                    .map(|c| format!("{c}."))
                     .collect(),
             ]
             .concat(),
@@ -233,9 +304,9 @@ pub fn summaries(facts: &PackFacts) -> Vec<ControlSummary> {
             requirement: "A security awareness and training programme for all members of the workforce, including management; addressable specifications cover security reminders, protection from malicious software, log-in monitoring and password management.",
             evidence: [
                 vec![coverage.clone(), reminders.clone()],
-                named(facts, &["password", "basics", "incident"])
+                declaring(facts, "hipaa-")
                     .into_iter()
-                    .map(|c| format!("Mapped course: {c}."))
+                    .map(|c| format!("{c}."))
                     .collect(),
             ]
             .concat(),
@@ -245,7 +316,14 @@ pub fn summaries(facts: &PackFacts) -> Vec<ControlSummary> {
             framework: "NIST SP 800-53 Rev. 5",
             control: "AT-2 Literacy training and awareness",
             requirement: "Users receive security literacy training when they start, when systems change, and at a defined frequency after that, including on social engineering.",
-            evidence: vec![new_hires, coverage.clone(), review],
+            evidence: [
+                vec![new_hires, coverage.clone(), review],
+                declaring(facts, "nist-at-2(")
+                    .into_iter()
+                    .map(|c| format!("{c}."))
+                    .collect(),
+            ]
+            .concat(),
             files: vec!["roster.csv", "completions.csv", "courses.csv"],
         },
         ControlSummary {
@@ -311,6 +389,7 @@ mod tests {
                     audience: "everyone".into(),
                     recurrence: "every 12 months".into(),
                     completions_in_period: 30,
+                    controls: vec!["pci-dss-12.6.3.1".into(), "nist-at-2(3)".into()],
                 },
                 CourseFact {
                     id: "secure-development".into(),
@@ -319,6 +398,7 @@ mod tests {
                     audience: "roles: secure-development-engineer".into(),
                     recurrence: "every 12 months".into(),
                     completions_in_period: 6,
+                    controls: Vec::new(),
                 },
             ],
             ..Default::default()
@@ -361,9 +441,20 @@ mod tests {
         assert!(pci.contains("7 of 8") && pci.contains("(87%)"), "{pci}");
         assert!(
             pci.contains(
-                "Phishing and social engineering: Phishing (30 completions in the period)"
+                "Phishing (30 completions in the period) covers PCI DSS 12.6.3.1: phishing and related attacks, and social engineering."
             ),
             "{pci}"
+        );
+        assert!(!pci.contains("Secure development"), "{pci}");
+        let at2 = all
+            .iter()
+            .find(|s| s.control.starts_with("AT-2"))
+            .unwrap()
+            .evidence
+            .join(" ");
+        assert!(
+            at2.contains("Phishing (30 completions in the period) covers NIST AT-2(3)"),
+            "{at2}"
         );
         let at3 = all
             .iter()

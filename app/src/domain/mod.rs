@@ -40,6 +40,9 @@ pub mod period;
 pub mod permissions;
 
 pub mod person;
+pub mod programme_review;
+#[cfg(feature = "ssr")]
+pub mod question_stats;
 #[cfg(feature = "ssr")]
 pub mod quiz_attempt;
 pub mod reminders;

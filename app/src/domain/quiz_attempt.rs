@@ -56,6 +56,14 @@ pub fn draw(
     drawn
 }
 
+/// What a ledger record keeps of an attempt: which questions were asked, in what order, and
+/// which options were chosen (option indexes as written, per question in asked order).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAnswers {
+    pub questions: Vec<DrawnQuestion>,
+    pub chosen: Vec<BTreeSet<usize>>,
+}
+
 /// The outcome of one question.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuestionResult {

@@ -3,5 +3,8 @@
 
 pub mod api_token;
 pub mod mail;
+pub mod organisation;
+pub mod programme_review;
+pub mod question_stats;
 pub mod sign_in;
 pub mod witness;

@@ -51,6 +51,7 @@ fn Dashboard() -> impl IntoView {
                     <a href="/compliance/audit">"Audit log"</a>
                     <a href="/compliance/mail">"Email"</a>
                     <a href="/compliance/reminders">"Reminders"</a>
+                    <a href="/compliance/reviews">"Programme reviews"</a>
                 </nav>
             </div>
             <Suspense fallback=|| view! { <p class="loading">"Loading the dashboard…"</p> }>

@@ -40,6 +40,7 @@ fn ContentList() -> impl IntoView {
                 <h1>"Content"</h1>
                 <a class="button button-primary" href="#new-course">"New course"</a>
             </div>
+            <p><a href="/content/organisation">"Organisation details"</a>" — the contacts and addresses courses show in place of placeholders such as "<code>"{{contacts.security_email}}"</code>"."</p>
             <SuccessAlert message=notice />
             <Suspense fallback=|| view! { <p class="loading">"Loading courses…"</p> }>
                 {move || Suspend::new(async move {

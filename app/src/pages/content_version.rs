@@ -52,6 +52,11 @@ fn VersionView() -> impl IntoView {
                                 {if row.material { "Material change." } else { "Minor change." }}
                             </p>
                             <p class="muted">"Content hash (SHA-256): "<code class="hash">{row.content_hash}</code></p>
+                            <p class="actions">
+                                <a class="button" rel="external" download="" href=format!("/content/course/{}/v/{}/source.zip", slug(), row.version)>"Download this version (zip, ready to commit)"</a>
+                                " "
+                                <a class="button" href=format!("/content/course/{}/v/{}/questions", slug(), row.version)>"How each question is answered"</a>
+                            </p>
                             <ContentPreview preview />
                         }.into_any(),
                         Err(error) => view! { <LoadError error /> }.into_any(),

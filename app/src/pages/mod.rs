@@ -19,11 +19,14 @@ pub mod login;
 pub mod mail_queue;
 pub mod mail_templates;
 pub mod not_found;
+pub mod organisation;
 pub mod people;
 pub mod people_import;
 pub mod person_edit;
 
 pub mod placeholder;
+pub mod programme_reviews;
+pub mod question_stats;
 pub mod records;
 pub mod reminder_settings;
 pub mod sessions;

@@ -130,9 +130,20 @@ async fn publish_history(
         let Ok(course) = report.result else { continue };
         let id = course.meta.id.clone();
         if id == SECOND_EDITION_COURSE {
-            let first = first_edition(&course.source)?;
+            let first = edition(
+                &course.source,
+                Some(SECOND_EDITION_LESSON),
+                "First edition.",
+                false,
+            )?;
+            let second = edition(
+                &course.source,
+                None,
+                "Second edition: a new lesson on phishing beyond email (calls, texts, QR codes).",
+                true,
+            )?;
             publish(db, &first, &actor, Via::Git, start).await?;
-            publish(db, &course, &actor, Via::Git, now - Duration::days(60)).await?;
+            publish(db, &second, &actor, Via::Git, now - Duration::days(60)).await?;
         } else if id == RECENT_BULLETIN {
             publish(db, &course, &actor, Via::Git, now - Duration::days(25)).await?;
         } else {
@@ -142,21 +153,27 @@ async fn publish_history(
     Ok(())
 }
 
-/// The phishing course before its second edition: without the newest lesson.
-fn first_edition(source: &CourseSource) -> Result<crate::domain::content::ParsedCourse, AppError> {
+/// The phishing course as the demo publishes it: the first edition leaves out the newest lesson;
+/// the second, the course as it is in git, is marked material because that lesson was added.
+fn edition(
+    source: &CourseSource,
+    without: Option<&str>,
+    notes: &str,
+    material: bool,
+) -> Result<crate::domain::content::ParsedCourse, AppError> {
     let toml = source
         .text(METADATA_FILE)
         .and_then(Result::ok)
         .unwrap_or_default();
-    let toml = set_version(toml, "First edition.", false).unwrap_or_default();
+    let toml = set_version(toml, notes, material).unwrap_or_default();
     let files = source
         .files()
-        .filter(|(path, _)| *path != SECOND_EDITION_LESSON && *path != METADATA_FILE)
+        .filter(|(path, _)| Some(*path) != without && *path != METADATA_FILE)
         .map(|(path, bytes)| (path.to_owned(), bytes.to_vec()))
         .chain([(METADATA_FILE.to_owned(), toml.into_bytes())]);
     let source = CourseSource::new(files)
-        .map_err(|p| internal("building the demo first edition", format!("{p:?}")))?;
-    parse_course(source).map_err(|p| internal("building the demo first edition", format!("{p:?}")))
+        .map_err(|p| internal("building a demo edition", format!("{p:?}")))?;
+    parse_course(source).map_err(|p| internal("building a demo edition", format!("{p:?}")))
 }
 
 /// A course version as the simulation needs it.

@@ -312,23 +312,64 @@ pub async fn build(
         ),
     );
 
+    // Reviews of the programme held up to the period's end (PCI DSS 12.6.2).
+    let reviews = crate::ssr::programme_reviews::rows(db, Some(to)).await?;
+    facts.programme_review = crate::domain::programme_review::standing(
+        reviews
+            .first()
+            .map(|r| (r.reviewed_on, r.reviewers.as_str(), r.summary.as_str())),
+        to,
+    );
+    files.insert(
+        "programme-reviews.csv".into(),
+        csv(
+            &[
+                "reviewed_on",
+                "reviewers",
+                "summary",
+                "changes",
+                "next_review_on",
+                "recorded_at",
+                "recorded_by",
+            ],
+            &reviews
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.reviewed_on.to_string(),
+                        r.reviewers.clone(),
+                        r.summary.clone(),
+                        r.changes.clone(),
+                        r.next_review_on.to_string(),
+                        crate::domain::ledger::timestamp(r.recorded_at),
+                        r.recorded_by.clone(),
+                    ]
+                })
+                .collect::<Vec<_>>(),
+        ),
+    );
+
     // The course programme and the exact versions referred to.
     let referenced: BTreeSet<i64> = period_records.iter().map(|r| r.version_id).collect();
     let mut course_rows = Vec::new();
     for course in &all_courses {
         let versions = courses::versions(db, course.id).await?;
-        let (audience, recurrence) = match course.current_version_id {
+        let (audience, recurrence, controls) = match course.current_version_id {
             Some(id) => match courses::version_by_id(db, id).await? {
                 Some(v) => {
                     let (meta, _) = parse_version(&v)?;
                     let audience = audience_of(db, course.id)
                         .await?
                         .map_or(meta.audience, |(a, _)| a);
-                    (audience.describe(), meta.recurrence.to_string())
+                    (
+                        audience.describe(),
+                        meta.recurrence.to_string(),
+                        meta.controls,
+                    )
                 }
-                None => (String::new(), String::new()),
+                None => (String::new(), String::new(), Vec::new()),
             },
-            None => (String::new(), String::new()),
+            None => (String::new(), String::new(), Vec::new()),
         };
         facts.courses.push(CourseFact {
             id: course.slug.clone(),
@@ -340,6 +381,7 @@ pub async fn build(
                 audience
             },
             recurrence,
+            controls,
             completions_in_period: period_records
                 .iter()
                 .filter(|r| r.course_id == course.id && r.passed && !voided.contains(&r.sequence))
@@ -356,6 +398,16 @@ pub async fn build(
                     files.insert(
                         format!("courses/{}/v{}/{path}", course.slug, version.version),
                         bytes,
+                    );
+                }
+                // The organisation's details the version showed in place of its placeholders.
+                if let Some(variables) = &version.variables_json {
+                    files.insert(
+                        format!(
+                            "courses/{}/v{}/{VARIABLES_FILE}",
+                            course.slug, version.version
+                        ),
+                        variables.clone().into_bytes(),
                     );
                 }
                 course_rows.push(vec![
@@ -397,6 +449,11 @@ pub async fn build(
     let files = seal(files, &key.0);
     Ok(Pack { files, facts })
 }
+
+/// Beside a version's files in the pack: the organisation variables it was rendered with (JSON,
+/// `null` for one that was unset), a name no course file can have (course files are Markdown,
+/// `course.toml` and images).
+pub const VARIABLES_FILE: &str = "organisation-variables.json";
 
 /// The roster at the period's end (`facts.to`) from the engine's input as it stood then, and the
 /// figures it gives.

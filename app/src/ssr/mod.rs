@@ -19,6 +19,7 @@ pub mod mail;
 pub mod openapi;
 pub mod openapi_scim;
 pub mod people_admin;
+pub mod programme_reviews;
 pub mod reporting;
 pub mod request;
 pub mod scim;

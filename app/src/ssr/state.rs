@@ -29,6 +29,9 @@ pub struct AppState {
     pub public_base: Arc<str>,
     /// Sign-in through the organisation's OpenID provider, when configured.
     pub oidc: Option<Arc<super::auth::oidc::OidcProvider>>,
+    /// Organisation variables fixed by the configuration file (not editable in the browser).
+    #[from_ref(skip)]
+    pub organisation_fixed: Arc<crate::domain::content::variables::Values>,
 }
 
 /// How sessions are issued and checked.

@@ -73,6 +73,10 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<(), CommandEr
             ImportResult::Retired { id } => {
                 println!("skipped {id}: it is retired in Vigil; restore it there to publish again")
             }
+            ImportResult::Conflict { id, version } => {
+                invalid += 1;
+                println!("conflict: {}", ImportResult::conflict_message(id, *version));
+            }
             ImportResult::Invalid { problems } => {
                 invalid += 1;
                 println!("not published {folder}:");
@@ -86,7 +90,7 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<(), CommandEr
         Ok(())
     } else {
         Err(CommandError::Failed(format!(
-            "{invalid} course folder(s) have problems and were not published"
+            "{invalid} course folder(s) have problems or conflicts and were not published"
         )))
     }
 }

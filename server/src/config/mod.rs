@@ -10,6 +10,7 @@ use url::Url;
 pub mod ledger;
 pub mod mail;
 pub mod oidc;
+pub mod organisation;
 
 pub use ledger::LedgerConfig;
 pub use mail::MailConfig;
@@ -61,6 +62,8 @@ pub struct Config {
     pub ledger: LedgerConfig,
     /// Single sign-on through an OpenID provider, when configured.
     pub oidc: Option<oidc::OidcConfig>,
+    /// Organisation variables fixed by `VIGIL_ORGANISATION_FILE` (the browser cannot change them).
+    pub organisation: app::domain::content::variables::Values,
 }
 
 /// What `vigil migrate`, `vigil user` and `vigil demo` need.
@@ -105,6 +108,8 @@ pub struct FileConfig {
     pub invitation_days: Option<u32>,
     pub ledger_origin: Option<String>,
     pub checkpoint_seconds: Option<u64>,
+    /// The organisation's details (see `organisation`).
+    pub organisation_file: Option<PathBuf>,
 }
 
 /// Settings given on the command line, which win over everything else.
@@ -288,10 +293,12 @@ impl Config {
         let mail = mail?;
         let ledger = ledger::from_sources(public_url.as_str(), ledger_file, env)?;
         let oidc = oidc::from_env(env)?;
+        let organisation = organisation::from_sources(file.organisation_file.clone(), env)?;
         Ok(Self {
             mail,
             ledger,
             oidc,
+            organisation,
             evidence_key_file,
             mode,
             listen,

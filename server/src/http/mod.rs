@@ -1,6 +1,7 @@
 //! HTTP plumbing around the Leptos app: security headers and cross-site request refusal.
 
 pub mod assets;
+pub mod course_source;
 pub mod csrf;
 #[cfg(feature = "embed-site")]
 pub mod embedded_site;

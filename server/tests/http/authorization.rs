@@ -279,6 +279,27 @@ const SERVER_FUNCTIONS: &[Call] = &[
     ),
     call("/api/admin/audit", Who::Compliance, &[]),
     call("/api/content/list", Who::Compliance, &[]),
+    call("/api/content/organisation", Who::Compliance, &[]),
+    call("/api/admin/reviews", Who::Compliance, &[]),
+    call(
+        "/api/content/questions",
+        Who::Compliance,
+        &[("slug", "tiny"), ("version", "1")],
+    ),
+    call(
+        "/api/admin/reviews/record",
+        Who::Compliance,
+        &[
+            ("reviewed_on", "2026-01-15"),
+            ("reviewers", "Carl Compliance"),
+            ("summary", "Reviewed coverage and results."),
+        ],
+    ),
+    call(
+        "/api/content/organisation/save",
+        Who::Compliance,
+        &[("values[contacts-security_phone]", "extension 4444")],
+    ),
     call("/api/content/course", Who::Compliance, &[("slug", "tiny")]),
     call(
         "/api/content/version",
@@ -448,6 +469,21 @@ const PAGES: &[(&str, Who, &str)] = &[
     ),
     ("/content", Who::Compliance, "/content"),
     (
+        "/compliance/reviews",
+        Who::Compliance,
+        "/compliance/reviews",
+    ),
+    (
+        "/content/course/{slug}/v/{version}/questions",
+        Who::Compliance,
+        "/content/course/tiny/v/1/questions",
+    ),
+    (
+        "/content/organisation",
+        Who::Compliance,
+        "/content/organisation",
+    ),
+    (
         "/content/course/{slug}",
         Who::Compliance,
         "/content/course/tiny",
@@ -508,6 +544,12 @@ const ROUTES: &[(&str, Who, &str, &str)] = &[
         Who::Compliance,
         "POST",
         "/evidence/pack.zip",
+    ),
+    (
+        "/content/course/{slug}/v/{version}/source.zip",
+        Who::Compliance,
+        "GET",
+        "/content/course/tiny/v/1/source.zip",
     ),
 ];
 

@@ -541,3 +541,164 @@ async fn a_pathological_lesson_is_refused_with_its_line_and_stalls_nobody() {
         "another person waited {slowest:?}"
     );
 }
+
+fn write_tree(root: &std::path::Path, lesson: &str) {
+    let folder = root.join("wire-fraud");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("course.toml"), TOML).unwrap();
+    std::fs::write(folder.join("01-the-scam.md"), lesson).unwrap();
+    std::fs::write(folder.join("quiz.md"), QUIZ).unwrap();
+}
+
+async fn versions_of(app: &TestApp) -> Vec<(i64, String)> {
+    let detail = json(app, "/api/content/course", &[("slug", "wire-fraud")]).await;
+    detail["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["version"].as_i64().unwrap(),
+                v["via"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_browser_edit_survives_restarts_and_goes_back_to_git_as_the_same_version() {
+    let tree = tempfile::tempdir().unwrap();
+    write_tree(
+        tree.path(),
+        "# The scam\n\nA supplier 'changes' bank details.\n",
+    );
+    let settings = [("VIGIL_CONTENT_DIR", tree.path().display().to_string())];
+    let app = crate::helpers::spawn_app_with(&settings).await;
+    app.login(COMPLIANCE, PASSWORD).await;
+    assert_eq!(versions_of(&app).await, [(1, "git".to_owned())]);
+
+    // Edited and published in the browser.
+    let draft = draft_id_from(
+        &app.post_form("/api/content/edit", &[("slug", "wire-fraud")])
+            .await,
+    );
+    let saved = app
+        .post_form(
+            "/api/content/draft/save",
+            &[
+                ("draft_id", &draft.to_string()),
+                ("paths[0]", "01-the-scam.md"),
+                ("contents[0]", "# The scam\n\nCall the number on file.\n"),
+                ("intent", "publish"),
+                ("version_notes", "Added how to verify."),
+            ],
+        )
+        .await;
+    assert_eq!(
+        saved.headers()["location"],
+        "/content/course/wire-fraud?published=2"
+    );
+
+    // A restart imports the unchanged git tree: the browser's version stands.
+    let restarted = crate::helpers::spawn_instance(app.database_url.clone(), &settings).await;
+    restarted.login(COMPLIANCE, PASSWORD).await;
+    assert_eq!(
+        versions_of(&restarted).await,
+        [(2, "web".to_owned()), (1, "git".to_owned())]
+    );
+
+    // Git changes too: the import reports the conflict and publishes nothing.
+    write_tree(tree.path(), "# The scam\n\nA different git edit.\n");
+    let results = app::ssr::content::tree::import_tree(
+        &restarted.db,
+        tree.path(),
+        &app::ssr::db::audit::Actor::system("test"),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(
+            results[0].1,
+            app::ssr::content::tree::ImportResult::Conflict { version: 2, .. }
+        ),
+        "a conflict with version 2"
+    );
+    assert_eq!(versions_of(&restarted).await.len(), 2);
+
+    // Version 2 downloaded, unpacked into the tree and committed: checked, and imported as
+    // the same version.
+    let download = restarted
+        .get("/content/course/wire-fraud/v/2/source.zip")
+        .await;
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.headers()["content-type"], "application/zip");
+    assert!(
+        download.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("wire-fraud-v2.zip")
+    );
+    let bytes = download.bytes().await.unwrap();
+    std::fs::remove_dir_all(tree.path().join("wire-fraud")).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    archive.extract(tree.path()).unwrap();
+    let reports = app::ssr::content::tree::check_tree(tree.path()).unwrap();
+    assert!(
+        reports[0].problem_lines().is_empty(),
+        "vigil content check accepts it"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tree.path().join("wire-fraud/01-the-scam.md")).unwrap(),
+        "# The scam\n\nCall the number on file.\n"
+    );
+    let results = app::ssr::content::tree::import_tree(
+        &restarted.db,
+        tree.path(),
+        &app::ssr::db::audit::Actor::system("test"),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(
+            results[0].1,
+            app::ssr::content::tree::ImportResult::Unchanged { version: 2, .. }
+        ),
+        "the same version"
+    );
+
+    // From now on git edits publish again.
+    write_tree(
+        tree.path(),
+        "# The scam\n\nCall the number on file, always.\n",
+    );
+    let results = app::ssr::content::tree::import_tree(
+        &restarted.db,
+        tree.path(),
+        &app::ssr::db::audit::Actor::system("test"),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(
+            results[0].1,
+            app::ssr::content::tree::ImportResult::Published { version: 3, .. }
+        ),
+        "git's change published"
+    );
+
+    // Only compliance administrators may download.
+    let other = new_client();
+    app.login_with(&other, EMPLOYEE).await;
+    let refused = other
+        .get(format!(
+            "{}/content/course/wire-fraud/v/2/source.zip",
+            app.address
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+}

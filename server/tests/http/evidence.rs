@@ -395,3 +395,102 @@ async fn closed_period_stays_as_it_was(app: TestApp) {
         "the tiny course is for managers now:\n{current}"
     );
 }
+
+#[tokio::test]
+async fn a_programme_review_is_recorded_once_it_happened_and_the_pack_shows_it() {
+    let app = spawn_app().await;
+    app.login(COMPLIANCE, PASSWORD).await;
+    let today = chrono::Utc::now().date_naive();
+    let pack_files = |bytes: Vec<u8>| unzip(&bytes).unwrap();
+    let from = (today - chrono::Days::new(30)).to_string();
+
+    let before = pack(&app, &app.client, &from, &today.to_string()).await;
+    let files = pack_files(before.bytes().await.unwrap().to_vec());
+    let index = String::from_utf8(files["index.html"].clone()).unwrap();
+    assert!(
+        index.contains("No review of the training programme is recorded in Vigil"),
+        "the pack says when there is none"
+    );
+
+    // A review in the future, or with its next one more than 12 months on, changes nothing.
+    let tomorrow = (today + chrono::Days::new(1)).to_string();
+    let (status, _) = json(
+        &app,
+        &app.client,
+        "/api/admin/reviews/record",
+        &[
+            ("reviewed_on", &tomorrow),
+            ("reviewers", "Carl"),
+            ("summary", "Soon."),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    let late = (today + chrono::Months::new(13)).to_string();
+    let (status, _) = json(
+        &app,
+        &app.client,
+        "/api/admin/reviews/record",
+        &[
+            ("reviewed_on", &today.to_string()),
+            ("reviewers", "Carl"),
+            ("summary", "Late."),
+            ("next_review_on", &late),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (_, listed) = json(&app, &app.client, "/api/admin/reviews", &[]).await;
+    assert_eq!(listed["reviews"], serde_json::json!([]));
+
+    let reviewed_on = (today - chrono::Days::new(3)).to_string();
+    let recorded = app
+        .post_form(
+            "/api/admin/reviews/record",
+            &[
+                ("reviewed_on", &reviewed_on),
+                ("reviewers", "Carl Compliance, Isa Officer"),
+                (
+                    "summary",
+                    "Coverage 94%; phishing reports up.\nAdded incident investigation.",
+                ),
+                ("changes", "New course for the security team."),
+            ],
+        )
+        .await;
+    assert_eq!(recorded.status(), 200);
+    let (_, listed) = json(&app, &app.client, "/api/admin/reviews", &[]).await;
+    let review = &listed["reviews"][0];
+    assert_eq!(review["recorded_by"], "Carl Compliance");
+    assert_eq!(
+        review["next_review_on"],
+        (today - chrono::Days::new(3) + chrono::Months::new(12)).to_string()
+    );
+
+    let after = pack(&app, &app.client, &from, &today.to_string()).await;
+    let files = pack_files(after.bytes().await.unwrap().to_vec());
+    let csv = String::from_utf8(files["programme-reviews.csv"].clone()).unwrap();
+    assert!(csv.contains("Carl Compliance, Isa Officer"), "{csv}");
+    assert!(csv.contains("New course for the security team."), "{csv}");
+    let index = String::from_utf8(files["index.html"].clone()).unwrap();
+    assert!(
+        index.contains(&format!(
+            "The programme was last reviewed on {reviewed_on} by Carl Compliance, Isa Officer"
+        )),
+        "{index}"
+    );
+    assert!(index.contains("within 12 months of the period"), "{index}");
+    let audit = String::from_utf8(files["audit-log.csv"].clone()).unwrap();
+    assert!(audit.contains("programme.review"), "{audit}");
+    assert!(problems(&files).is_empty(), "{:?}", problems(&files));
+
+    // A period that ended before the review does not count it.
+    let old_end = (today - chrono::Days::new(10)).to_string();
+    let old = pack(&app, &app.client, "2026-01-01", &old_end).await;
+    let files = pack_files(old.bytes().await.unwrap().to_vec());
+    let index = String::from_utf8(files["index.html"].clone()).unwrap();
+    assert!(
+        index.contains("No review of the training programme"),
+        "{index}"
+    );
+}

@@ -20,6 +20,7 @@ mod headers;
 mod mail;
 mod navigation;
 mod openapi;
+mod organisation;
 mod people_admin;
 mod query_counts;
 

@@ -700,3 +700,113 @@ async fn a_start_evaluates_people_never_evaluated_before_serving() {
         "the course and the policy, before the first page"
     );
 }
+
+#[tokio::test]
+async fn question_analytics_count_first_attempts_and_the_wrong_option_chosen_most() {
+    let app = spawn_app().await;
+    let _content = with_courses(&app).await;
+    let erin = new_client();
+    app.login_with(&erin, EMPLOYEE).await;
+    let mona = new_client();
+    app.login_with(&mona, MANAGER).await;
+
+    // Erin answers "No" to "Is this tiny?" and nothing to the other; Mona gets both right.
+    let attempt = attempt_from(
+        &app.post_form_with(&erin, "/api/training/quiz/start", &[("slug", "tiny")])
+            .await,
+    );
+    let (_, quiz) = json(
+        &app,
+        &erin,
+        "/api/training/quiz",
+        &[("attempt_id", &attempt.to_string())],
+    )
+    .await;
+    let tiny_number = quiz["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| !q["multiple"].as_bool().unwrap())
+        .unwrap()["number"]
+        .as_u64()
+        .unwrap();
+    let id = attempt.to_string();
+    let field = format!("single[{tiny_number}]");
+    app.post_form_with(
+        &erin,
+        "/api/training/quiz/submit",
+        &[("attempt_id", id.as_str()), (field.as_str(), "1")],
+    )
+    .await;
+    let mona_attempt = attempt_from(
+        &app.post_form_with(&mona, "/api/training/quiz/start", &[("slug", "tiny")])
+            .await,
+    );
+    let answers = right_answers(&app, &mona, mona_attempt).await;
+    let id = mona_attempt.to_string();
+    let mut form: Vec<(&str, &str)> = vec![("attempt_id", &id)];
+    form.extend(answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    app.post_form_with(&mona, "/api/training/quiz/submit", &form)
+        .await;
+    // Erin's retake, right this time, is not a first attempt.
+    let retake = attempt_from(
+        &app.post_form_with(&erin, "/api/training/quiz/start", &[("slug", "tiny")])
+            .await,
+    );
+    let answers = right_answers(&app, &erin, retake).await;
+    let _ = take_quiz_with(&app, &erin, retake, &answers).await;
+
+    app.login(COMPLIANCE, PASSWORD).await;
+    let (status, stats) = json(
+        &app,
+        &app.client,
+        "/api/content/questions",
+        &[("slug", "tiny"), ("version", "1")],
+    )
+    .await;
+    assert_eq!(status, 200, "{stats}");
+    assert_eq!(stats["people"], 2);
+    let questions = stats["questions"].as_array().unwrap();
+    // Weakest first: each was answered right by one of the two first attempts.
+    let tiny = questions
+        .iter()
+        .find(|q| q["prompt"] == "Is this tiny?")
+        .unwrap();
+    assert_eq!(tiny["asked"], 2);
+    assert_eq!(tiny["percent_right"], 50);
+    assert_eq!(tiny["top_wrong"], serde_json::json!(["No", 1]));
+    let small = questions
+        .iter()
+        .find(|q| q["prompt"] == "Which are small?")
+        .unwrap();
+    assert_eq!(
+        (small["asked"].as_u64(), small["percent_right"].as_u64()),
+        (Some(2), Some(50))
+    );
+    assert_eq!(small["top_wrong"], Value::Null, "Erin left it blank");
+
+    // Learners cannot see it.
+    let (status, _) = json(
+        &app,
+        &erin,
+        "/api/content/questions",
+        &[("slug", "tiny"), ("version", "1")],
+    )
+    .await;
+    assert_eq!(status, 403);
+}
+
+async fn take_quiz_with(
+    app: &TestApp,
+    client: &reqwest::Client,
+    attempt: i64,
+    answers: &[(String, String)],
+) -> i64 {
+    let id = attempt.to_string();
+    let mut form: Vec<(&str, &str)> = vec![("attempt_id", &id)];
+    form.extend(answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    sequence_from(
+        &app.post_form_with(client, "/api/training/quiz/submit", &form)
+            .await,
+    )
+}

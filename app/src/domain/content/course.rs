@@ -1,17 +1,18 @@
 //! A whole course folder: metadata, lessons or document, quiz, images, hash; and its rendering.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::hash::content_hash;
 use super::lesson::{Document, is_lesson_file, parse_document};
 use super::limits;
-use super::markdown::{AssetLinks, render_block, render_inline};
+use super::markdown::{AssetLinks, render_block_filled, render_inline_filled};
 use super::metadata::{CourseMetadata, parse_metadata};
 use super::problem::Problem;
 use super::quiz::{Quiz, parse_quiz};
 use super::source::{CourseSource, FileRole, file_role};
+use super::variables::{self, Values, fill};
 use crate::domain::course_kind::CourseKind;
 
 /// Files with a fixed meaning.
@@ -38,6 +39,8 @@ pub struct ParsedCourse {
     pub source: CourseSource,
     /// SHA-256 of every file (see `hash::content_hash`).
     pub hash: String,
+    /// The organisation variables its texts use.
+    pub variables: BTreeSet<&'static str>,
 }
 
 /// Checks a course folder, reporting every problem in every file.
@@ -66,6 +69,7 @@ pub fn parse_course(source: CourseSource) -> Result<ParsedCourse, Vec<Problem>> 
     let mut quiz = None;
     let mut document = None;
     let mut present = BTreeSet::new();
+    let mut used = BTreeSet::new();
     for (path, _) in source.files() {
         if file_role(path) != FileRole::Text || path == METADATA_FILE || path == README_FILE {
             continue;
@@ -85,6 +89,8 @@ pub fn parse_course(source: CourseSource) -> Result<ParsedCourse, Vec<Problem>> 
             problems.extend(beyond);
             continue;
         }
+        problems.extend(variables::check(path, text));
+        used.extend(variables::used_in(text));
         match path {
             QUIZ_FILE => quiz = parse_quiz(text).map_err(|found| problems.extend(found)).ok(),
             POLICY_FILE | BULLETIN_FILE => document = parse_document(path, text, &assets).map_err(|found| problems.extend(found)).ok(),
@@ -198,6 +204,7 @@ pub fn parse_course(source: CourseSource) -> Result<ParsedCourse, Vec<Problem>> 
         body,
         source,
         hash,
+        variables: used,
     })
 }
 
@@ -252,14 +259,32 @@ impl RenderedCourse {
     }
 }
 
-/// Renders every text of a course to sanitized HTML, with images served under `asset_base`.
-pub fn render_course(course: &ParsedCourse, asset_base: &str) -> RenderedCourse {
+impl ParsedCourse {
+    /// The hash of this course rendered with `values`: what a version and the records of it
+    /// carry (see `variables::version_hash`).
+    pub fn version_hash(&self, values: &Values) -> String {
+        variables::version_hash(&self.hash, &self.variables, values)
+    }
+
+    /// Each variable this course uses with its value (`None` when unset).
+    pub fn variable_values(&self, values: &Values) -> BTreeMap<String, Option<String>> {
+        variables::values_for(&self.variables, values)
+    }
+}
+
+/// Renders every text of a course to sanitized HTML, with images served under `asset_base` and
+/// organisation variables filled in from `values`.
+pub fn render_course(course: &ParsedCourse, asset_base: &str, values: &Values) -> RenderedCourse {
     let links = AssetLinks {
         base: asset_base.trim_end_matches('/').to_owned(),
         paths: course.source.asset_paths().map(str::to_owned).collect(),
     };
+    let render_block =
+        |markdown: &str, links: &AssetLinks| render_block_filled(markdown, links, values);
+    let render_inline =
+        |markdown: &str, links: &AssetLinks| render_inline_filled(markdown, links, values);
     let document = |doc: &Document| RenderedDocument {
-        title: doc.title.clone(),
+        title: fill(&doc.title, values),
         html: render_block(&doc.markdown, &links),
     };
     match &course.body {
@@ -275,7 +300,7 @@ pub fn render_course(course: &ParsedCourse, asset_base: &str) -> RenderedCourse 
                         .questions
                         .iter()
                         .map(|question| RenderedQuestion {
-                            prompt: question.prompt.clone(),
+                            prompt: fill(&question.prompt, values),
                             body_html: if question.body.is_empty() {
                                 String::new()
                             } else {
@@ -345,7 +370,7 @@ mod tests {
         assert_eq!(quiz.asked_per_attempt(), 1);
         assert_eq!(course.hash.len(), 64);
 
-        let rendered = render_course(&course, "/course-assets/abc/");
+        let rendered = render_course(&course, "/course-assets/abc/", &Values::new());
         assert!(
             rendered.lessons[0]
                 .html
@@ -434,7 +459,7 @@ mod tests {
             ("policy.md", b"# Policy\n\nRules."),
         ]))
         .unwrap();
-        let rendered = render_course(&course, "/a");
+        let rendered = render_course(&course, "/a", &Values::new());
         assert_eq!(rendered.document.unwrap().title, "Policy");
     }
 

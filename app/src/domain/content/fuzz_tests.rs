@@ -139,7 +139,7 @@ fn exercise(text: &str) -> Duration {
     if let Ok(source) = CourseSource::new(files)
         && let Ok(course) = parse_course(source)
     {
-        let _ = super::course::render_course(&course, "/x");
+        let _ = super::course::render_course(&course, "/x", &super::variables::Values::new());
     }
     started.elapsed()
 }

@@ -144,7 +144,10 @@ fn check_image(
 }
 
 fn check_link(file: &str, line: usize, url: &str, problems: &mut Vec<Problem>) {
-    let lower = url.trim().to_ascii_lowercase();
+    // A link may be an organisation variable (`{{policies.url}}`): judged by what it becomes.
+    // Values of address kinds are checked when they are set, so the demo values stand for them.
+    let filled = super::variables::fill(url, &super::variables::demo_values());
+    let lower = filled.trim().to_ascii_lowercase();
     let allowed = lower.starts_with("http://")
         || lower.starts_with("https://")
         || lower.starts_with("mailto:")
@@ -226,10 +229,15 @@ mod tests {
     fn script_and_data_links_are_reported() {
         let found = messages(
             "01-a.md",
-            "# T\n\n[click](javascript:alert(1)) and [x](data:text/html,hi) and [ok](https://a.example) [m](mailto:a@b.example) [top](#t)\n",
+            "# T\n\n[click](javascript:alert(1)) and [x](data:text/html,hi) and [ok](https://a.example) [m](mailto:a@b.example) [top](#t) [policies]({{policies.url}}) [name]({{org.name}})\n",
         );
-        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found.len(), 3, "{found:?}");
         assert!(found[0].contains("link \"javascript:alert(1)\" must be a web address"));
+        // A placeholder is judged by what it becomes: an address, or (here) a name.
+        assert!(
+            found[2].contains("link \"{{org.name}}\" must be a web address"),
+            "{found:?}"
+        );
     }
 
     #[test]

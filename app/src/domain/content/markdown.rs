@@ -9,7 +9,11 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 
 use ammonia::{Builder, UrlRelative};
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream, html,
+};
+
+use super::variables::{Values, fill};
 
 /// The Markdown extensions Vigil supports in lessons, policies and quiz text.
 pub fn options() -> Options {
@@ -52,7 +56,46 @@ pub fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 
 /// Renders block Markdown (a lesson, a policy, an explanation) to sanitized HTML.
 pub fn render_block(markdown: &str, assets: &AssetLinks) -> String {
-    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+    render(markdown, assets, None)
+}
+
+/// As [`render_block`], with organisation variables filled in as literal text: in text, code,
+/// link and image addresses and titles, and raw HTML (which is then sanitized like the rest).
+/// A value is never read as Markdown, so it cannot add formatting or links of its own.
+pub fn render_block_filled(markdown: &str, assets: &AssetLinks, values: &Values) -> String {
+    render(markdown, assets, Some(values))
+}
+
+/// As [`render_inline`], with organisation variables filled in.
+pub fn render_inline_filled(markdown: &str, assets: &AssetLinks, values: &Values) -> String {
+    inline(&render_block_filled(markdown, assets, values))
+}
+
+fn fill_str<'a>(text: CowStr<'a>, values: Option<&Values>) -> CowStr<'a> {
+    match values {
+        Some(values) if text.contains("{{") => CowStr::from(fill(&text, values)),
+        _ => text,
+    }
+}
+
+fn render(markdown: &str, assets: &AssetLinks, values: Option<&Values>) -> String {
+    let events = TextMergeStream::new(Parser::new_ext(markdown, options())).map(|event| match event {
+        Event::Text(text) => Event::Text(fill_str(text, values)),
+        Event::Code(text) => Event::Code(fill_str(text, values)),
+        Event::Html(text) => Event::Html(fill_str(text, values)),
+        Event::InlineHtml(text) => Event::InlineHtml(fill_str(text, values)),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: fill_str(dest_url, values),
+            title: fill_str(title, values),
+            id,
+        }),
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: fill_str(dest_url, values),
+            title: fill_str(title, values),
+            id,
+        }),
         Event::Start(Tag::BlockQuote(Some(kind))) => {
             let (class, label) = callout(kind);
             Event::Html(CowStr::from(format!(r#"<aside class="callout callout-{class}" role="note"><p class="callout-title">{label}</p>"#)))
@@ -73,7 +116,10 @@ pub fn render_block(markdown: &str, assets: &AssetLinks) -> String {
 
 /// Renders one line of Markdown (a quiz option) without the surrounding paragraph.
 pub fn render_inline(markdown: &str, assets: &AssetLinks) -> String {
-    let block = render_block(markdown, assets);
+    inline(&render_block(markdown, assets))
+}
+
+fn inline(block: &str) -> String {
     let trimmed = block.trim();
     match trimmed
         .strip_prefix("<p>")
@@ -248,6 +294,45 @@ mod tests {
             render_inline("Report it with **Report phishing**", &AssetLinks::none()),
             "Report it with <strong>Report phishing</strong>"
         );
+    }
+
+    #[test]
+    fn organisation_values_go_in_as_literal_text_everywhere_a_placeholder_can_be() {
+        let values: Values = [
+            (
+                "contacts.security_phone",
+                "*x* [y](https://evil.example) <b>",
+            ),
+            ("contacts.security_email", "security@example.org"),
+            ("org.email_domain", "example.org"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let html = render_block_filled(
+            "Call {{contacts.security_phone}} or [write](mailto:{{contacts.security_email}}).\n\n\
+             ```\nTo: you@{{org.email_domain}}\n```\n\n`{{org.email_domain}}` and {{org.name}}.\n",
+            &AssetLinks::none(),
+            &values,
+        );
+        // The value is text: its asterisks, brackets and tag are shown, not obeyed.
+        assert!(
+            html.contains("Call *x* [y](https://evil.example) &lt;b&gt; or"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("<em>") && !html.contains("evil.example\""),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"href="mailto:security@example.org""#),
+            "{html}"
+        );
+        assert!(html.contains("To: you@example.org"), "{html}");
+        assert!(html.contains("<code>example.org</code>"), "{html}");
+        assert!(html.contains("[the organisation's name]"), "{html}");
+        // Without values (mail templates), text is left as written.
+        assert!(render_block("{{org.name}}", &AssetLinks::none()).contains("{{org.name}}"));
     }
 
     #[test]

@@ -100,6 +100,10 @@ pub struct CourseMetadata {
     pub material_change: bool,
     pub quiz: QuizSettings,
     pub acknowledgement: Option<Acknowledgement>,
+    /// The topic-specific controls the course is evidence for (ids from
+    /// `domain::controls::COURSE_CONTROLS`). Versions stored before this existed read as none.
+    #[serde(default)]
+    pub controls: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -118,6 +122,8 @@ struct RawMetadata {
     version: Option<Spanned<RawVersion>>,
     quiz: Option<Spanned<RawQuiz>>,
     acknowledgement: Option<Spanned<RawAcknowledgement>>,
+    #[serde(default)]
+    controls: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -439,6 +445,33 @@ pub fn parse_metadata(text: &str) -> Result<CourseMetadata, Vec<Problem>> {
         _ => None,
     };
 
+    let mut controls: Vec<String> = Vec::new();
+    for control in &raw.controls {
+        let id = control.get_ref().trim();
+        if crate::domain::controls::course_control(id).is_none() {
+            problems.push(Problem::at(
+                FILE,
+                lines.line(control.span().start),
+                format!(
+                    "controls: {id:?} is not a control Vigil knows; use {}",
+                    crate::domain::controls::COURSE_CONTROLS
+                        .iter()
+                        .map(|c| format!("{:?}", c.id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        } else if controls.iter().any(|c| c == id) {
+            problems.push(Problem::at(
+                FILE,
+                lines.line(control.span().start),
+                format!("controls: {id:?} is listed twice"),
+            ));
+        } else {
+            controls.push(id.to_owned());
+        }
+    }
+
     match (kind, recurrence, due_within, problems.is_empty()) {
         (Some(kind), Ok(recurrence), Ok(due_within), true) => Ok(CourseMetadata {
             id,
@@ -457,6 +490,7 @@ pub fn parse_metadata(text: &str) -> Result<CourseMetadata, Vec<Problem>> {
             material_change,
             quiz,
             acknowledgement,
+            controls,
         }),
         _ => Err(problems),
     }
@@ -548,6 +582,35 @@ reveal_answers = "after-passing"
             }
         );
         assert_eq!(meta.acknowledgement, None);
+    }
+
+    #[test]
+    fn controls_are_declared_from_the_known_list_and_checked_with_their_line() {
+        assert!(parse_metadata(COURSE).unwrap().controls.is_empty());
+        let declared = COURSE.replace(
+            "due_within = \"30 days\"\n",
+            "due_within = \"30 days\"\ncontrols = [\"pci-dss-12.6.3.1\", \"nist-at-2(3)\"]\n",
+        );
+        assert_eq!(
+            parse_metadata(&declared).unwrap().controls,
+            ["pci-dss-12.6.3.1", "nist-at-2(3)"]
+        );
+        let unknown = COURSE.replace(
+            "due_within = \"30 days\"\n",
+            "due_within = \"30 days\"\ncontrols = [\n  \"pci-dss-12.6.3.1\",\n  \"pci-dss-9.9\",\n  \"pci-dss-12.6.3.1\",\n]\n",
+        );
+        let found = problems(&unknown);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with(
+                "course.toml:13: controls: \"pci-dss-9.9\" is not a control Vigil knows; use \"pci-dss-12.6.3.1\""
+            ),
+            "{found:?}"
+        );
+        assert!(
+            found[1].starts_with("course.toml:14: controls: \"pci-dss-12.6.3.1\" is listed twice"),
+            "{found:?}"
+        );
     }
 
     #[test]

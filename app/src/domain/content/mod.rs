@@ -15,6 +15,7 @@ pub mod problem;
 pub mod quiz;
 pub mod quiz_lint;
 pub mod source;
+pub mod variables;
 
 pub use course::{ParsedCourse, parse_course};
 pub use problem::Problem;

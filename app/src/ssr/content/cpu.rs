@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use crate::domain::content::course::{RenderedCourse, render_course};
+use crate::domain::content::variables::Values;
 use crate::domain::content::{CourseSource, ParsedCourse, Problem, parse_course};
 use crate::error::{AppError, ContentInvalid};
 use crate::ssr::internal;
@@ -33,20 +34,29 @@ pub async fn off_the_runtime<T: Send + 'static>(
     }
 }
 
-/// Parses the files of a course folder and renders them with images under `asset_base`.
-pub async fn check(files: Vec<(String, Vec<u8>)>, asset_base: String) -> Result<Checked, AppError> {
+/// Parses the files of a course folder and renders them with images under `asset_base` and
+/// organisation variables from `values`.
+pub async fn check(
+    files: Vec<(String, Vec<u8>)>,
+    asset_base: String,
+    values: Values,
+) -> Result<Checked, AppError> {
     off_the_runtime(move || {
         let parsed = CourseSource::new(files).and_then(parse_course);
         let rendered = parsed
             .as_ref()
             .ok()
-            .map(|course| render_course(course, &asset_base));
+            .map(|course| render_course(course, &asset_base, &values));
         Checked { parsed, rendered }
     })
     .await
 }
 
-/// Renders a parsed course with images under `asset_base`.
-pub async fn render(course: ParsedCourse, asset_base: String) -> Result<RenderedCourse, AppError> {
-    off_the_runtime(move || render_course(&course, &asset_base)).await
+/// Renders a parsed course with images under `asset_base` and organisation variables.
+pub async fn render(
+    course: ParsedCourse,
+    asset_base: String,
+    values: Values,
+) -> Result<RenderedCourse, AppError> {
+    off_the_runtime(move || render_course(&course, &asset_base, &values)).await
 }

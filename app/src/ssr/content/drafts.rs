@@ -218,7 +218,9 @@ pub async fn check_draft(
     draft: &content_draft::Model,
 ) -> Result<DraftCheck, AppError> {
     let files = drafts::files(db, draft.id).await?;
-    let checked = super::cpu::check(files.clone(), format!("/draft-assets/{}", draft.id)).await?;
+    let values = super::organisation::values(db).await?;
+    let checked =
+        super::cpu::check(files.clone(), format!("/draft-assets/{}", draft.id), values).await?;
     let (problems, parsed) = match checked.parsed {
         Ok(course) => (id_problems(draft, &course), Some(course)),
         Err(problems) => (problems.iter().map(ToString::to_string).collect(), None),

@@ -12,7 +12,7 @@ use crate::domain::content::source::{FileRole, file_role};
 use crate::error::AppError;
 use crate::ssr::db::audit::{self, Actor, AuditEntry};
 use crate::ssr::db::courses;
-use crate::ssr::db::entities::course_version;
+use crate::ssr::db::entities::{course, course_version};
 use crate::ssr::internal;
 
 /// Where a version came from.
@@ -22,6 +22,8 @@ pub enum Via {
     Git,
     /// The browser editor or a zip upload.
     Web,
+    /// The same files rendered again because organisation variables they use changed.
+    Variables,
 }
 
 impl Via {
@@ -30,6 +32,7 @@ impl Via {
         match self {
             Self::Git => "git",
             Self::Web => "web",
+            Self::Variables => "variables",
         }
     }
 }
@@ -43,6 +46,9 @@ pub enum PublishOutcome {
     Unchanged { version: i32 },
     /// The course is retired in Vigil; restore it before publishing again.
     Retired,
+    /// Changed in git since the last import, and published in the browser since then: git's
+    /// copy was not published (the browser's version stands).
+    Conflict { version: i32 },
 }
 
 /// A stored source file: text as text, anything else as base64, so the source is kept exactly.
@@ -67,18 +73,84 @@ pub async fn publish(
     via: Via,
     now: DateTime<Utc>,
 ) -> Result<PublishOutcome, AppError> {
+    let values = super::organisation::values(db).await?;
+    let rendering = Rendering {
+        hash: course.version_hash(&values),
+        variables: course.variable_values(&values),
+        rendered: RenderedCourse::default(),
+    };
     // Rendered first, off the async threads and before any transaction begins.
-    let rendered = super::cpu::render(course.clone(), asset_base(&course.hash)).await?;
-    match publish_once(db, course, &rendered, actor, via, now).await {
+    let rendered = super::cpu::render(course.clone(), asset_base(&rendering.hash), values).await?;
+    let rendering = Rendering {
+        rendered,
+        ..rendering
+    };
+    match publish_once(db, course, &rendering, actor, via, now).await {
         // Another instance published at the same moment; look again.
         Err(PublishError::Db(err))
             if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
         {
-            publish_once(db, course, &rendered, actor, via, now)
+            publish_once(db, course, &rendering, actor, via, now)
                 .await
                 .map_err(PublishError::into_app)
         }
         other => other.map_err(PublishError::into_app),
+    }
+}
+
+/// A course rendered with the organisation's values of the day.
+struct Rendering {
+    /// The version's hash: the files' own, or with the values used (`variables::version_hash`).
+    hash: String,
+    /// Each variable the course uses, with its value (`None`: unset).
+    variables: BTreeMap<String, Option<String>>,
+    rendered: RenderedCourse,
+}
+
+/// What an import from git does with a course folder whose files hash to `incoming`.
+#[derive(Debug, PartialEq, Eq)]
+enum GitImport {
+    Publish,
+    /// Nothing to publish; `record`: note `incoming` as the last import.
+    Unchanged {
+        version: i32,
+        record: bool,
+    },
+    /// Changed in git and in the browser since the last import.
+    Conflict {
+        version: i32,
+    },
+}
+
+/// Publishes from git only what changed in git since the last import, and never over a
+/// version published in the browser since then.
+fn from_git(
+    course: &course::Model,
+    latest: Option<&courses::VersionSummary>,
+    incoming: &str,
+) -> GitImport {
+    let Some(latest) = latest else {
+        return GitImport::Publish;
+    };
+    let version = latest.version;
+    // Git has the newest files already (imported before, or a browser version committed back).
+    if latest.files_hash() == Some(incoming) {
+        let record = course.git_source_hash.as_deref() != Some(incoming);
+        return GitImport::Unchanged { version, record };
+    }
+    match course.git_source_hash.as_deref() {
+        // Unchanged in git since the last import: whatever the browser did stands.
+        Some(last) if last == incoming => GitImport::Unchanged {
+            version,
+            record: false,
+        },
+        // Changed in git; the newest version is the last import's (or that rendered again).
+        Some(last) if latest.files_hash() == Some(last) => GitImport::Publish,
+        // Changed in git, and the newest version came from somewhere else since.
+        Some(_) => GitImport::Conflict { version },
+        // Imported before this was kept: only a browser version can conflict.
+        None if latest.published_via == Via::Web.as_str() => GitImport::Conflict { version },
+        None => GitImport::Publish,
     }
 }
 
@@ -105,7 +177,7 @@ impl From<DbErr> for PublishError {
 async fn publish_once(
     db: &DatabaseConnection,
     course: &ParsedCourse,
-    rendered: &RenderedCourse,
+    rendering: &Rendering,
     actor: &Actor,
     via: Via,
     now: DateTime<Utc>,
@@ -129,15 +201,47 @@ async fn publish_once(
         }
     };
     let latest = courses::latest_version(&txn, row.id).await?;
+    if via == Via::Git {
+        match from_git(&row, latest.as_ref(), &course.hash) {
+            GitImport::Publish => {}
+            GitImport::Unchanged { version, record } => {
+                if record {
+                    courses::set_git_source_hash(&txn, row.id, &course.hash).await?;
+                    txn.commit().await?;
+                }
+                return Ok(PublishOutcome::Unchanged { version });
+            }
+            GitImport::Conflict { version } => return Ok(PublishOutcome::Conflict { version }),
+        }
+        courses::set_git_source_hash(&txn, row.id, &course.hash).await?;
+    }
     if let Some(latest) = latest
         .as_ref()
-        .filter(|latest| latest.content_hash == course.hash)
+        .filter(|latest| latest.content_hash == rendering.hash)
     {
+        txn.commit().await?;
         return Ok(PublishOutcome::Unchanged {
             version: latest.version,
         });
     }
     let number = latest.as_ref().map_or(1, |latest| latest.version + 1);
+    // New organisation details change no lesson: nobody has to take the course again.
+    let (material, notes) = match via {
+        Via::Variables => (
+            false,
+            format!(
+                "Organisation details changed ({}); the text is otherwise that of version {}.",
+                rendering
+                    .variables
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                number - 1
+            ),
+        ),
+        Via::Git | Via::Web => (meta.material_change, meta.version_notes.clone()),
+    };
 
     let source: BTreeMap<&str, SourceFile> = course
         .source
@@ -156,13 +260,17 @@ async fn publish_once(
         course_version::ActiveModel {
             course_id: Set(row.id),
             version: Set(number),
-            content_hash: Set(course.hash.clone()),
+            content_hash: Set(rendering.hash.clone()),
             title: Set(meta.title.clone()),
             metadata_json: Set(to_json(meta)?),
             source_json: Set(to_json(&source)?),
-            rendered_json: Set(to_json(rendered)?),
-            material: Set(meta.material_change),
-            notes: Set(meta.version_notes.clone()),
+            rendered_json: Set(to_json(&rendering.rendered)?),
+            material: Set(material),
+            notes: Set(notes.clone()),
+            source_hash: Set(Some(course.hash.clone())),
+            variables_json: Set((!course.variables.is_empty())
+                .then(|| to_json(&rendering.variables))
+                .transpose()?),
             published_at: Set(now),
             published_by: Set(actor.id),
             published_via: Set(via.as_str().to_owned()),
@@ -196,10 +304,11 @@ async fn publish_once(
             before: latest.map(|l| json!({ "version": l.version, "content_hash": l.content_hash })),
             after: Some(json!({
                 "version": number,
-                "content_hash": course.hash,
-                "material": meta.material_change,
-                "notes": meta.version_notes,
+                "content_hash": rendering.hash,
+                "material": material,
+                "notes": notes,
                 "via": via.as_str(),
+                "variables": rendering.variables,
             })),
             reason: None,
         },

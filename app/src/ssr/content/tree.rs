@@ -187,10 +187,34 @@ fn relative(root: &Path, path: &Path) -> String {
 
 /// What importing one folder did.
 pub enum ImportResult {
-    Published { id: String, version: i32 },
-    Unchanged { id: String, version: i32 },
-    Retired { id: String },
-    Invalid { problems: Vec<String> },
+    Published {
+        id: String,
+        version: i32,
+    },
+    Unchanged {
+        id: String,
+        version: i32,
+    },
+    Retired {
+        id: String,
+    },
+    Invalid {
+        problems: Vec<String>,
+    },
+    /// Changed in git and published in the browser since the last import: not imported.
+    Conflict {
+        id: String,
+        version: i32,
+    },
+}
+
+impl ImportResult {
+    /// The sentence for a conflict, saying what to do.
+    pub fn conflict_message(id: &str, version: i32) -> String {
+        format!(
+            "{id} changed in git and was published in the browser (version {version}) since the last import, so git's copy was not published. Download version {version} (Content → the course → the version → Download), merge it with the git copy, commit, and import again."
+        )
+    }
 }
 
 /// Publishes every valid, changed course under `dir`; leaves unchanged and retired ones alone.
@@ -221,6 +245,7 @@ pub async fn import_tree(
                         ImportResult::Unchanged { id, version }
                     }
                     PublishOutcome::Retired => ImportResult::Retired { id },
+                    PublishOutcome::Conflict { version } => ImportResult::Conflict { id, version },
                 }
             }
         };

@@ -35,6 +35,28 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<course::Model>, DbErr>
         .await
 }
 
+/// (title, variables recorded) of each current version of a course not retired that uses
+/// organisation variables, in title order: one query.
+pub async fn current_variables(db: &impl ConnectionTrait) -> Result<Vec<(String, String)>, DbErr> {
+    let current = sea_orm::sea_query::Query::select()
+        .column(course::Column::CurrentVersionId)
+        .from(course::Entity)
+        .and_where(course::Column::RetiredAt.is_null())
+        .to_owned();
+    course_version::Entity::find()
+        .select_only()
+        .columns([
+            course_version::Column::Title,
+            course_version::Column::VariablesJson,
+        ])
+        .filter(course_version::Column::Id.in_subquery(current))
+        .filter(course_version::Column::VariablesJson.is_not_null())
+        .order_by_asc(course_version::Column::Title)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// A version's listing fields, without the (large) source and rendered text.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct VersionSummary {
@@ -48,6 +70,21 @@ pub struct VersionSummary {
     pub published_at: DateTime<Utc>,
     pub published_by: Option<i64>,
     pub published_via: String,
+    /// The organisation variables it was rendered with (JSON), when it uses any.
+    pub variables_json: Option<String>,
+    /// SHA-256 of its files alone, when kept (see `course_version::Model::files_hash`).
+    pub source_hash: Option<String>,
+}
+
+impl VersionSummary {
+    /// The hash of the files alone, when known.
+    pub fn files_hash(&self) -> Option<&str> {
+        self.source_hash.as_deref().or_else(|| {
+            self.variables_json
+                .is_none()
+                .then_some(self.content_hash.as_str())
+        })
+    }
 }
 
 fn summaries() -> sea_orm::Select<course_version::Entity> {
@@ -62,6 +99,8 @@ fn summaries() -> sea_orm::Select<course_version::Entity> {
         course_version::Column::PublishedAt,
         course_version::Column::PublishedBy,
         course_version::Column::PublishedVia,
+        course_version::Column::VariablesJson,
+        course_version::Column::SourceHash,
     ])
 }
 
@@ -278,6 +317,22 @@ pub async fn set_current(
         kind: Set(kind.to_owned()),
         title: Set(title.to_owned()),
         summary: Set(summary.to_owned()),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
+/// Records the source hash of the course folder as last imported from git.
+pub async fn set_git_source_hash(
+    db: &impl ConnectionTrait,
+    course_id: i64,
+    hash: &str,
+) -> Result<(), DbErr> {
+    course::ActiveModel {
+        id: Set(course_id),
+        git_source_hash: Set(Some(hash.to_owned())),
         ..Default::default()
     }
     .update(db)

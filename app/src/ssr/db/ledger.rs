@@ -366,6 +366,30 @@ pub async fn acknowledgements(
         .collect())
 }
 
+/// (person, answers JSON) of every quiz attempt at a version, oldest first, voided ones left
+/// out: for question analytics.
+pub async fn attempt_answers(
+    db: &impl ConnectionTrait,
+    version_id: i64,
+) -> Result<Vec<(i64, String)>, DbErr> {
+    let rows: Vec<(i64, i64, Option<String>)> = Entity::find()
+        .select_only()
+        .columns([Column::Sequence, Column::PersonId, Column::AnswersJson])
+        .filter(Column::VersionId.eq(version_id))
+        .filter(Column::Kind.eq(RecordKind::Attempt.as_str()))
+        .order_by_asc(Column::Sequence)
+        .into_tuple()
+        .all(db)
+        .await?;
+    // Voids are rare corrections: all of them, rather than a list as long as the attempts.
+    let voided: std::collections::HashSet<i64> = voided_sequences(db).await?.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .filter(|(sequence, _, _)| !voided.contains(sequence))
+        .filter_map(|(_, person, answers)| Some((person, answers?)))
+        .collect())
+}
+
 /// Every record, oldest first (the engine reads completions from these).
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<completion_record::Model>, DbErr> {
     Entity::find().order_by_asc(Column::Sequence).all(db).await

@@ -22,6 +22,7 @@ pub mod outbox;
 
 pub mod people;
 pub mod presence;
+pub mod programme_reviews;
 pub mod reminder_log;
 pub mod reset_requests;
 pub mod revoked_sessions;

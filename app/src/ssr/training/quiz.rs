@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::{DatabaseConnection, TransactionTrait};
-use serde::{Deserialize, Serialize};
 
 use super::certificates::issue;
 use super::engine::{EngineLock, recompute_person, recompute_person_in};
@@ -22,13 +21,7 @@ use crate::ssr::db::ledger::{self, NewRecord, by_sequence};
 use crate::ssr::db::{courses, lock, training};
 use crate::ssr::internal;
 
-/// What a ledger record keeps of an attempt: which questions were asked, in what order, and
-/// which options were chosen.
-#[derive(Debug, Serialize, Deserialize)]
-struct StoredAnswers {
-    questions: Vec<DrawnQuestion>,
-    chosen: Vec<BTreeSet<usize>>,
-}
+use crate::domain::quiz_attempt::StoredAnswers;
 
 fn wait_minutes(until: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
     u64::try_from((until - now).num_minutes())

@@ -15,6 +15,8 @@ pub struct Model {
     pub retired_at: Option<DateTimeUtc>,
     pub retired_by: Option<i64>,
     pub retired_reason: Option<String>,
+    /// The source hash of the course folder at its last import from git.
+    pub git_source_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -33,6 +33,7 @@ pub mod people_import;
 pub mod person;
 pub mod person_history;
 pub mod person_role;
+pub mod programme_review;
 pub mod quiz_attempt;
 pub mod reading_progress;
 pub mod reminder_log;
