@@ -23,6 +23,7 @@ use crate::pages::{
     content_version::VersionPage,
     evidence::EvidencePage,
     exemptions::ExemptionsPage,
+    facilitator::{FacilitatorListPage, FacilitatorPage},
     forgot_password::ForgotPasswordPage,
     home::HomePage,
     login::LoginPage,
@@ -102,6 +103,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/compliance/mail/templates") view={Lazy::<routes::MailTemplatesPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/compliance/reminders") view={Lazy::<routes::ReminderSettingsPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/compliance/reviews") view={Lazy::<routes::ProgrammeReviewsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/facilitator") view={Lazy::<routes::FacilitatorListPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/facilitator/:slug") view={Lazy::<routes::FacilitatorPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/team") view={Lazy::<routes::TeamPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/team/:id") view={Lazy::<routes::TeamMemberPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/compliance") view={Lazy::<routes::CompliancePage>::new()} ssr=SsrMode::Async />
@@ -188,6 +191,8 @@ lazy_pages! {
     ReminderSettingsPage => super::ReminderSettingsPage,
     ProgrammeReviewsPage => super::ProgrammeReviewsPage,
     QuestionStatsPage => super::QuestionStatsPage,
+    FacilitatorListPage => super::FacilitatorListPage,
+    FacilitatorPage => super::FacilitatorPage,
     TeamPage => super::TeamPage,
     TeamMemberPage => super::TeamMemberPage,
     CompliancePage => super::CompliancePage,

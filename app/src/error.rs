@@ -184,6 +184,10 @@ pub enum Invalid {
     #[error("There is no job role called that. Use one of the roles listed in the form.")]
     UnknownJobRole,
     #[error(
+        "No course is available in that language. Choose one of the languages listed in the form."
+    )]
+    UnknownLanguage,
+    #[error(
         "Choose who the course is for: everyone, or at least one job role, department or managers."
     )]
     AudienceEmpty,

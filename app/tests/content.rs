@@ -72,6 +72,29 @@ fn the_starter_curriculum_is_valid_and_complete() {
                 course.meta.id
             );
         }
+        for (language, translation) in &rendered.translations {
+            let text: String = translation
+                .lessons
+                .iter()
+                .chain(translation.document.iter())
+                .map(|d| d.html.as_str())
+                .collect();
+            assert!(
+                !text.contains("{{") && !text.contains("4444"),
+                "{} ({language}): organisation details left in the text",
+                course.meta.id
+            );
+        }
+        // The employee baseline can be taken in German as well.
+        if course.meta.audience.everyone
+            && course.meta.recurrence != app::domain::period::Recurrence::Never
+        {
+            assert!(
+                course.translations.contains_key("de"),
+                "{} has no German translation",
+                course.meta.id
+            );
+        }
         if course.meta.kind == app::domain::course_kind::CourseKind::Course {
             assert!(
                 rendered.asked_per_attempt() >= 4,
@@ -90,6 +113,14 @@ fn the_starter_curriculum_is_valid_and_complete() {
             }
         }
     }
+    // The managers' course carries a facilitator pack for the sessions it is taught in.
+    let managers = reports
+        .iter()
+        .filter_map(|r| r.result.as_ref().ok())
+        .find(|c| c.meta.id == "handling-sensitive-data")
+        .unwrap();
+    assert!(managers.facilitator.slides.len() >= 10, "a slide deck");
+    assert!(managers.facilitator.guide.is_some() && managers.facilitator.checklist.is_some());
     let ids: Vec<&str> = reports
         .iter()
         .map(|r| r.result.as_ref().unwrap().meta.id.as_str())
@@ -114,6 +145,85 @@ fn the_starter_curriculum_is_valid_and_complete() {
     ] {
         assert!(ids.contains(&required), "{required} is in the curriculum");
     }
+}
+
+/// The employee baseline (every course for everyone that recurs) is spread over the year: for a
+/// new hire on any day of a year, no calendar month has more than 30 minutes of it due, and
+/// the same holds at roll-out, when everyone starts at once.
+#[test]
+fn the_employee_baseline_asks_at_most_30_minutes_in_any_month() {
+    use app::domain::assignment::{
+        CourseFacts, EngineInput, PersonFacts, VersionFacts, obligations,
+    };
+    use app::domain::period::Recurrence;
+    use chrono::{Datelike, Days, NaiveDate};
+    use std::collections::BTreeMap;
+
+    let published = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let baseline: Vec<(CourseFacts, u32)> = check_tree(&curriculum())
+        .unwrap()
+        .into_iter()
+        .filter_map(|report| report.result.ok())
+        .filter(|c| c.meta.audience.everyone && c.meta.recurrence != Recurrence::Never)
+        .enumerate()
+        .map(|(i, c)| {
+            let id = i64::try_from(i).unwrap();
+            let facts = CourseFacts {
+                id,
+                retired: false,
+                audience: c.meta.audience.clone(),
+                recurrence: c.meta.recurrence,
+                due_within: c.meta.due_within,
+                start_offset: c.meta.start_offset,
+                versions: vec![VersionFacts {
+                    id,
+                    number: 1,
+                    published_on: published,
+                    material: false,
+                }],
+            };
+            (facts, c.meta.estimated_minutes)
+        })
+        .collect();
+    let minutes: BTreeMap<i64, u32> = baseline.iter().map(|(c, m)| (c.id, *m)).collect();
+    let yearly: u32 = minutes.values().sum();
+    assert!(
+        yearly >= 120,
+        "the baseline is the whole of it: {yearly} minutes"
+    );
+
+    let mut worst = (0, published);
+    for offset in 0..366 {
+        let hired = published + Days::new(offset);
+        let input = EngineInput {
+            people: vec![PersonFacts {
+                id: 1,
+                active: true,
+                hire_date: hired,
+                roles: vec!["employee".into()],
+                department: None,
+                is_manager: false,
+            }],
+            courses: baseline.iter().map(|(c, _)| c.clone()).collect(),
+            ..Default::default()
+        };
+        let mut by_month: BTreeMap<(i32, u32), u32> = BTreeMap::new();
+        for obligation in obligations(&input, hired) {
+            let due = obligation.due_on;
+            *by_month.entry((due.year(), due.month())).or_default() +=
+                minutes[&obligation.course_id];
+        }
+        let most = by_month.values().copied().max().unwrap_or(0);
+        if most > worst.0 {
+            worst = (most, hired);
+        }
+    }
+    assert!(
+        worst.0 <= 30,
+        "hired on {}, {} minutes fall due in one month (of {yearly} a year)",
+        worst.1,
+        worst.0
+    );
 }
 
 #[tokio::test]

@@ -73,6 +73,7 @@ async fn record(db: &DatabaseConnection, person_id: i64, score: i32) -> i64 {
             reason: None,
             voids_sequence: None,
             session_id: None,
+            language: None,
         },
         Utc::now(),
     )

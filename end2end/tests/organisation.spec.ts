@@ -2,7 +2,8 @@ import { expect, test } from "@playwright/test";
 import { COMPLIANCE, jsEnabled, open, signIn } from "./support";
 
 test("a compliance admin sets an organisation detail and the courses that use it are published with it", async ({ page }, testInfo) => {
-  const value = jsEnabled(testInfo) ? "extension 5151" : "extension 6262";
+  // The disclosure page is used by one course only, which no other test edits.
+  const value = `https://www.company.example/security/disclosure-${jsEnabled(testInfo) ? "js" : "no-js"}`;
   await signIn(page, COMPLIANCE, testInfo);
   await open(page, "/content/organisation", testInfo);
   await expect(page.getByRole("heading", { level: 1, name: "Organisation details" })).toBeVisible();
@@ -14,13 +15,13 @@ test("a compliance admin sets an organisation detail and the courses that use it
   await expect(page.getByRole("alert")).toContainText("The security team's email address must be an email address");
 
   await open(page, "/content/organisation", testInfo);
-  await page.getByLabel(/The security team's phone number/).fill(value);
+  await page.getByLabel(/The address of the vulnerability disclosure page/).fill(value);
   await page.getByRole("button", { name: "Save details" }).click();
   await expect(page.getByText(/^Saved\. .*published again/)).toBeVisible();
-  await expect(page.getByLabel(/The security team's phone number/)).toHaveValue(value);
+  await expect(page.getByLabel(/The address of the vulnerability disclosure page/)).toHaveValue(value);
 
-  // The basics course now has a version, not a material one, that shows the new number.
-  await open(page, "/content/course/security-basics", testInfo);
+  // The course that names the page now has a version, not a material one, that shows it.
+  await open(page, "/content/course/tracking-and-fixing-vulnerabilities", testInfo);
   const newest = page.getByRole("table", { name: "Version history" }).getByRole("row").nth(1);
   await expect(newest).toContainText("Organisation details changed");
   await newest.getByRole("link", { name: /^v\d+$/ }).click();

@@ -24,6 +24,7 @@ mod m20261201_000015_first_deadline;
 mod m20261201_000016_api_tokens;
 mod m20261201_000017_sso_and_scim;
 mod m20261201_000018_content_authoring;
+mod m20261202_000019_languages;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_api_tokens::Migration),
             Box::new(m20261201_000017_sso_and_scim::Migration),
             Box::new(m20261201_000018_content_authoring::Migration),
+            Box::new(m20261202_000019_languages::Migration),
         ]
     }
 }

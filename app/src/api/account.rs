@@ -68,3 +68,45 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
         .await,
     )
 }
+
+/// The language the signed-in person takes courses in, and the languages on offer.
+#[server(prefix = "/api", endpoint = "account/language")]
+pub async fn course_language() -> Result<crate::dto::language::LanguageChoice, AppError> {
+    use crate::ssr::{
+        auth::current_user,
+        request::{app_state, respond},
+    };
+    respond(
+        async {
+            let state = app_state()?;
+            let user = current_user().await?;
+            crate::ssr::training::languages::choice(&state.db, &user).await
+        }
+        .await,
+    )
+}
+
+/// Sets the language the signed-in person takes courses in (empty: each course's own).
+#[server(prefix = "/api", endpoint = "account/language/save")]
+pub async fn save_course_language(#[server(default)] language: String) -> Result<(), AppError> {
+    use crate::ssr::{
+        auth::current_user,
+        request::{app_state, respond},
+    };
+    respond(
+        async {
+            let state = app_state()?;
+            let user = current_user().await?;
+            crate::ssr::training::languages::choose(
+                &state.db,
+                &user,
+                &language,
+                chrono::Utc::now(),
+            )
+            .await?;
+            leptos_axum::redirect("/account?language_saved=1");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -40,6 +40,8 @@ pub struct CourseDetail {
     pub audience: String,
     pub recurrence: String,
     pub due_within: String,
+    /// How long after someone first owes the course their first round starts.
+    pub start_offset: Option<String>,
     pub language: String,
     pub estimated_minutes: u32,
     pub pass_mark: Option<u32>,
@@ -391,6 +393,34 @@ pub async fn question_stats(
         async {
             let (state, _) = crate::ssr::content::views::compliance_admin().await?;
             crate::ssr::content::question_stats::view(&state.db, &slug, version).await
+        }
+        .await,
+    )
+}
+
+/// The courses whose current version has a facilitator pack (managers and compliance admins).
+#[server(prefix = "/api", endpoint = "content/facilitator-packs")]
+pub async fn facilitator_packs() -> Result<Vec<crate::dto::facilitator::PackRow>, AppError> {
+    crate::ssr::request::respond(
+        async {
+            let user = crate::ssr::auth::current_user().await?;
+            let state = crate::ssr::request::app_state()?;
+            crate::ssr::content::facilitator::list(&state.db, &user).await
+        }
+        .await,
+    )
+}
+
+/// A course's facilitator pack: slides, discussion guide, one-on-one checklist.
+#[server(prefix = "/api", endpoint = "content/facilitator")]
+pub async fn facilitator_pack(
+    slug: String,
+) -> Result<crate::dto::facilitator::FacilitatorView, AppError> {
+    crate::ssr::request::respond(
+        async {
+            let user = crate::ssr::auth::current_user().await?;
+            let state = crate::ssr::request::app_state()?;
+            crate::ssr::content::facilitator::view(&state.db, &user, &slug).await
         }
         .await,
     )

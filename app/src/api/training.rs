@@ -77,6 +77,8 @@ pub struct CourseOverview {
     pub statement: Option<String>,
     pub minimum_reading_seconds: u32,
     pub reading_started_at: Option<DateTime<Utc>>,
+    /// The language the texts are in (the `lang` of the page's content).
+    pub language: String,
 }
 
 /// One lesson to read.
@@ -89,6 +91,8 @@ pub struct LessonView {
     pub title: String,
     pub html: String,
     pub read: bool,
+    /// The language the texts are in (the `lang` of the page's content).
+    pub language: String,
 }
 
 /// One question as the learner sees it: no answers.
@@ -110,6 +114,8 @@ pub struct QuizView {
     pub course_title: String,
     pub pass_mark: u32,
     pub questions: Vec<QuizQuestion>,
+    /// The language the texts are in (the `lang` of the page's content).
+    pub language: String,
 }
 
 /// One option in a result.
@@ -143,6 +149,8 @@ pub struct AttemptResult {
     pub pass_mark: u32,
     pub passed: bool,
     pub finished_at: DateTime<Utc>,
+    /// The language the texts are in (the `lang` of the page's content).
+    pub language: String,
     pub questions: Vec<ResultQuestion>,
     pub certificate_code: Option<String>,
     pub retake_after: Option<DateTime<Utc>>,

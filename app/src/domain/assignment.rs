@@ -15,7 +15,9 @@
 //!   (a new role, a new department, a changed rule). Once assigned, the date is kept.
 //! - A completion counts if it is of the newest material version or later. It lasts until the
 //!   recurrence period has passed since it (a per-person clock); `never` lasts for ever.
-//! - Due dates: `due_within` after assignment; after a completion expires, on its expiry date;
+//! - Due dates: `due_within` after assignment, or after assignment plus the course's
+//!   `start_offset` (which spreads a baseline over the year); after a completion expires, on
+//!   its expiry date;
 //!   when a material version supersedes a completion, `due_within` after that version appeared;
 //!   after an exemption ends, `due_within` after its end.
 //! - Status: exempt, else completed, else overdue (past the due date), else in progress
@@ -57,8 +59,29 @@ pub struct CourseFacts {
     pub audience: Audience,
     pub recurrence: Recurrence,
     pub due_within: Period,
+    /// How long after someone first owes the course their first round starts.
+    pub start_offset: Option<Period>,
     /// In any order.
     pub versions: Vec<VersionFacts>,
+}
+
+impl CourseFacts {
+    /// The first deadline of an obligation assigned on `assigned_on`: `due_within` after the
+    /// start of the person's first round.
+    pub fn first_due_on(&self, assigned_on: NaiveDate) -> NaiveDate {
+        first_deadline(self.due_within, self.start_offset, assigned_on)
+    }
+}
+
+/// The first deadline of an obligation assigned on `assigned_on`: `due_within` after the
+/// person's first round starts, `start_offset` after assignment.
+pub fn first_deadline(
+    due_within: Period,
+    start_offset: Option<Period>,
+    assigned_on: NaiveDate,
+) -> NaiveDate {
+    let starts = start_offset.map_or(assigned_on, |offset| offset.after(assigned_on));
+    due_within.after(starts)
 }
 
 /// A completion that counts: a passed attempt, an acknowledgement, a manual or instructor-led
@@ -325,7 +348,7 @@ fn evaluate(
                 .unwrap_or(assigned_on);
             course.due_within.after(appeared.max(assigned_on))
         }
-        (None, _) => course.due_within.after(assigned_on),
+        (None, _) => course.first_due_on(assigned_on),
     };
     if !still_valid && let Some(ended) = ended_exemption {
         due_on = due_on.max(course.due_within.after(ended));
@@ -385,6 +408,7 @@ mod tests {
             },
             recurrence: Recurrence::parse("12 months").unwrap(),
             due_within: Period::parse("30 days").unwrap(),
+            start_offset: None,
             versions: vec![VersionFacts {
                 id: id * 100 + 1,
                 number: 1,
@@ -749,6 +773,34 @@ mod tests {
         let mut recent = basic();
         recent.people[0].hire_date = day("2025-03-03");
         assert_eq!(only(recent, "2025-06-01").assigned_on, day("2025-03-03"));
+    }
+
+    #[test]
+    fn a_start_offset_moves_only_the_first_deadline() {
+        let mut input = basic();
+        input.people[0].hire_date = day("2025-03-03");
+        input.courses[0].start_offset = Some(Period::parse("4 months").unwrap());
+        let first = only(input.clone(), "2025-03-10");
+        assert_eq!(
+            first.assigned_on,
+            day("2025-03-03"),
+            "owed from the first day"
+        );
+        assert_eq!(first.due_on, day("2025-08-02"), "4 months, then 30 days");
+        assert_eq!(first.status, Status::NotStarted);
+        assert_eq!(
+            input.courses[0].first_due_on(first.assigned_on),
+            first.due_on
+        );
+
+        // After the first round the person's own clock runs: due a year after completing.
+        input.completions.push(completion(1, 7, 701, "2025-07-20"));
+        assert_eq!(only(input.clone(), "2026-08-01").due_on, day("2026-07-20"));
+
+        // A role gained later starts its own first round from that day.
+        input.completions.clear();
+        input.previously_evaluated.insert(1);
+        assert_eq!(only(input, "2025-09-01").due_on, day("2026-01-31"));
     }
 
     #[test]

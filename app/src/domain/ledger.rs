@@ -81,6 +81,10 @@ pub struct RecordFields {
     pub reason: Option<String>,
     pub voids_sequence: Option<i64>,
     pub session_id: Option<i64>,
+    /// The language the record was taken in. Left out of the canonical bytes when there is
+    /// none, so records made before languages existed keep their hashes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     pub prev_hash: String,
 }
 
@@ -198,6 +202,7 @@ mod tests {
                     reason: None,
                     voids_sequence: None,
                     session_id: None,
+                    language: None,
                     prev_hash: previous.clone(),
                 };
                 let hash = record_hash(&fields);

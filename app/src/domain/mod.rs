@@ -24,6 +24,7 @@ pub mod evidence;
 pub mod history;
 
 pub mod job_role;
+pub mod language_names;
 #[cfg(feature = "ssr")]
 pub mod ledger;
 pub mod login_throttle;

@@ -14,6 +14,9 @@ pub enum Permission {
     ComplianceAdmin,
     /// Runs the installation: people and accounts.
     PlatformAdmin,
+    /// Teaches courses in person from their facilitator packs: managers, and compliance
+    /// administrators (who record the sessions).
+    Teach,
     /// Adds, edits and imports people: platform admins, and compliance admins (who keep the
     /// roster that obligations follow from).
     ManagePeople,
@@ -59,6 +62,7 @@ impl Permissions {
             Permission::ComplianceAdmin => self.compliance_admin,
             Permission::PlatformAdmin => self.platform_admin,
             Permission::ManagePeople => self.platform_admin || self.compliance_admin,
+            Permission::Teach => self.manager || self.compliance_admin,
         }
     }
 

@@ -52,6 +52,15 @@ pub struct CourseInfo {
     pub id: i64,
     pub title: String,
     pub due_within: Period,
+    /// How long after someone first owes the course their first round starts.
+    pub start_offset: Option<Period>,
+}
+
+impl CourseInfo {
+    /// The first deadline for someone who first owed the course on `assigned_on`.
+    pub fn first_deadline(&self, assigned_on: NaiveDate) -> NaiveDate {
+        super::assignment::first_deadline(self.due_within, self.start_offset, assigned_on)
+    }
 }
 
 /// Counts of obligations by status.
@@ -300,7 +309,7 @@ pub fn new_hire_timeliness(
         if person.hire_date < since || row.assigned_on != person.hire_date {
             continue;
         }
-        let deadline = course.due_within.after(person.hire_date);
+        let deadline = course.first_deadline(person.hire_date);
         let on_time = row.completed_on.is_some_and(|done| done <= deadline);
         if deadline < today || on_time {
             result.measured += 1;
@@ -374,6 +383,7 @@ mod tests {
                     id: 10,
                     title: "Basics".into(),
                     due_within: thirty,
+                    start_offset: None,
                 },
             ),
             (
@@ -382,6 +392,7 @@ mod tests {
                     id: 20,
                     title: "Secure development".into(),
                     due_within: thirty,
+                    start_offset: None,
                 },
             ),
         ])

@@ -2,6 +2,8 @@
 //! depends only on the domain, so `ssr/` can build these without importing `api/`.
 
 pub mod api_token;
+pub mod facilitator;
+pub mod language;
 pub mod mail;
 pub mod organisation;
 pub mod programme_review;

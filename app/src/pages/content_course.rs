@@ -119,6 +119,10 @@ fn Detail(detail: CourseDetail, restore: ServerAction<RestoreCourse>) -> impl In
             <dt>"Assigned to"</dt><dd>{detail.audience.clone()}</dd>
             <dt>"Recurrence"</dt><dd>{detail.recurrence.clone()}</dd>
             <dt>"Due within"</dt><dd>{detail.due_within.clone()}</dd>
+            <dt>"First round"</dt><dd>{match detail.start_offset.clone() {
+                Some(offset) => format!("starts {offset} after someone first owes it"),
+                None => "starts the day someone first owes it".to_owned(),
+            }}</dd>
             {detail.pass_mark.map(|mark| view! {
                 <dt>"Quiz"</dt><dd>{format!("{} questions per attempt, pass mark {mark}%", detail.asked_per_attempt)}</dd>
             })}
@@ -144,7 +148,11 @@ fn Detail(detail: CourseDetail, restore: ServerAction<RestoreCourse>) -> impl In
                         <tr>
                             <th scope="row"><a href=format!("/content/course/{}/v/{}", slug, version.version)>{format!("v{}", version.version)}</a></th>
                             <td>{date_time(version.published_at)}</td>
-                            <td>{version.published_by}<br /><span class="muted">{if version.via == "git" { "from git" } else { "in the browser" }}</span></td>
+                            <td>{version.published_by}<br /><span class="muted">{match version.via.as_str() {
+                                "git" => "from git",
+                                "variables" => "organisation details",
+                                _ => "in the browser",
+                            }}</span></td>
                             <td>{if version.material { "Material: retake required" } else { "Minor" }}</td>
                             <td>{version.notes}</td>
                             <td><code class="hash" title=version.content_hash.clone()>{version.content_hash.chars().take(12).collect::<String>()}</code></td>

@@ -24,6 +24,7 @@ pub mod people;
 pub mod people_import;
 pub mod person_edit;
 
+pub mod facilitator;
 pub mod placeholder;
 pub mod programme_reviews;
 pub mod question_stats;

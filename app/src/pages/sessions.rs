@@ -39,6 +39,7 @@ fn Sessions() -> impl IntoView {
             <p class="breadcrumb"><a href="/compliance">"Compliance"</a></p>
             <h1>"Instructor-led sessions"</h1>
             <p class="lead">"Training given in person or on a call. Attendance counts as completing the course's current version and is marked instructor-led in reports and evidence."</p>
+            <p>"Courses with a "<a href="/facilitator">"facilitator pack"</a>" (slides, discussion guide, one-on-one checklist) can be taught from it; record the session here afterwards."</p>
             <SuccessAlert message=notice />
             <ErrorAlert error />
             <h2 id="record">"Record a session"</h2>

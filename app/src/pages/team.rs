@@ -41,6 +41,7 @@ fn Team() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"My team"</h1>
+            <p><a href="/facilitator">"Facilitator packs"</a>" — slides, discussion guides and one-on-one checklists for training your team in person."</p>
             <Suspense fallback=|| view! { <p class="loading">"Loading your team…"</p> }>
                 {move || Suspend::new(async move {
                     match team.await {

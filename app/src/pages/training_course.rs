@@ -93,8 +93,8 @@ fn CourseBody(
     let slug = course.slug.clone();
     view! {
         <Title text=course.title.clone() />
-        <h1>{course.title.clone()}</h1>
-        <p class="lead">{course.summary.clone()}</p>
+        <h1 lang=course.language.clone()>{course.title.clone()}</h1>
+        <p class="lead" lang=course.language.clone()>{course.summary.clone()}</p>
         <p>
             <span class=status_class>{status}</span>
             {course.due_on.map(|due| view! { <span class="muted">{format!(" · due {}", date(due))}</span> })}
@@ -176,14 +176,14 @@ fn Document(
         }
         .into_any(),
         Some(html) => view! {
-            <article id="document" class="prose lesson" inner_html=html></article>
+            <article id="document" class="prose lesson" lang=course.language.clone() inner_html=html></article>
             <section class="acknowledge" aria-labelledby="acknowledge-heading">
                 <h2 id="acknowledge-heading">"Your acknowledgement"</h2>
                 <ActionForm action=acknowledge attr:class="form">
                     <input type="hidden" name="slug" value=slug />
                     <div class="checkbox">
                         <input id="accept" name="accept" type="checkbox" value="yes" required />
-                        <label for="accept">{course.statement.clone().unwrap_or_default()}</label>
+                        <label for="accept" lang=course.language.clone()>{course.statement.clone().unwrap_or_default()}</label>
                     </div>
                     <button type="submit" class="button button-primary">"Record my acknowledgement"</button>
                 </ActionForm>

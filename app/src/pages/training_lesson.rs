@@ -52,7 +52,7 @@ fn LessonReader() -> impl IntoView {
                                 <a href=format!("/training/{}", lesson.slug)>{lesson.course_title.clone()}</a>
                             </p>
                             <p class="eyebrow">{format!("Lesson {} of {}", lesson.number, lesson.count)}</p>
-                            <article class="prose" inner_html=lesson.html.clone()></article>
+                            <article class="prose" lang=lesson.language.clone() inner_html=lesson.html.clone()></article>
                             <nav class="lesson-nav" aria-label="Lesson">
                                 {(lesson.number > 1).then(|| view! {
                                     <a href=format!("/training/{}/lesson/{}", lesson.slug, lesson.number - 1)>"Previous lesson"</a>

@@ -63,7 +63,7 @@ fn Questions(quiz: QuizView, submit: ServerAction<SubmitQuiz>) -> impl IntoView 
             {quiz.questions.into_iter().map(|question| {
                 let number = question.number;
                 view! {
-                    <fieldset class="question">
+                    <fieldset class="question" lang=quiz.language.clone()>
                         <legend>
                             <span class="question-number">{format!("Question {number}")}</span>
                             {question.prompt.clone()}

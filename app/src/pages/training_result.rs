@@ -85,7 +85,7 @@ fn Outcome(result: AttemptResult, retake: ServerAction<StartQuiz>) -> impl IntoV
         {(!revealed).then(|| view! {
             <p class="hint">"The right answers and explanations are shown once you pass, or when this course's quiz settings allow."</p>
         })}
-        <ol class="questions">
+        <ol class="questions" lang=result.language.clone()>
             {result.questions.into_iter().map(|question| view! {
                 <li class="question">
                     <p class="prompt">{question.prompt}{revealed.then(|| view! {

@@ -97,6 +97,7 @@ pub async fn load(
                         reason: None,
                         voids_sequence: None,
                         session_id: None,
+                        language: None,
                     },
                     event.at,
                 )
@@ -168,7 +169,11 @@ fn edition(
     let toml = set_version(toml, notes, material).unwrap_or_default();
     let files = source
         .files()
-        .filter(|(path, _)| Some(*path) != without && *path != METADATA_FILE)
+        // The lesson goes from the course and from its translations.
+        .filter(|(path, _)| {
+            without.is_none_or(|lesson| *path != lesson && !path.ends_with(&format!("/{lesson}")))
+                && *path != METADATA_FILE
+        })
         .map(|(path, bytes)| (path.to_owned(), bytes.to_vec()))
         .chain([(METADATA_FILE.to_owned(), toml.into_bytes())]);
     let source = CourseSource::new(files)

@@ -90,6 +90,7 @@ pub async fn at_end_of(
             .map_err(|err| internal("frozen period: course metadata", err))?;
         course.recurrence = meta.recurrence;
         course.due_within = meta.due_within;
+        course.start_offset = meta.start_offset;
         course.audience = match then_rules.get(&course.id) {
             Some(rule) => serde_json::from_str::<Audience>(rule)
                 .map_err(|err| internal("frozen period: assignment rule", err))?,

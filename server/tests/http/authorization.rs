@@ -51,6 +51,8 @@ enum Who {
     Compliance,
     /// Platform and compliance administrators.
     PeopleAdmins,
+    /// Managers and compliance administrators.
+    Teachers,
     /// Only the author of the object (Carl's draft and import).
     Author,
     /// People the course concerns (it is assigned to everyone here), and compliance admins.
@@ -72,6 +74,7 @@ impl Who {
             Self::Owner => role == Employee,
             Self::Compliance | Self::Author => role == Compliance,
             Self::PeopleAdmins => matches!(role, Compliance | Platform),
+            Self::Teachers => matches!(role, ManagerOfTarget | OtherManager | Compliance),
         }
     }
 
@@ -281,6 +284,18 @@ const SERVER_FUNCTIONS: &[Call] = &[
     call("/api/content/list", Who::Compliance, &[]),
     call("/api/content/organisation", Who::Compliance, &[]),
     call("/api/admin/reviews", Who::Compliance, &[]),
+    call("/api/account/language", Who::SignedIn, &[]),
+    call(
+        "/api/account/language/save",
+        Who::SignedIn,
+        &[("language", "")],
+    ),
+    call("/api/content/facilitator-packs", Who::Teachers, &[]),
+    call(
+        "/api/content/facilitator",
+        Who::Teachers,
+        &[("slug", "tiny")],
+    ),
     call(
         "/api/content/questions",
         Who::Compliance,
@@ -483,6 +498,8 @@ const PAGES: &[(&str, Who, &str)] = &[
         Who::Compliance,
         "/content/organisation",
     ),
+    ("/facilitator", Who::Teachers, "/facilitator"),
+    ("/facilitator/{slug}", Who::Teachers, "/facilitator/tiny"),
     (
         "/content/course/{slug}",
         Who::Compliance,

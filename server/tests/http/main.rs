@@ -14,9 +14,11 @@ mod authorization;
 mod concurrency;
 mod content;
 mod evidence;
+mod facilitator;
 
 mod hardening;
 mod headers;
+mod languages;
 mod mail;
 mod navigation;
 mod openapi;

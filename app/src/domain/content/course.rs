@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::facilitator::{self, FacilitatorPack, RenderedPack};
 use super::hash::content_hash;
 use super::lesson::{Document, is_lesson_file, parse_document};
 use super::limits;
@@ -12,6 +13,7 @@ use super::metadata::{CourseMetadata, parse_metadata};
 use super::problem::Problem;
 use super::quiz::{Quiz, parse_quiz};
 use super::source::{CourseSource, FileRole, file_role};
+use super::translation::{self, Translation, parse_translation};
 use super::variables::{self, Values, fill};
 use crate::domain::course_kind::CourseKind;
 
@@ -41,6 +43,10 @@ pub struct ParsedCourse {
     pub hash: String,
     /// The organisation variables its texts use.
     pub variables: BTreeSet<&'static str>,
+    /// Slides, discussion guide and one-on-one checklist for teaching it in person.
+    pub facilitator: FacilitatorPack,
+    /// Its texts in other languages, by language tag.
+    pub translations: BTreeMap<String, Translation>,
 }
 
 /// Checks a course folder, reporting every problem in every file.
@@ -68,10 +74,26 @@ pub fn parse_course(source: CourseSource) -> Result<ParsedCourse, Vec<Problem>> 
     let mut lessons = Vec::new();
     let mut quiz = None;
     let mut document = None;
+    let mut pack = FacilitatorPack::default();
     let mut present = BTreeSet::new();
     let mut used = BTreeSet::new();
+    let mut translated: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for (path, _) in source.files() {
         if file_role(path) != FileRole::Text || path == METADATA_FILE || path == README_FILE {
+            continue;
+        }
+        if let Some((language, name)) = translation::split_path(path) {
+            match source.text(path) {
+                Some(Ok(text)) => {
+                    used.extend(variables::used_in(text));
+                    translated
+                        .entry(language.to_owned())
+                        .or_default()
+                        .push((name.to_owned(), text.to_owned()));
+                }
+                Some(Err(problem)) => problems.push(problem),
+                None => {}
+            }
             continue;
         }
         present.insert(path.to_owned());
@@ -94,6 +116,11 @@ pub fn parse_course(source: CourseSource) -> Result<ParsedCourse, Vec<Problem>> 
         match path {
             QUIZ_FILE => quiz = parse_quiz(text).map_err(|found| problems.extend(found)).ok(),
             POLICY_FILE | BULLETIN_FILE => document = parse_document(path, text, &assets).map_err(|found| problems.extend(found)).ok(),
+            part if facilitator::is_facilitator_file(part) => {
+                if let Err(found) = facilitator::add_file(&mut pack, part, text, &assets) {
+                    problems.extend(found);
+                }
+            }
             lesson if is_lesson_file(lesson) => {
                 if let Ok(parsed) = parse_document(lesson, text, &assets).map_err(|found| problems.extend(found)) {
                     lessons.push(parsed);
@@ -198,6 +225,40 @@ pub fn parse_course(source: CourseSource) -> Result<ParsedCourse, Vec<Problem>> 
             )]);
         }
     };
+    let mut translations = BTreeMap::new();
+    for (language, files) in &translated {
+        if !super::metadata::is_language_tag(language)
+            || language.eq_ignore_ascii_case(&meta.language)
+        {
+            problems.push(Problem::in_file(
+                &format!("{}{language}", translation::TRANSLATIONS_DIR),
+                format!(
+                    "{language:?} is not a language tag other than the course's own ({:?}); name the folder like de or pt-BR",
+                    meta.language
+                ),
+            ));
+            continue;
+        }
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        match parse_translation(
+            language,
+            &files,
+            &body,
+            meta.acknowledgement.is_some(),
+            &assets,
+        ) {
+            Ok(parsed) => {
+                translations.insert(language.clone(), parsed);
+            }
+            Err(found) => problems.extend(found),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let hash = content_hash(&source);
     Ok(ParsedCourse {
         meta,
@@ -205,6 +266,8 @@ pub fn parse_course(source: CourseSource) -> Result<ParsedCourse, Vec<Problem>> 
         source,
         hash,
         variables: used,
+        facilitator: pack,
+        translations,
     })
 }
 
@@ -247,6 +310,54 @@ pub struct RenderedCourse {
     /// The policy or bulletin text.
     pub document: Option<RenderedDocument>,
     pub pools: Vec<RenderedPool>,
+    /// The facilitator pack, if the course has one (versions stored before it existed have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facilitator: Option<RenderedPack>,
+    /// The course in other languages, by language tag.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, RenderedTranslation>,
+}
+
+/// One language's texts as stored HTML. Its quiz has the course's structure exactly.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedTranslation {
+    pub title: String,
+    pub summary: String,
+    pub statement: Option<String>,
+    pub lessons: Vec<RenderedDocument>,
+    pub document: Option<RenderedDocument>,
+    pub pools: Vec<RenderedPool>,
+}
+
+impl RenderedCourse {
+    /// The texts for someone who prefers `preferred` (a language tag, or none): the closest
+    /// translation, or the course's own texts in `own_language`. Returns the texts and the
+    /// language they are in, which is what the person takes and what their record carries.
+    pub fn in_language(
+        &self,
+        preferred: Option<&str>,
+        own_language: &str,
+    ) -> (RenderedCourse, String) {
+        let chosen = preferred.and_then(|p| {
+            if translation::best_match(p, [own_language]).is_some() {
+                return None;
+            }
+            translation::best_match(p, self.translations.keys().map(String::as_str))
+        });
+        match chosen.and_then(|language| self.translations.get(language).map(|t| (language, t))) {
+            Some((language, t)) => (
+                RenderedCourse {
+                    lessons: t.lessons.clone(),
+                    document: t.document.clone(),
+                    pools: t.pools.clone(),
+                    facilitator: self.facilitator.clone(),
+                    translations: BTreeMap::new(),
+                },
+                language.to_owned(),
+            ),
+            None => (self.clone(), own_language.to_owned()),
+        }
+    }
 }
 
 impl RenderedCourse {
@@ -279,20 +390,64 @@ pub fn render_course(course: &ParsedCourse, asset_base: &str, values: &Values) -
         base: asset_base.trim_end_matches('/').to_owned(),
         paths: course.source.asset_paths().map(str::to_owned).collect(),
     };
+    let document = |doc: &Document| RenderedDocument {
+        title: fill(&doc.title, values),
+        html: render_block_filled(&doc.markdown, &links, values),
+    };
+    let facilitator = (!course.facilitator.is_empty()).then(|| RenderedPack {
+        slides: course.facilitator.slides.iter().map(document).collect(),
+        guide: course.facilitator.guide.as_ref().map(document),
+        checklist: course.facilitator.checklist.as_ref().map(document),
+    });
+    let (lessons, document, pools) = render_body(&course.body, &links, values);
+    let translations = course
+        .translations
+        .iter()
+        .map(|(language, t)| {
+            let (lessons, document, pools) = render_body(&t.body, &links, values);
+            let rendered = RenderedTranslation {
+                title: fill(&t.title, values),
+                summary: fill(&t.summary, values),
+                statement: t.statement.as_ref().map(|s| fill(s, values)),
+                lessons,
+                document,
+                pools,
+            };
+            (language.clone(), rendered)
+        })
+        .collect();
+    RenderedCourse {
+        lessons,
+        document,
+        pools,
+        facilitator,
+        translations,
+    }
+}
+
+/// A body's lessons, document and quiz pools as stored HTML.
+fn render_body(
+    body: &CourseBody,
+    links: &AssetLinks,
+    values: &Values,
+) -> (
+    Vec<RenderedDocument>,
+    Option<RenderedDocument>,
+    Vec<RenderedPool>,
+) {
     let render_block =
         |markdown: &str, links: &AssetLinks| render_block_filled(markdown, links, values);
     let render_inline =
         |markdown: &str, links: &AssetLinks| render_inline_filled(markdown, links, values);
     let document = |doc: &Document| RenderedDocument {
         title: fill(&doc.title, values),
-        html: render_block(&doc.markdown, &links),
+        html: render_block(&doc.markdown, links),
     };
-    match &course.body {
-        CourseBody::Lessons { lessons, quiz } => RenderedCourse {
-            lessons: lessons.iter().map(document).collect(),
-            document: None,
-            pools: quiz
-                .pools
+    match body {
+        CourseBody::Lessons { lessons, quiz } => (
+            lessons.iter().map(document).collect(),
+            None,
+            quiz.pools
                 .iter()
                 .map(|pool| RenderedPool {
                     ask: pool.ask,
@@ -304,29 +459,27 @@ pub fn render_course(course: &ParsedCourse, asset_base: &str, values: &Values) -
                             body_html: if question.body.is_empty() {
                                 String::new()
                             } else {
-                                render_block(&question.body, &links)
+                                render_block(&question.body, links)
                             },
                             options: question
                                 .options
                                 .iter()
                                 .map(|option| RenderedOption {
-                                    html: render_inline(&option.markdown, &links),
+                                    html: render_inline(&option.markdown, links),
                                     correct: option.correct,
                                 })
                                 .collect(),
                             multiple: question.multiple,
                             keep_order: question.keep_order,
-                            explanation_html: render_block(&question.explanation, &links),
+                            explanation_html: render_block(&question.explanation, links),
                         })
                         .collect(),
                 })
                 .collect(),
-        },
-        CourseBody::Policy(doc) | CourseBody::Bulletin(doc) => RenderedCourse {
-            lessons: Vec::new(),
-            document: Some(document(doc)),
-            pools: Vec::new(),
-        },
+        ),
+        CourseBody::Policy(doc) | CourseBody::Bulletin(doc) => {
+            (Vec::new(), Some(document(doc)), Vec::new())
+        }
     }
 }
 

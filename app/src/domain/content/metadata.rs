@@ -95,6 +95,10 @@ pub struct CourseMetadata {
     pub pass_mark: Option<u32>,
     pub recurrence: Recurrence,
     pub due_within: Period,
+    /// How long after someone first owes the course their first round starts (`start_offset`
+    /// in `course.toml`): spreads a baseline over the year for new hires and at roll-out.
+    #[serde(default)]
+    pub start_offset: Option<Period>,
     pub audience: Audience,
     pub version_notes: String,
     pub material_change: bool,
@@ -118,6 +122,7 @@ struct RawMetadata {
     pass_mark: Option<Spanned<i64>>,
     recurrence: Spanned<String>,
     due_within: Spanned<String>,
+    start_offset: Option<Spanned<String>>,
     audience: Option<Spanned<RawAudience>>,
     version: Option<Spanned<RawVersion>>,
     quiz: Option<Spanned<RawQuiz>>,
@@ -239,6 +244,32 @@ pub fn parse_metadata(text: &str) -> Result<CourseMetadata, Vec<Problem>> {
             format!("due_within: {message}"),
         );
     }
+
+    let start_offset = match &raw.start_offset {
+        None => None,
+        Some(text) => match Period::parse(text.get_ref()) {
+            Err(message) => {
+                check(false, text.span(), format!("start_offset: {message}"));
+                None
+            }
+            Ok(offset) => {
+                // The first round must start before a second one would be due.
+                let longer = match &recurrence {
+                    Ok(Recurrence::Every(period)) => {
+                        let day = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+                        offset.after(day) >= period.after(day)
+                    }
+                    _ => false,
+                };
+                check(
+                    !longer,
+                    text.span(),
+                    format!("start_offset: {offset} is not shorter than the recurrence"),
+                );
+                Some(offset)
+            }
+        },
+    };
 
     match (kind, &raw.pass_mark) {
         (Some(CourseKind::Course), None) => check(
@@ -485,6 +516,7 @@ pub fn parse_metadata(text: &str) -> Result<CourseMetadata, Vec<Problem>> {
                 .map(|mark| u32::try_from(*mark.get_ref()).unwrap_or(100)),
             recurrence,
             due_within,
+            start_offset,
             audience,
             version_notes,
             material_change,
@@ -507,7 +539,7 @@ pub fn is_slug(candidate: &str) -> bool {
         && !candidate.contains("--")
 }
 
-fn is_language_tag(candidate: &str) -> bool {
+pub fn is_language_tag(candidate: &str) -> bool {
     let mut parts = candidate.split('-');
     let primary_ok = parts
         .next()
@@ -611,6 +643,30 @@ reveal_answers = "after-passing"
             found[1].starts_with("course.toml:14: controls: \"pci-dss-12.6.3.1\" is listed twice"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_start_offset_is_a_period_shorter_than_the_recurrence() {
+        assert_eq!(parse_metadata(COURSE).unwrap().start_offset, None);
+        let with = |offset: &str| {
+            COURSE.replace(
+                "due_within = \"30 days\"\n",
+                &format!("due_within = \"30 days\"\nstart_offset = \"{offset}\"\n"),
+            )
+        };
+        assert_eq!(
+            parse_metadata(&with("4 months"))
+                .unwrap()
+                .start_offset
+                .map(|p| p.to_string()),
+            Some("4 months".to_owned())
+        );
+        let found = problems(&with("12 months"));
+        assert!(
+            found[0].contains("start_offset: 12 months is not shorter than the recurrence"),
+            "{found:?}"
+        );
+        assert!(problems(&with("soon"))[0].contains("start_offset: \"soon\" is not a period"));
     }
 
     #[test]

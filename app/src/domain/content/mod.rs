@@ -6,6 +6,7 @@
 //! the wasm bundle.
 
 pub mod course;
+pub mod facilitator;
 pub mod hash;
 pub mod lesson;
 pub mod limits;
@@ -15,6 +16,7 @@ pub mod problem;
 pub mod quiz;
 pub mod quiz_lint;
 pub mod source;
+pub mod translation;
 pub mod variables;
 
 pub use course::{ParsedCourse, parse_course};

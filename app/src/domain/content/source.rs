@@ -44,7 +44,8 @@ pub fn file_role(path: &str) -> FileRole {
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())
         .unwrap_or_default();
-    if extension == "md" || path == "course.toml" {
+    let translation_toml = path.starts_with("translations/") && path.ends_with("/translation.toml");
+    if extension == "md" || path == "course.toml" || translation_toml {
         return FileRole::Text;
     }
     ASSET_TYPES

@@ -2,6 +2,7 @@
 
 pub mod cpu;
 pub mod drafts;
+pub mod facilitator;
 pub mod organisation;
 pub mod organisation_views;
 pub mod publish;

@@ -22,16 +22,33 @@ impl FolderReport {
     /// Warnings (the course still publishes), prefixed with the folder: quiz patterns that leak
     /// answers (see `domain::content::quiz_lint`).
     pub fn warning_lines(&self) -> Vec<String> {
-        match &self.result {
-            Ok(ParsedCourse {
-                body: crate::domain::content::course::CourseBody::Lessons { quiz, .. },
-                ..
-            }) => crate::domain::content::quiz_lint::warnings(quiz)
-                .iter()
-                .map(|w| format!("{}/{w}", self.folder))
-                .collect(),
-            _ => Vec::new(),
-        }
+        use crate::domain::content::course::CourseBody;
+        use crate::domain::content::quiz_lint::warnings;
+        let Ok(course) = &self.result else {
+            return Vec::new();
+        };
+        let own = match &course.body {
+            CourseBody::Lessons { quiz, .. } => Some((String::new(), quiz)),
+            _ => None,
+        };
+        let translated = course
+            .translations
+            .iter()
+            .filter_map(|(language, t)| match &t.body {
+                CourseBody::Lessons { quiz, .. } => {
+                    Some((format!("translations/{language}/"), quiz))
+                }
+                _ => None,
+            });
+        own.into_iter()
+            .chain(translated)
+            .flat_map(|(prefix, quiz)| {
+                warnings(quiz)
+                    .iter()
+                    .map(|w| format!("{}/{prefix}{w}", self.folder))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     /// Problems prefixed with the folder, e.g. `phishing/quiz.md:14: …`.

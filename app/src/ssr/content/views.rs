@@ -116,6 +116,7 @@ pub async fn detail(
         audience: meta.audience.describe(),
         recurrence: meta.recurrence.to_string(),
         due_within: meta.due_within.to_string(),
+        start_offset: meta.start_offset.map(|p| p.to_string()),
         language: meta.language,
         estimated_minutes: meta.estimated_minutes,
         pass_mark: meta.pass_mark,

@@ -37,6 +37,8 @@ pub struct NewRecord {
     pub reason: Option<String>,
     pub voids_sequence: Option<i64>,
     pub session_id: Option<i64>,
+    /// The language it was taken in (attempts and acknowledgements).
+    pub language: Option<String>,
 }
 
 /// The fields a stored row's hash covers, or `None` if its kind is not one Vigil writes (a
@@ -59,6 +61,7 @@ pub fn fields_of(row: &completion_record::Model) -> Option<RecordFields> {
         reason: row.reason.clone(),
         voids_sequence: row.voids_sequence,
         session_id: row.session_id,
+        language: row.language.clone(),
         prev_hash: row.prev_hash.clone(),
     })
 }
@@ -167,6 +170,7 @@ fn row(
         reason: record.reason.clone(),
         voids_sequence: record.voids_sequence,
         session_id: record.session_id,
+        language: record.language.clone(),
         prev_hash: prev_hash.clone(),
     };
     let hash = record_hash(&fields);
@@ -187,6 +191,7 @@ fn row(
         reason: Set(record.reason.clone()),
         voids_sequence: Set(record.voids_sequence),
         session_id: Set(record.session_id),
+        language: Set(record.language.clone()),
         prev_hash: Set(prev_hash),
         record_hash: Set(hash.clone()),
         ..Default::default()

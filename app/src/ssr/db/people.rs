@@ -312,6 +312,24 @@ pub async fn set_password_hash(
 }
 
 /// Ends every session issued before `now`.
+/// Sets the language a person prefers courses in (`None`: each course's own).
+pub async fn set_language(
+    db: &impl ConnectionTrait,
+    id: i64,
+    language: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    person::ActiveModel {
+        id: Set(id),
+        language: Set(language),
+        updated_at: Set(to_millis(now)),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
 pub async fn revoke_sessions(
     db: &impl ConnectionTrait,
     id: i64,

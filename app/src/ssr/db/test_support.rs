@@ -98,5 +98,6 @@ pub fn manual_completion(
         reason: Some(reason.to_owned()),
         voids_sequence: None,
         session_id: None,
+        language: None,
     }
 }

@@ -78,6 +78,7 @@ impl Dataset {
                 "voided",
                 "voids_record",
                 "instructor_led_session",
+                "language",
                 "actor",
                 "reason",
                 "record_hash",
@@ -463,6 +464,7 @@ pub fn completion_cells(
             .map(|s| s.to_string())
             .unwrap_or_default(),
         record.session_id.map(|s| s.to_string()).unwrap_or_default(),
+        record.language.clone().unwrap_or_default(),
         data.name_of(record.actor_id),
         record.reason.clone().unwrap_or_default(),
         record.record_hash.clone(),

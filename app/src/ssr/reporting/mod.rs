@@ -156,6 +156,7 @@ pub async fn catalogue(db: &impl ConnectionTrait) -> Result<ReportData, AppError
                 id: course.id,
                 title: course.title.clone(),
                 due_within: meta.due_within,
+                start_offset: meta.start_offset,
             },
         );
         course_details.insert(

@@ -76,6 +76,7 @@ pub async fn manual_completion(
             reason: Some(reason.clone()),
             voids_sequence: None,
             session_id: None,
+            language: None,
         },
         now,
     )
@@ -137,6 +138,7 @@ pub async fn void(
             reason: Some(reason.clone()),
             voids_sequence: Some(sequence),
             session_id: None,
+            language: None,
         },
         now,
     )

@@ -352,6 +352,7 @@ pub async fn load_input(
             audience,
             recurrence: meta.recurrence,
             due_within: meta.due_within,
+            start_offset: meta.start_offset,
             versions,
         });
     }
@@ -433,8 +434,8 @@ async fn persist(
     {
         training::delete_compliance(db, stale.0, stale.1).await?;
     }
-    let due_within: HashMap<i64, crate::domain::period::Period> =
-        input.courses.iter().map(|c| (c.id, c.due_within)).collect();
+    let courses: HashMap<i64, &crate::domain::assignment::CourseFacts> =
+        input.courses.iter().map(|c| (c.id, c)).collect();
     let rows: Vec<compliance_state::ActiveModel> = computed
         .iter()
         .map(|o| compliance_state::ActiveModel {
@@ -444,7 +445,9 @@ async fn persist(
             status: Set(o.status.as_str().to_owned()),
             assigned_on: Set(o.assigned_on),
             due_on: Set(o.due_on),
-            first_due_on: Set(due_within.get(&o.course_id).map(|p| p.after(o.assigned_on))),
+            first_due_on: Set(courses
+                .get(&o.course_id)
+                .map(|c| c.first_due_on(o.assigned_on))),
             completed_on: Set(o.completion.as_ref().map(|c| c.completed_on)),
             completion_sequence: Set(o.completion.as_ref().map(|c| c.record_id)),
             valid_until: Set(o.valid_until),

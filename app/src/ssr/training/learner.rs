@@ -33,7 +33,29 @@ pub struct CourseContext {
     pub course: course::Model,
     pub version: course_version::Model,
     pub meta: CourseMetadata,
+    /// The texts in `language`.
     pub rendered: RenderedCourse,
+    /// The language of `rendered`: what the person takes, and what their record carries.
+    pub language: String,
+    /// The title, summary and acknowledgement statement in `language`.
+    pub title: String,
+    pub summary: String,
+    pub statement: Option<String>,
+}
+
+impl CourseContext {
+    /// The same version in the language closest to `preferred` that it has (its own otherwise).
+    pub fn in_language(mut self, preferred: Option<&str>) -> Self {
+        let (rendered, language) = self.rendered.in_language(preferred, &self.meta.language);
+        if let Some(translation) = self.rendered.translations.get(&language) {
+            self.title = translation.title.clone();
+            self.summary = translation.summary.clone();
+            self.statement = translation.statement.clone().or(self.statement);
+        }
+        self.rendered = rendered;
+        self.language = language;
+        self
+    }
 }
 
 /// Parses a stored version.
@@ -58,6 +80,10 @@ pub async fn course_version(
         .ok_or(AppError::NotFound(Resource::Course))?;
     let (meta, rendered) = parse_version(&version)?;
     Ok(CourseContext {
+        title: course.title.clone(),
+        summary: meta.summary.clone(),
+        statement: meta.acknowledgement.as_ref().map(|a| a.statement.clone()),
+        language: meta.language.clone(),
         course,
         version,
         meta,
@@ -79,7 +105,9 @@ pub async fn assigned(
         .into_iter()
         .find(|row| row.course_id == course.id)
         .ok_or(TrainingInvalid::NotAssigned)?;
-    let context = course_version(db, course, obligation.version_id).await?;
+    let context = course_version(db, course, obligation.version_id)
+        .await?
+        .in_language(user.person.language.as_deref());
     Ok((context, obligation))
 }
 
@@ -238,8 +266,8 @@ pub async fn overview(
     let is_document = context.meta.kind != CourseKind::Course;
     Ok(CourseOverview {
         slug: context.course.slug.clone(),
-        title: context.meta.title.clone(),
-        summary: context.meta.summary.clone(),
+        title: context.title.clone(),
+        summary: context.summary.clone(),
         kind: context.meta.kind,
         version: context.version.version,
         status: Status::parse(&obligation.status),
@@ -268,16 +296,13 @@ pub async fn overview(
                 .map(|d| d.html.clone())
                 .unwrap_or_default()
         }),
-        statement: context
-            .meta
-            .acknowledgement
-            .as_ref()
-            .map(|a| a.statement.clone()),
+        statement: context.statement.clone(),
         minimum_reading_seconds: context
             .meta
             .acknowledgement
             .as_ref()
             .map_or(0, |a| a.minimum_reading_seconds),
         reading_started_at,
+        language: context.language.clone(),
     })
 }

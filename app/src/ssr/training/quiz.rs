@@ -105,7 +105,9 @@ pub async fn view(
     let course = courses::find_by_id(db, attempt.course_id)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let context = course_version(db, course, attempt.version_id).await?;
+    let context = course_version(db, course, attempt.version_id)
+        .await?
+        .in_language(user.person.language.as_deref());
     let questions = drawn_of(&attempt)?
         .iter()
         .enumerate()
@@ -132,9 +134,10 @@ pub async fn view(
     Ok(QuizView {
         attempt_id,
         slug: context.course.slug.clone(),
-        course_title: context.meta.title.clone(),
+        course_title: context.title.clone(),
         pass_mark: context.meta.pass_mark.unwrap_or(100),
         questions,
+        language: context.language.clone(),
     })
 }
 
@@ -177,7 +180,9 @@ pub async fn submit(
     let course = courses::find_by_id(db, attempt.course_id)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let context = course_version(db, course, attempt.version_id).await?;
+    let context = course_version(db, course, attempt.version_id)
+        .await?
+        .in_language(user.person.language.as_deref());
     let drawn = drawn_of(&attempt)?;
     let chosen = chosen_options(drawn.len(), single, multiple);
     let pass_mark = context.meta.pass_mark.unwrap_or(100);
@@ -213,6 +218,7 @@ pub async fn submit(
             reason: None,
             voids_sequence: None,
             session_id: None,
+            language: Some(context.language.clone()),
         },
         now,
     )
@@ -240,7 +246,14 @@ pub async fn result(
     let course = courses::find_by_id(db, record.course_id)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let context = course_version(db, course, record.version_id).await?;
+    let context = course_version(db, course, record.version_id)
+        .await?
+        .in_language(
+            record
+                .language
+                .as_deref()
+                .or(user.person.language.as_deref()),
+        );
     let stored: StoredAnswers =
         serde_json::from_str(record.answers_json.as_deref().unwrap_or("{}"))
             .map_err(|err| internal("reading quiz answers", err))?;
@@ -310,7 +323,7 @@ pub async fn result(
         answers_revealed: revealed,
         sequence,
         slug: context.course.slug.clone(),
-        course_title: context.meta.title.clone(),
+        course_title: context.title.clone(),
         version: context.version.version,
         score: record.score.unwrap_or(0),
         right: scored.right,
@@ -318,6 +331,7 @@ pub async fn result(
         pass_mark: context.meta.pass_mark.unwrap_or(100),
         passed: record.passed,
         finished_at: record.finished_at,
+        language: context.language.clone(),
         questions,
         certificate_code: training::certificate_of(db, sequence)
             .await?

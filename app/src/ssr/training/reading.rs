@@ -35,13 +35,14 @@ pub async fn lesson(
     let progress = training::progress(db, user.person.id, context.version.id).await?;
     Ok(LessonView {
         slug: context.course.slug.clone(),
-        course_title: context.meta.title.clone(),
+        course_title: context.title.clone(),
         number,
         count,
         title: rendered.title.clone(),
         html: rendered.html.clone(),
         read: lessons_read(progress.as_ref().map(|p| p.lessons_read_json.as_str()))
             .contains(&number),
+        language: context.language.clone(),
     })
 }
 
@@ -171,6 +172,7 @@ pub async fn acknowledge(
             reason: None,
             voids_sequence: None,
             session_id: None,
+            language: Some(context.language.clone()),
         },
         now,
     )

@@ -122,6 +122,7 @@ pub async fn record(
                 )),
                 voids_sequence: None,
                 session_id: Some(session.id),
+                language: None,
             },
             now,
         )

@@ -22,6 +22,9 @@ pub struct Model {
     pub reason: Option<String>,
     pub voids_sequence: Option<i64>,
     pub session_id: Option<i64>,
+    /// The language it was taken in (a BCP 47 tag); none before translations existed, and for
+    /// records no language applies to.
+    pub language: Option<String>,
     pub prev_hash: String,
     pub record_hash: String,
 }

@@ -38,6 +38,8 @@ pub struct Model {
     /// When the directory removed the person (SCIM DELETE): deactivated, records kept, and no
     /// longer one of the directory's users.
     pub directory_removed_at: Option<DateTimeUtc>,
+    /// The language the person prefers courses in (a BCP 47 tag); none: each course's own.
+    pub language: Option<String>,
 }
 
 // Hand-written so the password hash never reaches a log line.

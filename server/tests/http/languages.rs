@@ -1,0 +1,218 @@
+//! More than one language: a course holds a German translation; a learner who prefers German
+//! reads and answers it in German, the page says so (`lang`), and the record, the export and the
+//! evidence pack carry the language actually taken. Learners without a preference get the
+//! course's own language.
+
+use app::ssr::content::tree::import_tree;
+use app::ssr::db::audit::Actor;
+use app::ssr::training::engine::{EngineLock, recompute};
+use chrono::Utc;
+
+use crate::helpers::{COMPLIANCE, EMPLOYEE, MANAGER, PASSWORD, TestApp, new_client, spawn_app};
+use crate::training::json;
+
+const COURSE: &str = "id = \"tiny\"\ntitle = \"Tiny course\"\nsummary = \"A tiny course.\"\nkind = \"course\"\nlanguage = \"en\"\nestimated_minutes = 5\npass_mark = 100\nrecurrence = \"12 months\"\ndue_within = \"30 days\"\n\n[audience]\neveryone = true\n\n[version]\nnotes = \"First version.\"\nmaterial = false\n";
+const QUIZ: &str = "## Is this tiny?\n\n- [x] Yes\n- [ ] No\n\n> It is.\n\n## Which are small? {.multiple}\n\n- [x] An ant\n- [x] A grain of sand\n- [ ] A whale\n\n> Ants and sand are small.\n";
+const QUIZ_DE: &str = "## Ist das winzig?\n\n- [x] Ja\n- [ ] Nein\n\n> Das ist es.\n\n## Was ist klein? {.multiple}\n\n- [x] Eine Ameise\n- [x] Ein Sandkorn\n- [ ] Ein Wal\n\n> Ameisen und Sand sind klein.\n";
+
+async fn app_with_translated_course() -> (TestApp, tempfile::TempDir) {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let course = dir.path().join("tiny");
+    let german = course.join("translations/de");
+    std::fs::create_dir_all(&german).unwrap();
+    std::fs::write(course.join("course.toml"), COURSE).unwrap();
+    std::fs::write(course.join("01-one.md"), "# One\n\nFirst lesson.\n").unwrap();
+    std::fs::write(course.join("quiz.md"), QUIZ).unwrap();
+    std::fs::write(
+        german.join("translation.toml"),
+        "title = \"Winziger Kurs\"\nsummary = \"Ein winziger Kurs.\"\n",
+    )
+    .unwrap();
+    std::fs::write(german.join("01-one.md"), "# Eins\n\nErste Lektion.\n").unwrap();
+    std::fs::write(german.join("quiz.md"), QUIZ_DE).unwrap();
+    import_tree(&app.db, dir.path(), &Actor::system("test"), Utc::now())
+        .await
+        .unwrap();
+    let now = Utc::now();
+    recompute(&app.db, &EngineLock::default(), now.date_naive(), now)
+        .await
+        .unwrap();
+    (app, dir)
+}
+
+/// Takes the quiz with every answer right; returns the result.
+async fn pass_quiz(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
+    let started = app
+        .post_form_with(client, "/api/training/quiz/start", &[("slug", "tiny")])
+        .await;
+    let attempt: String = started.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, quiz) = json(
+        app,
+        client,
+        "/api/training/quiz",
+        &[("attempt_id", &attempt)],
+    )
+    .await;
+    let mut fields = vec![("attempt_id".to_owned(), attempt.clone())];
+    for question in quiz["questions"].as_array().unwrap() {
+        let number = question["number"].as_u64().unwrap();
+        if question["multiple"].as_bool().unwrap() {
+            fields.push((format!("multiple[{number}][0]"), "yes".to_owned()));
+            fields.push((format!("multiple[{number}][1]"), "yes".to_owned()));
+        } else {
+            fields.push((format!("single[{number}]"), "0".to_owned()));
+        }
+    }
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let submitted = app
+        .post_form_with(client, "/api/training/quiz/submit", &form)
+        .await;
+    let sequence = submitted.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, result) = json(
+        app,
+        client,
+        "/api/training/result",
+        &[("sequence", &sequence)],
+    )
+    .await;
+    result
+}
+
+#[tokio::test]
+async fn a_learner_takes_a_course_in_their_language_and_the_record_says_so() {
+    let (app, _dir) = app_with_translated_course().await;
+    let erin = new_client();
+    app.login_with_password(&erin, EMPLOYEE, PASSWORD).await;
+
+    // The languages on offer are the course's own and its translation's.
+    let (status, choice) = json(&app, &erin, "/api/account/language", &[]).await;
+    assert_eq!(status, 200, "{choice}");
+    assert_eq!(choice["current"], serde_json::Value::Null);
+    assert_eq!(choice["available"], serde_json::json!(["de", "en"]));
+
+    // A language no course has is refused, and nothing changes.
+    let (status, refused) = json(
+        &app,
+        &erin,
+        "/api/account/language/save",
+        &[("language", "fr")],
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    let (_, choice) = json(&app, &erin, "/api/account/language", &[]).await;
+    assert_eq!(choice["current"], serde_json::Value::Null);
+
+    let saved = app
+        .post_form_with(&erin, "/api/account/language/save", &[("language", "de")])
+        .await;
+    assert_eq!(saved.headers()["location"], "/account?language_saved=1");
+
+    // Erin reads and answers in German.
+    let (_, lesson) = json(
+        &app,
+        &erin,
+        "/api/training/lesson",
+        &[("slug", "tiny"), ("number", "1")],
+    )
+    .await;
+    assert_eq!(lesson["language"], "de");
+    assert_eq!(lesson["title"], "Eins");
+    assert_eq!(lesson["course_title"], "Winziger Kurs");
+    let page = erin
+        .get(format!("{}/training/tiny/lesson/1", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"lang="de""#) && page.contains("Erste Lektion."),
+        "{page}"
+    );
+    let result = pass_quiz(&app, &erin).await;
+    assert_eq!(result["passed"], true, "{result}");
+    assert_eq!(result["language"], "de");
+    let prompts: Vec<&str> = result["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["prompt"].as_str().unwrap())
+        .collect();
+    assert!(prompts.contains(&"Ist das winzig?"), "{prompts:?}");
+
+    // Mona has no preference: she gets the course's own language, and her record says so.
+    let mona = new_client();
+    app.login_with_password(&mona, MANAGER, PASSWORD).await;
+    let (_, lesson) = json(
+        &app,
+        &mona,
+        "/api/training/lesson",
+        &[("slug", "tiny"), ("number", "1")],
+    )
+    .await;
+    assert_eq!(lesson["language"], "en");
+    assert_eq!(lesson["title"], "One");
+    assert_eq!(pass_quiz(&app, &mona).await["language"], "en");
+
+    // The records export and the evidence pack carry the language taken.
+    let admin = new_client();
+    app.login_with(&admin, COMPLIANCE).await;
+    let csv = app
+        .post_form_with(
+            &admin,
+            "/exports/completion-records.csv",
+            &[("course", "tiny")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let language_of = |csv: &str, email: &str| -> String {
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let column = header.iter().position(|c| *c == "language").unwrap();
+        lines
+            .find(|line| line.contains(email))
+            .map(|line| line.split(',').nth(column).unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    assert_eq!(language_of(&csv, EMPLOYEE), "de", "{csv}");
+    assert_eq!(language_of(&csv, MANAGER), "en", "{csv}");
+
+    let today = Utc::now().date_naive();
+    let pack = app
+        .post_form_with(
+            &admin,
+            "/evidence/pack.zip",
+            &[
+                ("from", &(today - chrono::Days::new(1)).to_string()),
+                ("to", &today.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(pack.status(), 200);
+    let files = app::ssr::evidence::unzip(&pack.bytes().await.unwrap()).unwrap();
+    let records = files
+        .iter()
+        .find(|(name, _)| name.ends_with("completions.csv"))
+        .map(|(_, bytes)| String::from_utf8(bytes.clone()).unwrap())
+        .expect("the pack has the records");
+    assert_eq!(language_of(&records, EMPLOYEE), "de", "{records}");
+}
