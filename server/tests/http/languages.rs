@@ -215,4 +215,7 @@ async fn a_learner_takes_a_course_in_their_language_and_the_record_says_so() {
         .map(|(_, bytes)| String::from_utf8(bytes.clone()).unwrap())
         .expect("the pack has the records");
     assert_eq!(language_of(&records, EMPLOYEE), "de", "{records}");
+
+    // The language is part of what each record's hash covers, and the chain still verifies.
+    assert_eq!(app::ssr::db::ledger::verify(&app.db).await.unwrap(), Ok(2));
 }
