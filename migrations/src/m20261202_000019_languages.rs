@@ -1,5 +1,6 @@
 //! More than one language: each person's preferred language (a BCP 47 tag, none for the
-//! courses' own), and the language a completion record was taken in (none for records made
+//! courses' own), the language a quiz attempt is shown in (fixed when it starts), and the
+//! language a completion record was taken in (none for records made
 //! before translations existed, and for records no language applies to, such as exemptions).
 
 use sea_orm_migration::prelude::*;
@@ -16,6 +17,12 @@ enum People {
 
 #[derive(DeriveIden)]
 enum CompletionRecords {
+    Table,
+    Language,
+}
+
+#[derive(DeriveIden)]
+enum QuizAttempts {
     Table,
     Language,
 }
@@ -38,10 +45,26 @@ impl MigrationTrait for Migration {
                     .add_column(string_null(CompletionRecords::Language))
                     .to_owned(),
             )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(QuizAttempts::Table)
+                    .add_column(string_null(QuizAttempts::Language))
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(QuizAttempts::Table)
+                    .drop_column(QuizAttempts::Language)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

@@ -41,18 +41,23 @@ async fn app_with_translated_course() -> (TestApp, tempfile::TempDir) {
     (app, dir)
 }
 
-/// Takes the quiz with every answer right; returns the result.
-async fn pass_quiz(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
+/// The last segment of where a response redirects (an attempt's or a record's number).
+fn redirected_to_id(response: &reqwest::Response) -> String {
+    let location = response.headers()["location"].to_str().unwrap();
+    location.rsplit('/').next().unwrap().to_owned()
+}
+
+/// Takes the quiz with every answer right, choosing `switch_to` as the course language while the
+/// attempt is open; returns the result.
+async fn pass_quiz(
+    app: &TestApp,
+    client: &reqwest::Client,
+    switch_to: Option<&str>,
+) -> serde_json::Value {
     let started = app
         .post_form_with(client, "/api/training/quiz/start", &[("slug", "tiny")])
         .await;
-    let attempt: String = started.headers()["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let attempt = redirected_to_id(&started);
     let (_, quiz) = json(
         app,
         client,
@@ -70,6 +75,14 @@ async fn pass_quiz(app: &TestApp, client: &reqwest::Client) -> serde_json::Value
             fields.push((format!("single[{number}]"), "0".to_owned()));
         }
     }
+    if let Some(language) = switch_to {
+        app.post_form_with(
+            client,
+            "/api/account/language/save",
+            &[("language", language)],
+        )
+        .await;
+    }
     let form: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -77,13 +90,7 @@ async fn pass_quiz(app: &TestApp, client: &reqwest::Client) -> serde_json::Value
     let submitted = app
         .post_form_with(client, "/api/training/quiz/submit", &form)
         .await;
-    let sequence = submitted.headers()["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let sequence = redirected_to_id(&submitted);
     let (_, result) = json(
         app,
         client,
@@ -146,7 +153,8 @@ async fn a_learner_takes_a_course_in_their_language_and_the_record_says_so() {
         page.contains(r#"lang="de""#) && page.contains("Erste Lektion."),
         "{page}"
     );
-    let result = pass_quiz(&app, &erin).await;
+    // She switches back to English mid-attempt: the attempt stays in the German it started in.
+    let result = pass_quiz(&app, &erin, Some("")).await;
     assert_eq!(result["passed"], true, "{result}");
     assert_eq!(result["language"], "de");
     let prompts: Vec<&str> = result["questions"]
@@ -169,7 +177,7 @@ async fn a_learner_takes_a_course_in_their_language_and_the_record_says_so() {
     .await;
     assert_eq!(lesson["language"], "en");
     assert_eq!(lesson["title"], "One");
-    assert_eq!(pass_quiz(&app, &mona).await["language"], "en");
+    assert_eq!(pass_quiz(&app, &mona, None).await["language"], "en");
 
     // The records export and the evidence pack carry the language taken.
     let admin = new_client();

@@ -157,6 +157,7 @@ pub async fn start_attempt(
     course_id: i64,
     version_id: i64,
     drawn_json: String,
+    language: &str,
     now: DateTime<Utc>,
 ) -> Result<quiz_attempt::Model, DbErr> {
     quiz_attempt::ActiveModel {
@@ -164,6 +165,7 @@ pub async fn start_attempt(
         course_id: Set(course_id),
         version_id: Set(version_id),
         drawn_json: Set(drawn_json),
+        language: Set(Some(language.to_owned())),
         started_at: Set(now),
         submitted_at: Set(None),
         record_sequence: Set(None),

@@ -69,6 +69,7 @@ pub async fn start(
         context.course.id,
         context.version.id,
         json,
+        &context.language,
         now,
     )
     .await?;
@@ -105,9 +106,15 @@ pub async fn view(
     let course = courses::find_by_id(db, attempt.course_id)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
+    // In the language the attempt started in, whatever the person has chosen since.
     let context = course_version(db, course, attempt.version_id)
         .await?
-        .in_language(user.person.language.as_deref());
+        .in_language(
+            attempt
+                .language
+                .as_deref()
+                .or(user.person.language.as_deref()),
+        );
     let questions = drawn_of(&attempt)?
         .iter()
         .enumerate()
@@ -180,9 +187,15 @@ pub async fn submit(
     let course = courses::find_by_id(db, attempt.course_id)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
+    // In the language the attempt started in, whatever the person has chosen since.
     let context = course_version(db, course, attempt.version_id)
         .await?
-        .in_language(user.person.language.as_deref());
+        .in_language(
+            attempt
+                .language
+                .as_deref()
+                .or(user.person.language.as_deref()),
+        );
     let drawn = drawn_of(&attempt)?;
     let chosen = chosen_options(drawn.len(), single, multiple);
     let pass_mark = context.meta.pass_mark.unwrap_or(100);

@@ -12,6 +12,8 @@ pub struct Model {
     pub started_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
     pub record_sequence: Option<i64>,
+    /// The language the attempt is shown in, fixed when it starts.
+    pub language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
