@@ -11,6 +11,7 @@ use crate::components::alerts::{ErrorAlert, LoadError, SuccessAlert};
 use crate::components::guard::Protected;
 use crate::components::time::date_time;
 use crate::domain::permissions::Permission;
+use crate::error::AppError;
 
 /// `/content/course/:slug`
 #[component]
@@ -38,6 +39,18 @@ fn CourseDetailView() -> impl IntoView {
         },
         |(slug, _, _)| get_course(slug),
     );
+    // Made here, beside the course's, not inside the course's Suspend: a resource created while
+    // hydrating inside a resolved Suspend does not find the one the server sent.
+    let save = ServerAction::<SaveRules>::new();
+    let rule = Resource::new(
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                save.version().get(),
+            )
+        },
+        |(slug, _)| get_rules(slug),
+    );
     let notice = Signal::derive(move || {
         let query = query.read();
         if query.get("published").is_some() {
@@ -59,7 +72,7 @@ fn CourseDetailView() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match course.await {
-                        Ok(detail) => view! { <Detail detail restore /> }.into_any(),
+                        Ok(detail) => view! { <Detail detail restore rule save /> }.into_any(),
                         Err(error) => view! { <LoadError error /> }.into_any(),
                     }
                 })}
@@ -69,7 +82,12 @@ fn CourseDetailView() -> impl IntoView {
 }
 
 #[component]
-fn Detail(detail: CourseDetail, restore: ServerAction<RestoreCourse>) -> impl IntoView {
+fn Detail(
+    detail: CourseDetail,
+    restore: ServerAction<RestoreCourse>,
+    rule: Resource<Result<RuleView, AppError>>,
+    save: ServerAction<SaveRules>,
+) -> impl IntoView {
     let edit = ServerAction::<EditCourse>::new();
     let edit_error = Signal::derive(move || edit.value().get().and_then(Result::err));
     let restore_error = Signal::derive(move || restore.value().get().and_then(Result::err));
@@ -161,7 +179,7 @@ fn Detail(detail: CourseDetail, restore: ServerAction<RestoreCourse>) -> impl In
                 </tbody>
             </table>
         </div>
-        <AssignmentRule slug=slug.clone() />
+        <AssignmentRule rule save />
         {(!retired).then(|| view! {
             <h2>"Retire"</h2>
             <p>"Retiring stops the course being assigned. Completions and versions are kept for evidence."</p>
@@ -172,13 +190,11 @@ fn Detail(detail: CourseDetail, restore: ServerAction<RestoreCourse>) -> impl In
 
 /// Who the course is assigned to, editable.
 #[component]
-fn AssignmentRule(slug: String) -> impl IntoView {
-    let save = ServerAction::<SaveRules>::new();
+fn AssignmentRule(
+    rule: Resource<Result<RuleView, AppError>>,
+    save: ServerAction<SaveRules>,
+) -> impl IntoView {
     let query = use_query_map();
-    let rule = Resource::new(
-        move || (slug.clone(), save.version().get()),
-        |(slug, _)| get_rules(slug),
-    );
     let saved = Signal::derive(move || {
         query
             .read()
