@@ -4,31 +4,15 @@
 use sea_orm::DatabaseConnection;
 
 use crate::domain::content::course::RenderedDocument;
-use crate::domain::content::facilitator::RenderedPack;
 use crate::domain::permissions::Permission;
 use crate::dto::facilitator::{FacilitatorView, PackPart, PackRow};
 use crate::error::{AppError, Resource};
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::db::courses;
-use crate::ssr::db::entities::course;
 use crate::ssr::training::learner::parse_version;
 
 fn may_teach(user: &CurrentUser) -> Result<(), AppError> {
     user.require(Permission::Teach)
-}
-
-async fn current_pack(
-    db: &DatabaseConnection,
-    course: &course::Model,
-) -> Result<Option<(i32, RenderedPack)>, AppError> {
-    let Some(version_id) = course.current_version_id else {
-        return Ok(None);
-    };
-    let Some(version) = courses::version_by_id(db, version_id).await? else {
-        return Ok(None);
-    };
-    let (_, rendered) = parse_version(&version)?;
-    Ok(rendered.facilitator.map(|pack| (version.version, pack)))
 }
 
 fn part(document: RenderedDocument) -> PackPart {
@@ -42,11 +26,8 @@ fn part(document: RenderedDocument) -> PackPart {
 pub async fn list(db: &DatabaseConnection, user: &CurrentUser) -> Result<Vec<PackRow>, AppError> {
     may_teach(user)?;
     let mut rows = Vec::new();
-    for course in courses::all(db).await? {
-        if course.retired_at.is_some() {
-            continue;
-        }
-        if let Some((_, pack)) = current_pack(db, &course).await? {
+    for (course, version) in courses::current_versions(db).await? {
+        if let Some(pack) = parse_version(&version)?.1.facilitator {
             rows.push(PackRow {
                 slug: course.slug,
                 title: course.title,
@@ -56,7 +37,6 @@ pub async fn list(db: &DatabaseConnection, user: &CurrentUser) -> Result<Vec<Pac
             });
         }
     }
-    rows.sort_by(|a, b| a.title.cmp(&b.title));
     Ok(rows)
 }
 
@@ -67,16 +47,17 @@ pub async fn view(
     slug: &str,
 ) -> Result<FacilitatorView, AppError> {
     may_teach(user)?;
-    let course = courses::find_by_slug(db, slug)
+    let (course, version) = courses::current_by_slug(db, slug)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let (version, pack) = current_pack(db, &course)
-        .await?
+    let pack = parse_version(&version)?
+        .1
+        .facilitator
         .ok_or(AppError::NotFound(Resource::Page))?;
     Ok(FacilitatorView {
         slug: course.slug,
         title: course.title,
-        version,
+        version: version.version,
         slides: pack.slides.into_iter().map(part).collect(),
         guide: pack.guide.map(part),
         checklist: pack.checklist.map(part),

@@ -193,6 +193,38 @@ pub async fn version_metadata(
     Ok(found)
 }
 
+/// Each course in use (not retired) with its current version, by title: two queries.
+pub async fn current_versions(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(course::Model, course_version::Model)>, DbErr> {
+    let courses = course::Entity::find()
+        .filter(course::Column::RetiredAt.is_null())
+        .filter(course::Column::CurrentVersionId.is_not_null())
+        .order_by_asc(course::Column::Title)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = courses
+        .iter()
+        .filter_map(|c| c.current_version_id)
+        .collect();
+    let mut versions: std::collections::HashMap<i64, course_version::Model> =
+        std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let found = course_version::Entity::find()
+            .filter(course_version::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        versions.extend(found.into_iter().map(|v| (v.id, v)));
+    }
+    Ok(courses
+        .into_iter()
+        .filter_map(|c| {
+            let version = versions.remove(&c.current_version_id?)?;
+            Some((c, version))
+        })
+        .collect())
+}
+
 /// A course by slug with its current version; `None` if there is no such course or it has no
 /// current version.
 pub async fn current_by_slug(

@@ -14,13 +14,7 @@ use crate::ssr::db::{courses, people};
 /// Every language some course in use can be taken in: its own and its translations'.
 pub async fn available(db: &DatabaseConnection) -> Result<BTreeSet<String>, AppError> {
     let mut languages = BTreeSet::new();
-    for course in courses::all(db).await? {
-        let (Some(version_id), None) = (course.current_version_id, course.retired_at) else {
-            continue;
-        };
-        let Some(version) = courses::version_by_id(db, version_id).await? else {
-            continue;
-        };
+    for (_, version) in courses::current_versions(db).await? {
         let (meta, rendered) = parse_version(&version)?;
         languages.insert(meta.language);
         languages.extend(rendered.translations.into_keys());
