@@ -231,12 +231,11 @@ async fn publish_once(
             false,
             format!(
                 "Organisation details changed ({}); the text is otherwise that of version {}.",
-                rendering
-                    .variables
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                changed_details(
+                    latest.as_ref().and_then(|l| l.variables_json.as_deref()),
+                    &rendering.variables,
+                )
+                .join(", "),
                 number - 1
             ),
         ),
@@ -338,4 +337,45 @@ pub fn source_bytes(file: &SourceFile) -> Vec<u8> {
 fn to_json<T: Serialize>(value: &T) -> Result<String, PublishError> {
     serde_json::to_string(value)
         .map_err(|err| PublishError::App(internal("serialising a course version", err)))
+}
+
+/// The details whose value differs from what the previous version recorded (all it uses when
+/// the previous version recorded none), so that the notes name only what changed.
+fn changed_details(previous: Option<&str>, now: &BTreeMap<String, Option<String>>) -> Vec<String> {
+    let before: BTreeMap<String, Option<String>> = previous
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default();
+    now.iter()
+        .filter(|(key, value)| before.get(*key) != Some(*value))
+        .map(|(key, _)| key.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_notes_name_only_the_details_that_changed() {
+        let now = BTreeMap::from([
+            (
+                "contacts.security_email".to_owned(),
+                Some("s@a.example".to_owned()),
+            ),
+            (
+                "policies.disclosure_url".to_owned(),
+                Some("https://a.example/new".to_owned()),
+            ),
+        ]);
+        let before = r#"{"contacts.security_email":"s@a.example","policies.disclosure_url":"https://a.example/old"}"#;
+        assert_eq!(
+            changed_details(Some(before), &now),
+            ["policies.disclosure_url"]
+        );
+        assert_eq!(
+            changed_details(None, &now).len(),
+            2,
+            "nothing recorded before"
+        );
+    }
 }
