@@ -25,7 +25,7 @@ tools: ## Install the pinned build tools that are missing (wasm32 target, wasm-b
 test-deps: ## Install the test servers the tests start (aiosmtpd for SMTP) into target/test-tools
 	@.ci/ensure-test-deps
 
-build: tools ## Build the server and the browser bundle (debug)
+build: ## Build the server and the browser bundle (debug), installing the wasm32 target and wasm-bindgen if missing
 	.ci/build-dev
 
 run: build ## Build and run Vigil on http://127.0.0.1:3000 with data in data/vigil.db (demo organisation on first run)

@@ -7,13 +7,14 @@
 use std::path::Path;
 
 use app::domain::assignment::Status;
+use app::domain::audience::Audience;
 use app::domain::ledger::{ChainBreak, RecordKind};
 use app::ssr::content::tree::import_tree;
 use app::ssr::db::audit::Actor;
 use app::ssr::db::ledger::{self, NewRecord};
 use app::ssr::db::{courses, people, test_support, training};
 use app::ssr::people_admin::{self, NewPerson};
-use app::ssr::training::engine::{EngineLock, recompute};
+use app::ssr::training::engine::{EngineLock, recompute, recompute_person};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
@@ -382,6 +383,82 @@ async fn the_demo_history_is_believable_and_its_ledger_verifies() {
                 .iter()
                 .any(|s| s.person_id == ravi.id && s.course_id == managers_course.id),
             "{backend}: an engineer does not"
+        );
+    }
+}
+
+/// Each instance keeps the catalogue's facts between runs; a change to a rule or a course made
+/// anywhere (here through another instance's connection) must reach its next run for one person.
+#[tokio::test]
+async fn a_run_for_one_person_sees_catalogue_changes_made_since_the_last() {
+    for (backend, db, _tree) in setup().await {
+        let this_instance = EngineLock::default();
+        let someone = person(&db, "keeper@example.com", &["secure-development-engineer"]).await;
+        let course = courses::find_by_slug(&db, "tiny").await.unwrap().unwrap();
+        let owed = |db: DatabaseConnection| async move {
+            training::compliance_of(&db, someone)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|row| row.course_id)
+                .collect::<Vec<_>>()
+        };
+        recompute_person(&db, &this_instance, someone)
+            .await
+            .unwrap();
+        assert_eq!(owed(db.clone()).await, vec![course.id], "{backend}");
+
+        // Another instance narrows the rule to a role this person does not hold.
+        let narrowed = Audience {
+            roles: vec!["auditor".into()],
+            ..Audience::default()
+        };
+        training::put_rule(
+            &db,
+            course.id,
+            serde_json::to_string(&narrowed).unwrap(),
+            true,
+            None,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        recompute_person(&db, &this_instance, someone)
+            .await
+            .unwrap();
+        assert!(
+            owed(db.clone()).await.is_empty(),
+            "{backend}: the narrowed rule applies at once"
+        );
+
+        // And widens it to everyone; then retires the course.
+        let everyone = Audience {
+            everyone: true,
+            ..Audience::default()
+        };
+        training::put_rule(
+            &db,
+            course.id,
+            serde_json::to_string(&everyone).unwrap(),
+            true,
+            None,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        recompute_person(&db, &this_instance, someone)
+            .await
+            .unwrap();
+        assert_eq!(owed(db.clone()).await, vec![course.id], "{backend}");
+        courses::set_retired(&db, course.id, Some((Utc::now(), someone, None)))
+            .await
+            .unwrap();
+        recompute_person(&db, &this_instance, someone)
+            .await
+            .unwrap();
+        assert!(
+            owed(db.clone()).await.is_empty(),
+            "{backend}: a retired course is no longer owed"
         );
     }
 }

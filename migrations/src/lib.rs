@@ -25,6 +25,7 @@ mod m20261201_000016_api_tokens;
 mod m20261201_000017_sso_and_scim;
 mod m20261201_000018_content_authoring;
 mod m20261202_000019_languages;
+mod m20261202_000020_catalogue_generation;
 
 /// The ordered list of Vigil's migrations.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_sso_and_scim::Migration),
             Box::new(m20261201_000018_content_authoring::Migration),
             Box::new(m20261202_000019_languages::Migration),
+            Box::new(m20261202_000020_catalogue_generation::Migration),
         ]
     }
 }

@@ -20,11 +20,7 @@ pub struct SessionUser {
 /// The signed-in person, or `None` when nobody is (or the session has ended).
 #[server(prefix = "/api", endpoint = "session/current")]
 pub async fn current_session() -> Result<Option<SessionUser>, AppError> {
-    use crate::ssr::{
-        auth::current_user,
-        db::people,
-        request::{app_state, respond},
-    };
+    use crate::ssr::{auth::current_user, request::respond};
     respond(
         async {
             let user = match current_user().await {
@@ -32,14 +28,12 @@ pub async fn current_session() -> Result<Option<SessionUser>, AppError> {
                 Err(AppError::Unauthenticated) => return Ok(None),
                 Err(other) => return Err(other),
             };
-            let state = app_state()?;
-            let department = people::department_name(&state.db, user.person.department_id).await?;
             Ok(Some(SessionUser {
                 public_id: user.person.public_id,
                 name: user.person.name,
                 email: user.person.email,
                 job_title: user.person.job_title,
-                department,
+                department: user.department,
                 permissions: user.permissions,
             }))
         }

@@ -11,6 +11,13 @@ use crate::domain::assignment::Status;
 use crate::domain::course_kind::CourseKind;
 use crate::error::AppError;
 
+/// A threat bulletin the signed-in person still has to acknowledge, noticed on every page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulletinNotice {
+    pub slug: String,
+    pub title: String,
+}
+
 /// One course in "My training".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainingItem {
@@ -197,7 +204,7 @@ pub async fn get_my_training() -> Result<MyTraining, AppError> {
 
 /// Threat bulletins the signed-in person has not acknowledged yet.
 #[server(prefix = "/api", endpoint = "training/bulletins")]
-pub async fn outstanding_bulletins() -> Result<Vec<TrainingItem>, AppError> {
+pub async fn outstanding_bulletins() -> Result<Vec<BulletinNotice>, AppError> {
     use crate::ssr::training::learner;
     crate::ssr::request::respond(
         async {
@@ -219,7 +226,7 @@ pub async fn get_course_overview(slug: String) -> Result<CourseOverview, AppErro
     crate::ssr::request::respond(
         async {
             let (state, user) = learner::employee().await?;
-            learner::overview(&state.db, &user, &slug, Utc::now()).await
+            learner::overview(&state.db, &state.versions, &user, &slug, Utc::now()).await
         }
         .await,
     )
@@ -232,7 +239,7 @@ pub async fn get_lesson(slug: String, number: usize) -> Result<LessonView, AppEr
     crate::ssr::request::respond(
         async {
             let (state, user) = crate::ssr::training::learner::employee().await?;
-            reading::lesson(&state.db, &user, &slug, number).await
+            reading::lesson(&state.db, &state.versions, &user, &slug, number).await
         }
         .await,
     )
@@ -245,9 +252,16 @@ pub async fn mark_lesson_read(slug: String, number: usize) -> Result<(), AppErro
     crate::ssr::request::respond(
         async {
             let (state, user) = crate::ssr::training::learner::employee().await?;
-            let next =
-                reading::mark_read(&state.db, &state.engine, &user, &slug, number, Utc::now())
-                    .await?;
+            let next = reading::mark_read(
+                &state.db,
+                &state.versions,
+                &state.engine,
+                &user,
+                &slug,
+                number,
+                Utc::now(),
+            )
+            .await?;
             let slug = urlencoding::encode(&slug);
             leptos_axum::redirect(&match next {
                 Some(next) => format!("/training/{slug}/lesson/{next}"),
@@ -266,7 +280,15 @@ pub async fn start_reading(slug: String) -> Result<(), AppError> {
     crate::ssr::request::respond(
         async {
             let (state, user) = crate::ssr::training::learner::employee().await?;
-            reading::start_reading(&state.db, &state.engine, &user, &slug, Utc::now()).await?;
+            reading::start_reading(
+                &state.db,
+                &state.versions,
+                &state.engine,
+                &user,
+                &slug,
+                Utc::now(),
+            )
+            .await?;
             leptos_axum::redirect(&format!(
                 "/training/{}#document",
                 urlencoding::encode(&slug)
@@ -290,7 +312,15 @@ pub async fn acknowledge(
             if accept.is_none() {
                 return Err(crate::error::TrainingInvalid::AcceptStatement.into());
             }
-            reading::acknowledge(&state.db, &state.engine, &user, &slug, Utc::now()).await?;
+            reading::acknowledge(
+                &state.db,
+                &state.versions,
+                &state.engine,
+                &user,
+                &slug,
+                Utc::now(),
+            )
+            .await?;
             leptos_axum::redirect(&format!(
                 "/training/{}?acknowledged=1",
                 urlencoding::encode(&slug)
@@ -308,7 +338,15 @@ pub async fn start_quiz(slug: String) -> Result<(), AppError> {
     crate::ssr::request::respond(
         async {
             let (state, user) = crate::ssr::training::learner::employee().await?;
-            let attempt = quiz::start(&state.db, &state.engine, &user, &slug, Utc::now()).await?;
+            let attempt = quiz::start(
+                &state.db,
+                &state.versions,
+                &state.engine,
+                &user,
+                &slug,
+                Utc::now(),
+            )
+            .await?;
             leptos_axum::redirect(&format!(
                 "/training/{}/quiz/{attempt}",
                 urlencoding::encode(&slug)
@@ -326,7 +364,7 @@ pub async fn get_quiz(attempt_id: i64) -> Result<QuizView, AppError> {
     crate::ssr::request::respond(
         async {
             let (state, user) = crate::ssr::training::learner::employee().await?;
-            quiz::view(&state.db, &user, attempt_id).await
+            quiz::view(&state.db, &state.versions, &user, attempt_id).await
         }
         .await,
     )
@@ -346,11 +384,14 @@ pub async fn submit_quiz(
             let (state, user) = crate::ssr::training::learner::employee().await?;
             let (slug, sequence) = quiz::submit(
                 &state.db,
+                &state.versions,
                 &state.engine,
                 &user,
                 attempt_id,
-                &single,
-                &multiple,
+                quiz::FormAnswers {
+                    single: &single,
+                    multiple: &multiple,
+                },
                 Utc::now(),
             )
             .await?;
@@ -371,7 +412,7 @@ pub async fn get_attempt_result(sequence: i64) -> Result<AttemptResult, AppError
     crate::ssr::request::respond(
         async {
             let (state, user) = crate::ssr::training::learner::employee().await?;
-            quiz::result(&state.db, &user, sequence, Utc::now()).await
+            quiz::result(&state.db, &state.versions, &user, sequence, Utc::now()).await
         }
         .await,
     )
@@ -384,7 +425,7 @@ pub async fn verify_certificate(code: String) -> Result<CertificateView, AppErro
     crate::ssr::request::respond(
         async {
             let state = crate::ssr::request::app_state()?;
-            certificates::verify(&state.db, &code, Utc::now().date_naive()).await
+            certificates::verify(&state.db, &state.versions, &code, Utc::now().date_naive()).await
         }
         .await,
     )

@@ -18,6 +18,8 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     /// Serialises assignment-engine runs in this process.
     pub engine: Arc<super::training::engine::EngineLock>,
+    /// Course versions parsed once (a version never changes once published).
+    pub versions: Arc<super::training::versions::VersionCache>,
     /// Signs evidence packs and the ledger's checkpoints.
     pub evidence_key: Arc<super::evidence::EvidenceKey>,
     /// The ledger's name in its checkpoints.

@@ -184,6 +184,7 @@ async fn a_token_stops_when_it_expires_or_its_creator_loses_the_right() {
         .unwrap()
         .unwrap();
     let creator = app::ssr::auth::CurrentUser {
+        department: None,
         permissions: app::domain::permissions::Permissions::of(
             app::domain::permissions::PermissionFacts {
                 active: true,

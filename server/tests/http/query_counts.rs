@@ -39,6 +39,7 @@ async fn counted(url: &str) -> (DatabaseConnection, Arc<AtomicUsize>) {
 async fn manager(db: &DatabaseConnection, email: &str) -> CurrentUser {
     let person = people::find_by_email(db, email).await.unwrap().unwrap();
     CurrentUser {
+        department: None,
         permissions: Permissions::of(PermissionFacts {
             active: true,
             has_active_reports: true,

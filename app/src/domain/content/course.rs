@@ -330,32 +330,43 @@ pub struct RenderedTranslation {
 }
 
 impl RenderedCourse {
-    /// The texts for someone who prefers `preferred` (a language tag, or none): the closest
-    /// translation, or the course's own texts in `own_language`. Returns the texts and the
-    /// language they are in, which is what the person takes and what their record carries.
+    /// The language someone who prefers `preferred` (a language tag, or none) takes: the closest
+    /// translation's, or the course's own `own_language`. It is what their record carries.
+    pub fn language_for(&self, preferred: Option<&str>, own_language: &str) -> String {
+        preferred
+            .and_then(|p| {
+                if translation::best_match(p, [own_language]).is_some() {
+                    return None;
+                }
+                translation::best_match(p, self.translations.keys().map(String::as_str))
+            })
+            .filter(|language| self.translations.contains_key(*language))
+            .unwrap_or(own_language)
+            .to_owned()
+    }
+
+    /// The texts in one of the course's translations, if it has that language.
+    pub fn translated(&self, language: &str) -> Option<RenderedCourse> {
+        self.translations.get(language).map(|t| RenderedCourse {
+            lessons: t.lessons.clone(),
+            document: t.document.clone(),
+            pools: t.pools.clone(),
+            facilitator: self.facilitator.clone(),
+            translations: BTreeMap::new(),
+        })
+    }
+
+    /// The texts for someone who prefers `preferred`: the closest translation, or the course's
+    /// own texts in `own_language`. Returns the texts and the language they are in.
     pub fn in_language(
         &self,
         preferred: Option<&str>,
         own_language: &str,
     ) -> (RenderedCourse, String) {
-        let chosen = preferred.and_then(|p| {
-            if translation::best_match(p, [own_language]).is_some() {
-                return None;
-            }
-            translation::best_match(p, self.translations.keys().map(String::as_str))
-        });
-        match chosen.and_then(|language| self.translations.get(language).map(|t| (language, t))) {
-            Some((language, t)) => (
-                RenderedCourse {
-                    lessons: t.lessons.clone(),
-                    document: t.document.clone(),
-                    pools: t.pools.clone(),
-                    facilitator: self.facilitator.clone(),
-                    translations: BTreeMap::new(),
-                },
-                language.to_owned(),
-            ),
-            None => (self.clone(), own_language.to_owned()),
+        let language = self.language_for(preferred, own_language);
+        match self.translated(&language) {
+            Some(texts) => (texts, language),
+            None => (self.clone(), language),
         }
     }
 }

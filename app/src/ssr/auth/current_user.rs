@@ -19,6 +19,8 @@ use crate::ssr::{AppState, AuthSettings};
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub person: person::Model,
+    /// The name of the person's department, if they are in one.
+    pub department: Option<String>,
     pub permissions: Permissions,
 }
 
@@ -115,6 +117,7 @@ pub async fn authenticate(
     };
     Ok(CurrentUser {
         permissions: Permissions::of(facts),
+        department: holder.department_name,
         person,
     })
 }

@@ -27,6 +27,14 @@ pub async fn find_by_id(
     course::Entity::find_by_id(id).one(db).await
 }
 
+/// The courses with these ids, in no particular order.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<course::Model>, DbErr> {
+    course::Entity::find()
+        .filter(course::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
 /// Every course, by title.
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<course::Model>, DbErr> {
     course::Entity::find()
@@ -392,4 +400,17 @@ pub async fn set_retired(
     .update(db)
     .await
     .map(|_| ())
+}
+
+/// The catalogue's generation: moved on (by triggers) by every change to courses, their
+/// versions and the assignment rules.
+pub async fn catalogue_generation(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT generation FROM catalogue_generation WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("catalogue_generation".to_owned()))?;
+    row.try_get("", "generation")
 }

@@ -7,8 +7,8 @@ use sea_orm::{
     FromQueryResult, QueryFilter, QuerySelect,
 };
 
-use super::entities::person;
 use super::entities::revoked_session::{self, Column, Entity};
+use super::entities::{department, person};
 
 /// Records that the token `token_id` must no longer be accepted.
 pub async fn revoke(
@@ -43,10 +43,13 @@ pub struct SessionHolder {
     pub revoked: bool,
     /// Somebody active reports to the person (who may then see their team).
     pub has_active_reports: bool,
+    /// The name of the person's department, if they are in one.
+    pub department_name: Option<String>,
 }
 
-/// The person with public id `public_id`, whether token `token_id` was revoked, and whether the
-/// person has an active report, in one statement (every signed-in request asks).
+/// The person with public id `public_id`, whether token `token_id` was revoked, whether the
+/// person has an active report, and their department's name, in one statement (every signed-in
+/// request asks).
 pub async fn holder(
     db: &impl ConnectionTrait,
     public_id: &str,
@@ -67,10 +70,22 @@ pub async fn holder(
         .from(Entity)
         .and_where(Expr::col((Entity, Column::TokenId)).eq(token_id))
         .to_owned();
+    let department_name = Query::select()
+        .column((department::Entity, department::Column::Name))
+        .from(department::Entity)
+        .and_where(
+            Expr::col((department::Entity, department::Column::Id))
+                .equals((person::Entity, person::Column::DepartmentId)),
+        )
+        .to_owned();
     person::Entity::find()
         .filter(person::Column::PublicId.eq(public_id))
         .expr_as(Expr::exists(revoked), "revoked")
         .expr_as(Expr::exists(has_reports), "has_active_reports")
+        .expr_as(
+            Expr::SubQuery(None, Box::new(department_name.into())),
+            "department_name",
+        )
         .into_model::<SessionHolder>()
         .one(db)
         .await

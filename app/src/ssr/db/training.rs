@@ -10,9 +10,10 @@ use sea_orm::{
 
 use super::IdRange;
 use super::entities::{
-    certificate, compliance_state, course_rule, evaluated_person, exemption, person, quiz_attempt,
-    reading_progress,
+    certificate, compliance_state, course, course_rule, evaluated_person, exemption, person,
+    quiz_attempt, reading_progress,
 };
+use crate::domain::assignment::Status;
 
 // ---- Assignment rules -------------------------------------------------------------------------
 
@@ -349,6 +350,47 @@ pub async fn compliance_of(
 ) -> Result<Vec<compliance_state::Model>, DbErr> {
     compliance_state::Entity::find()
         .filter(compliance_state::Column::PersonId.eq(person_id))
+        .all(db)
+        .await
+}
+
+/// One person's obligation for one course, if they have it.
+pub async fn obligation(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    course_id: i64,
+) -> Result<Option<compliance_state::Model>, DbErr> {
+    compliance_state::Entity::find()
+        .filter(compliance_state::Column::PersonId.eq(person_id))
+        .filter(compliance_state::Column::CourseId.eq(course_id))
+        .one(db)
+        .await
+}
+
+/// The courses of `kind` a person still owes (overdue, in progress or not started), soonest
+/// due first: ids only, in one query.
+pub async fn owed_of_kind(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    kind: &str,
+) -> Result<Vec<i64>, DbErr> {
+    let of_kind = sea_orm::sea_query::Query::select()
+        .column(course::Column::Id)
+        .from(course::Entity)
+        .and_where(course::Column::Kind.eq(kind))
+        .to_owned();
+    compliance_state::Entity::find()
+        .select_only()
+        .column(compliance_state::Column::CourseId)
+        .filter(compliance_state::Column::PersonId.eq(person_id))
+        .filter(compliance_state::Column::Status.is_in([
+            Status::Overdue.as_str(),
+            Status::InProgress.as_str(),
+            Status::NotStarted.as_str(),
+        ]))
+        .filter(compliance_state::Column::CourseId.in_subquery(of_kind))
+        .order_by_asc(compliance_state::Column::DueOn)
+        .into_tuple()
         .all(db)
         .await
 }

@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
-use super::learner::{course_version, parse_version};
+use super::learner::course_version;
+use super::versions::VersionCache;
 use crate::api::training::{CertificateStatus, CertificateView};
 use crate::domain::certificate::{Standing, standing};
 use crate::error::{AppError, Resource};
@@ -62,6 +63,7 @@ pub async fn issue(
 
 async fn view(
     db: &DatabaseConnection,
+    cache: &VersionCache,
     record: &completion_record::Model,
     code: String,
     today: NaiveDate,
@@ -69,13 +71,13 @@ async fn view(
     let course = courses::find_by_id(db, record.course_id)
         .await?
         .ok_or(AppError::NotFound(Resource::Certificate))?;
-    let context = course_version(db, course, record.version_id).await?;
+    let context = course_version(db, cache, course, record.version_id).await?;
     let current = match context.course.current_version_id {
-        Some(id) => courses::version_by_id(db, id).await?,
+        Some(id) => cache.get(db, id).await?,
         None => None,
     };
     let recurrence = match &current {
-        Some(version) => parse_version(version)?.0.recurrence,
+        Some(version) => version.meta.recurrence,
         None => context.meta.recurrence,
     };
     let versions: Vec<(i32, bool)> = courses::versions(db, context.course.id)
@@ -118,6 +120,7 @@ async fn view(
 /// Public verification by code.
 pub async fn verify(
     db: &DatabaseConnection,
+    cache: &VersionCache,
     code: &str,
     today: NaiveDate,
 ) -> Result<CertificateView, AppError> {
@@ -127,7 +130,7 @@ pub async fn verify(
     let record = ledger::by_sequence(db, certificate.record_sequence)
         .await?
         .ok_or(AppError::NotFound(Resource::Certificate))?;
-    view(db, &record, certificate.code, today).await
+    view(db, cache, &record, certificate.code, today).await
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! state as one run.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -29,19 +30,59 @@ use crate::ssr::db::entities::{compliance_state, person};
 use crate::ssr::db::{IdRange, courses, job_runs, ledger, lock, people, training};
 use crate::ssr::internal;
 
-/// Serialises full engine runs within one process (runs for one person share it).
+/// Serialises full engine runs within one process (runs for one person share it), and keeps
+/// the catalogue's facts between runs.
 #[derive(Default)]
-pub struct EngineLock(tokio::sync::RwLock<()>);
+pub struct EngineLock {
+    runs: tokio::sync::RwLock<()>,
+    catalogue: CatalogueCache,
+}
 
 /// The engine's in-process lock held shared, for a run for one person inside the caller's own
 /// transaction ([`recompute_person_in`]). Take it before that transaction begins: a full run
 /// takes the lock first and the database's second, so the other order could wait forever.
-pub struct OnePersonRun<'a>(#[allow(dead_code)] tokio::sync::RwLockReadGuard<'a, ()>);
+pub struct OnePersonRun<'a> {
+    _shared: tokio::sync::RwLockReadGuard<'a, ()>,
+    catalogue: &'a CatalogueCache,
+}
 
 impl EngineLock {
     /// Holds the lock for a run for one person.
     pub async fn one_person(&self) -> OnePersonRun<'_> {
-        OnePersonRun(self.0.read().await)
+        OnePersonRun {
+            _shared: self.runs.read().await,
+            catalogue: &self.catalogue,
+        }
+    }
+}
+
+/// The catalogue's facts as last read, with the catalogue generation they were read at
+/// (`catalogue_generation`, moved on by triggers with every change to courses, versions and
+/// rules). A run reads the generation and re-reads the catalogue only when it has moved, so a
+/// learner's write does not read every course, version and rule; another instance's change
+/// moves the same generation.
+#[derive(Default)]
+struct CatalogueCache(std::sync::Mutex<Option<(i64, Arc<Vec<CourseFacts>>)>>);
+
+impl CatalogueCache {
+    /// The catalogue as of `db`'s view of it. The generation is read before the catalogue, so
+    /// facts kept under a generation are never older than it.
+    async fn current(&self, db: &impl ConnectionTrait) -> Result<Arc<Vec<CourseFacts>>, AppError> {
+        let generation = courses::catalogue_generation(db).await?;
+        if let Some((kept_at, kept)) = self.lock().as_ref()
+            && *kept_at == generation
+        {
+            return Ok(Arc::clone(kept));
+        }
+        let fresh = Arc::new(load_catalogue(db).await?);
+        *self.lock() = Some((generation, Arc::clone(&fresh)));
+        Ok(fresh)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(i64, Arc<Vec<CourseFacts>>)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -89,9 +130,10 @@ async fn run(
     let mut counts: HashMap<Status, usize> = HashMap::new();
     match only {
         Some(person_id) => {
-            let _shared = lock.0.read().await;
+            let _shared = lock.runs.read().await;
             step(
                 db,
+                &lock.catalogue,
                 today,
                 now,
                 IdRange::one(person_id),
@@ -105,8 +147,8 @@ async fn run(
             // slices, and every slice is computed from its people's complete facts.
             if let Some((low, high)) = people::id_bounds(db).await? {
                 for range in IdRange::slices(low, high, SLICE) {
-                    let _exclusive = lock.0.write().await;
-                    step(db, today, now, range, None, &mut counts).await?;
+                    let _exclusive = lock.runs.write().await;
+                    step(db, &lock.catalogue, today, now, range, None, &mut counts).await?;
                 }
             }
         }
@@ -124,6 +166,7 @@ async fn run(
 /// lock for one person).
 async fn step(
     db: &DatabaseConnection,
+    catalogue: &CatalogueCache,
     today: NaiveDate,
     now: DateTime<Utc>,
     range: IdRange,
@@ -135,7 +178,7 @@ async fn step(
         None => lock::exclusive(&txn, ENGINE_LOCK).await?,
         Some(person_id) => lock_one_person(&txn, person_id).await?,
     }
-    let computed = compute_and_store(&txn, today, now, range).await?;
+    let computed = compute_and_store(&txn, catalogue, today, now, range).await?;
     txn.commit().await?;
     for obligation in &computed {
         *counts.entry(obligation.status).or_default() += 1;
@@ -147,12 +190,19 @@ async fn step(
 /// (a record in the ledger) and the obligation it changes commit together, with one commit.
 pub async fn recompute_person_in(
     txn: &impl ConnectionTrait,
-    _held: &OnePersonRun<'_>,
+    held: &OnePersonRun<'_>,
     person_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     lock_one_person(txn, person_id).await?;
-    compute_and_store(txn, now.date_naive(), now, IdRange::one(person_id)).await?;
+    compute_and_store(
+        txn,
+        held.catalogue,
+        now.date_naive(),
+        now,
+        IdRange::one(person_id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -166,11 +216,13 @@ async fn lock_one_person(txn: &impl ConnectionTrait, person_id: i64) -> Result<(
 /// Computes the obligations of the people in `range` and stores them.
 async fn compute_and_store(
     txn: &impl ConnectionTrait,
+    catalogue: &CatalogueCache,
     today: NaiveDate,
     now: DateTime<Utc>,
     range: IdRange,
 ) -> Result<Vec<Obligation>, AppError> {
-    let input = load_input(txn, Some(range)).await?;
+    let courses = catalogue.current(txn).await?;
+    let input = load_people_input(txn, Some(range), courses.to_vec()).await?;
     let computed = obligations(&input, today);
     persist(txn, &input, &computed, today, now).await?;
     Ok(computed)
@@ -274,6 +326,17 @@ pub async fn load_input(
     db: &impl ConnectionTrait,
     only: Option<IdRange>,
 ) -> Result<EngineInput, AppError> {
+    let courses = load_catalogue(db).await?;
+    load_people_input(db, only, courses).await
+}
+
+/// The engine's facts about the people in `only` (everyone with `None`), with the catalogue's
+/// `courses`.
+async fn load_people_input(
+    db: &impl ConnectionTrait,
+    only: Option<IdRange>,
+    courses: Vec<CourseFacts>,
+) -> Result<EngineInput, AppError> {
     let everyone = match only {
         None => person::Entity::find().all(db).await?,
         Some(range) => people::in_range(db, range).await?,
@@ -302,60 +365,6 @@ pub async fn load_input(
             is_manager: managers.contains(&p.id),
         })
         .collect();
-
-    let rules: HashMap<i64, String> = training::rules(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.course_id, r.audience_json))
-        .collect();
-    let mut course_facts = Vec::new();
-    let mut version_course: HashMap<i64, i64> = HashMap::new();
-    let all_courses = courses::all(db).await?;
-    let current_ids: Vec<i64> = all_courses
-        .iter()
-        .filter_map(|c| c.current_version_id)
-        .collect();
-    // Metadata only: the rendered courses are large and the engine needs none of them.
-    let metadata = courses::version_metadata(db, &current_ids).await?;
-    let mut versions_by_course = courses::versions_by_course(db).await?;
-    for course in all_courses {
-        let Some(current_id) = course.current_version_id else {
-            continue;
-        };
-        let json = metadata
-            .get(&current_id)
-            .ok_or_else(|| internal("engine input", "current version missing"))?;
-        let meta: CourseMetadata = serde_json::from_str(json)
-            .map_err(|err| internal("engine input: course metadata", err))?;
-        let audience: Audience = match rules.get(&course.id) {
-            Some(json) => serde_json::from_str(json)
-                .map_err(|err| internal("engine input: assignment rule", err))?,
-            None => meta.audience.clone(),
-        };
-        let versions: Vec<VersionFacts> = versions_by_course
-            .remove(&course.id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|v| VersionFacts {
-                id: v.id,
-                number: v.version,
-                published_on: v.published_at.date_naive(),
-                material: v.material,
-            })
-            .collect();
-        for version in &versions {
-            version_course.insert(version.id, course.id);
-        }
-        course_facts.push(CourseFacts {
-            id: course.id,
-            retired: course.retired_at.is_some(),
-            audience,
-            recurrence: meta.recurrence,
-            due_within: meta.due_within,
-            start_offset: meta.start_offset,
-            versions,
-        });
-    }
 
     let records = ledger::passes_and_voids(db, only).await?;
     let voided: HashSet<i64> = records
@@ -407,13 +416,69 @@ pub async fn load_input(
         .collect();
     Ok(EngineInput {
         people,
-        courses: course_facts,
+        courses,
         completions,
         exemptions,
         previously_assigned,
         previously_evaluated,
         started,
     })
+}
+
+/// What the engine needs to know about every course in use: its audience (the assignment rule,
+/// or the course's own), recurrence, deadlines and versions.
+async fn load_catalogue(db: &impl ConnectionTrait) -> Result<Vec<CourseFacts>, AppError> {
+    let rules: HashMap<i64, String> = training::rules(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.course_id, r.audience_json))
+        .collect();
+    let mut course_facts = Vec::new();
+    let all_courses = courses::all(db).await?;
+    let current_ids: Vec<i64> = all_courses
+        .iter()
+        .filter_map(|c| c.current_version_id)
+        .collect();
+    // Metadata only: the rendered courses are large and the engine needs none of them.
+    let metadata = courses::version_metadata(db, &current_ids).await?;
+    let mut versions_by_course = courses::versions_by_course(db).await?;
+    for course in all_courses {
+        let Some(current_id) = course.current_version_id else {
+            continue;
+        };
+        let json = metadata
+            .get(&current_id)
+            .ok_or_else(|| internal("engine input", "current version missing"))?;
+        let meta: CourseMetadata = serde_json::from_str(json)
+            .map_err(|err| internal("engine input: course metadata", err))?;
+        let audience: Audience = match rules.get(&course.id) {
+            Some(json) => serde_json::from_str(json)
+                .map_err(|err| internal("engine input: assignment rule", err))?,
+            None => meta.audience.clone(),
+        };
+        let versions: Vec<VersionFacts> = versions_by_course
+            .remove(&course.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| VersionFacts {
+                id: v.id,
+                number: v.version,
+                published_on: v.published_at.date_naive(),
+                material: v.material,
+            })
+            .collect();
+        course_facts.push(CourseFacts {
+            id: course.id,
+            retired: course.retired_at.is_some(),
+            audience,
+            recurrence: meta.recurrence,
+            due_within: meta.due_within,
+            start_offset: meta.start_offset,
+            versions,
+        });
+    }
+
+    Ok(course_facts)
 }
 
 async fn persist(

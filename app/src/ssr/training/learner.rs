@@ -2,11 +2,14 @@
 //! signed-in person.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use crate::api::training::{CourseOverview, LessonEntry, MyTraining, RecordSummary, TrainingItem};
+use crate::api::training::{
+    BulletinNotice, CourseOverview, LessonEntry, MyTraining, RecordSummary, TrainingItem,
+};
 use crate::domain::assignment::Status;
 use crate::domain::content::course::RenderedCourse;
 use crate::domain::content::metadata::CourseMetadata;
@@ -21,6 +24,8 @@ use crate::ssr::db::{courses, ledger, training};
 use crate::ssr::request::app_state;
 use crate::ssr::{AppState, internal};
 
+use super::versions::{self, ParsedVersion, VersionCache, VersionIdentity};
+
 /// The state and the signed-in person (any active employee).
 pub async fn employee() -> Result<(AppState, CurrentUser), AppError> {
     let user = current_user().await?;
@@ -28,26 +33,27 @@ pub async fn employee() -> Result<(AppState, CurrentUser), AppError> {
     Ok((app_state()?, user))
 }
 
-/// A course with one of its versions, parsed.
+/// A course with one of its versions, parsed, in the language the person takes it in.
 pub struct CourseContext {
     pub course: course::Model,
-    pub version: course_version::Model,
-    pub meta: CourseMetadata,
+    pub version: VersionIdentity,
+    pub meta: Arc<CourseMetadata>,
     /// The texts in `language`.
-    pub rendered: RenderedCourse,
+    pub rendered: Arc<RenderedCourse>,
     /// The language of `rendered`: what the person takes, and what their record carries.
     pub language: String,
     /// The title, summary and acknowledgement statement in `language`.
     pub title: String,
     pub summary: String,
     pub statement: Option<String>,
+    parsed: Arc<ParsedVersion>,
 }
 
 impl CourseContext {
     /// The same version in the language closest to `preferred` that it has (its own otherwise).
     pub fn in_language(mut self, preferred: Option<&str>) -> Self {
-        let (rendered, language) = self.rendered.in_language(preferred, &self.meta.language);
-        if let Some(translation) = self.rendered.translations.get(&language) {
+        let (rendered, language) = self.parsed.in_language(preferred);
+        if let Some(translation) = self.parsed.rendered.translations.get(&language) {
             self.title = translation.title.clone();
             self.summary = translation.summary.clone();
             self.statement = translation.statement.clone().or(self.statement);
@@ -62,50 +68,52 @@ impl CourseContext {
 pub fn parse_version(
     version: &course_version::Model,
 ) -> Result<(CourseMetadata, RenderedCourse), AppError> {
-    let meta = serde_json::from_str(&version.metadata_json)
-        .map_err(|err| internal("reading course metadata", err))?;
-    let rendered = serde_json::from_str(&version.rendered_json)
-        .map_err(|err| internal("reading a course rendering", err))?;
-    Ok((meta, rendered))
+    versions::parse(&version.metadata_json, &version.rendered_json)
 }
 
-/// A course and a given version of it.
+/// A course and a given version of it, in the course's own language.
 pub async fn course_version(
     db: &DatabaseConnection,
+    cache: &VersionCache,
     course: course::Model,
     version_id: i64,
 ) -> Result<CourseContext, AppError> {
-    let version = courses::version_by_id(db, version_id)
+    let parsed = cache
+        .get(db, version_id)
         .await?
+        .filter(|parsed| parsed.identity.course_id == course.id)
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let (meta, rendered) = parse_version(&version)?;
     Ok(CourseContext {
         title: course.title.clone(),
-        summary: meta.summary.clone(),
-        statement: meta.acknowledgement.as_ref().map(|a| a.statement.clone()),
-        language: meta.language.clone(),
+        summary: parsed.meta.summary.clone(),
+        statement: parsed
+            .meta
+            .acknowledgement
+            .as_ref()
+            .map(|a| a.statement.clone()),
+        language: parsed.meta.language.clone(),
         course,
-        version,
-        meta,
-        rendered,
+        version: parsed.identity.clone(),
+        meta: Arc::clone(&parsed.meta),
+        rendered: Arc::clone(&parsed.rendered),
+        parsed,
     })
 }
 
 /// The course and its current version, if the person owes it now.
 pub async fn assigned(
     db: &DatabaseConnection,
+    cache: &VersionCache,
     user: &CurrentUser,
     slug: &str,
 ) -> Result<(CourseContext, compliance_state::Model), AppError> {
     let course = courses::find_by_slug(db, slug)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let obligation = training::compliance_of(db, user.person.id)
+    let obligation = training::obligation(db, user.person.id, course.id)
         .await?
-        .into_iter()
-        .find(|row| row.course_id == course.id)
         .ok_or(TrainingInvalid::NotAssigned)?;
-    let context = course_version(db, course, obligation.version_id)
+    let context = course_version(db, cache, course, obligation.version_id)
         .await?
         .in_language(user.person.language.as_deref());
     Ok((context, obligation))
@@ -188,17 +196,28 @@ pub async fn my_training(
     Ok(result)
 }
 
-/// Bulletins the person owes and has not acknowledged.
+/// Bulletins the person owes and has not acknowledged, soonest due first. Shown on every page,
+/// so read in one query when there are none (the usual case), two otherwise.
 pub async fn outstanding_bulletins(
     db: &DatabaseConnection,
     user: &CurrentUser,
-) -> Result<Vec<TrainingItem>, AppError> {
-    let mine = my_training(db, user).await?;
-    Ok(mine
-        .overdue
+) -> Result<Vec<BulletinNotice>, AppError> {
+    let owed = training::owed_of_kind(db, user.person.id, CourseKind::Bulletin.as_str()).await?;
+    if owed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: HashMap<i64, course::Model> = courses::by_ids(db, &owed)
+        .await?
         .into_iter()
-        .chain(mine.due)
-        .filter(|item| item.kind == CourseKind::Bulletin)
+        .map(|course| (course.id, course))
+        .collect();
+    Ok(owed
+        .iter()
+        .filter_map(|id| found.get(id))
+        .map(|course| BulletinNotice {
+            slug: course.slug.clone(),
+            title: course.title.clone(),
+        })
         .collect())
 }
 
@@ -247,11 +266,12 @@ pub async fn history(
 /// whose reading has started) the text.
 pub async fn overview(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     user: &CurrentUser,
     slug: &str,
     now: DateTime<Utc>,
 ) -> Result<CourseOverview, AppError> {
-    let (context, obligation) = assigned(db, user, slug).await?;
+    let (context, obligation) = assigned(db, versions, user, slug).await?;
     let progress = training::progress(db, user.person.id, context.version.id).await?;
     let read: Vec<usize> = progress
         .as_ref()

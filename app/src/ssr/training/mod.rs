@@ -12,3 +12,4 @@ pub mod quiz;
 pub mod reading;
 pub mod rules;
 pub mod sessions;
+pub mod versions;

@@ -10,6 +10,7 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 use super::certificates::issue;
 use super::engine::{EngineLock, recompute_person, recompute_person_in};
 use super::learner::{assigned, course_version, history};
+use super::versions::VersionCache;
 use crate::api::training::{AttemptResult, QuizQuestion, QuizView, ResultOption, ResultQuestion};
 use crate::domain::course_kind::CourseKind;
 use crate::domain::ledger::RecordKind;
@@ -32,12 +33,13 @@ fn wait_minutes(until: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
 /// Starts an attempt at the current version, or resumes the open one. Returns its id.
 pub async fn start(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     engine: &EngineLock,
     user: &CurrentUser,
     slug: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let (context, _) = assigned(db, user, slug).await?;
+    let (context, _) = assigned(db, versions, user, slug).await?;
     if context.meta.kind != CourseKind::Course || context.rendered.pools.is_empty() {
         return Err(TrainingInvalid::NoQuiz.into());
     }
@@ -96,6 +98,7 @@ fn drawn_of(attempt: &quiz_attempt::Model) -> Result<Vec<DrawnQuestion>, AppErro
 /// An open attempt, questions in their drawn order, without answers.
 pub async fn view(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     user: &CurrentUser,
     attempt_id: i64,
 ) -> Result<QuizView, AppError> {
@@ -107,7 +110,7 @@ pub async fn view(
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
     // In the language the attempt started in, whatever the person has chosen since.
-    let context = course_version(db, course, attempt.version_id)
+    let context = course_version(db, versions, course, attempt.version_id)
         .await?
         .in_language(
             attempt
@@ -170,14 +173,21 @@ fn chosen_options(
         .collect()
 }
 
+/// A submitted quiz form: the chosen option of each single-answer question, and the ticked
+/// options of each multiple-answer question, by question number.
+pub struct FormAnswers<'a> {
+    pub single: &'a BTreeMap<String, String>,
+    pub multiple: &'a BTreeMap<String, BTreeMap<String, String>>,
+}
+
 /// Scores and records an attempt. Returns the course slug and the ledger record's sequence.
 pub async fn submit(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     engine: &EngineLock,
     user: &CurrentUser,
     attempt_id: i64,
-    single: &BTreeMap<String, String>,
-    multiple: &BTreeMap<String, BTreeMap<String, String>>,
+    form: FormAnswers<'_>,
     now: DateTime<Utc>,
 ) -> Result<(String, i64), AppError> {
     let attempt = own_attempt(db, user, attempt_id).await?;
@@ -188,7 +198,7 @@ pub async fn submit(
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
     // In the language the attempt started in, whatever the person has chosen since.
-    let context = course_version(db, course, attempt.version_id)
+    let context = course_version(db, versions, course, attempt.version_id)
         .await?
         .in_language(
             attempt
@@ -197,7 +207,7 @@ pub async fn submit(
                 .or(user.person.language.as_deref()),
         );
     let drawn = drawn_of(&attempt)?;
-    let chosen = chosen_options(drawn.len(), single, multiple);
+    let chosen = chosen_options(drawn.len(), form.single, form.multiple);
     let pass_mark = context.meta.pass_mark.unwrap_or(100);
     let result = score(&context.rendered, &drawn, &chosen, pass_mark);
 
@@ -248,6 +258,7 @@ pub async fn submit(
 /// A submitted attempt with the right answers and explanations.
 pub async fn result(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     user: &CurrentUser,
     sequence: i64,
     now: DateTime<Utc>,
@@ -259,7 +270,7 @@ pub async fn result(
     let course = courses::find_by_id(db, record.course_id)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let context = course_version(db, course, record.version_id)
+    let context = course_version(db, versions, course, record.version_id)
         .await?
         .in_language(
             record

@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 use super::certificates::issue;
 use super::engine::{EngineLock, recompute_person, recompute_person_in};
 use super::learner::assigned;
+use super::versions::VersionCache;
 use crate::api::training::LessonView;
 use crate::domain::course_kind::CourseKind;
 use crate::domain::ledger::RecordKind;
@@ -22,11 +23,12 @@ fn lessons_read(json: Option<&str>) -> Vec<usize> {
 /// One lesson of a course the person owes (numbered from 1).
 pub async fn lesson(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     user: &CurrentUser,
     slug: &str,
     number: usize,
 ) -> Result<LessonView, AppError> {
-    let (context, _) = assigned(db, user, slug).await?;
+    let (context, _) = assigned(db, versions, user, slug).await?;
     let count = context.rendered.lessons.len();
     let rendered = number
         .checked_sub(1)
@@ -49,13 +51,14 @@ pub async fn lesson(
 /// Marks a lesson read; returns the next lesson's number, or `None` after the last.
 pub async fn mark_read(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     engine: &EngineLock,
     user: &CurrentUser,
     slug: &str,
     number: usize,
     now: DateTime<Utc>,
 ) -> Result<Option<usize>, AppError> {
-    let (context, _) = assigned(db, user, slug).await?;
+    let (context, _) = assigned(db, versions, user, slug).await?;
     let count = context.rendered.lessons.len();
     if number == 0 || number > count {
         return Err(AppError::NotFound(Resource::Page));
@@ -83,12 +86,13 @@ pub async fn mark_read(
 /// Opens a policy or bulletin: the minimum reading time counts from the first opening.
 pub async fn start_reading(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     engine: &EngineLock,
     user: &CurrentUser,
     slug: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (context, _) = assigned(db, user, slug).await?;
+    let (context, _) = assigned(db, versions, user, slug).await?;
     if training::progress(db, user.person.id, context.version.id)
         .await?
         .is_none()
@@ -111,12 +115,13 @@ pub async fn start_reading(
 /// server. Returns the ledger record's sequence.
 pub async fn acknowledge(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     engine: &EngineLock,
     user: &CurrentUser,
     slug: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let (context, _) = assigned(db, user, slug).await?;
+    let (context, _) = assigned(db, versions, user, slug).await?;
     if context.meta.kind == CourseKind::Course {
         return Err(AppError::NotFound(Resource::Page));
     }
