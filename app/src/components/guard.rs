@@ -15,6 +15,11 @@ use crate::error::AppError;
 
 /// Renders `children` with the signed-in person if they hold `require`; otherwise sends them to
 /// sign in, or explains that they lack access (with status 403).
+///
+/// Make a page's resources in the page component, before this, and only read them in
+/// `children`: server-side rendering walks a `Suspense`'s children more than once to find what it
+/// waits for, so a resource made inside `children` is made again, and its server function run
+/// again, on each walk (two or three times a page, measured by the queries each page ran).
 #[component]
 pub fn Protected<F, V>(require: Permission, children: F) -> impl IntoView
 where

@@ -15,16 +15,6 @@ use crate::domain::reporting::Breakdown;
 /// `/compliance`
 #[component]
 pub fn CompliancePage() -> impl IntoView {
-    view! {
-        <Title text="Compliance" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <Dashboard />
-        </Protected>
-    }
-}
-
-#[component]
-fn Dashboard() -> impl IntoView {
     let query = use_query_map();
     let dashboard = Resource::new(
         move || {
@@ -40,29 +30,32 @@ fn Dashboard() -> impl IntoView {
         get_dashboard,
     );
     view! {
-        <section class="page">
-            <div class="page-heading">
-                <h1>"Compliance"</h1>
-                <nav class="tabs" aria-label="Compliance tools">
-                    <a href="/compliance/records">"Records"</a>
-                    <a href="/compliance/exemptions">"Exemptions"</a>
-                    <a href="/compliance/sessions">"Sessions"</a>
-                    <a href="/compliance/evidence">"Evidence"</a>
-                    <a href="/compliance/audit">"Audit log"</a>
-                    <a href="/compliance/mail">"Email"</a>
-                    <a href="/compliance/reminders">"Reminders"</a>
-                    <a href="/compliance/reviews">"Programme reviews"</a>
-                </nav>
-            </div>
-            <Suspense fallback=|| view! { <p class="loading">"Loading the dashboard…"</p> }>
-                {move || Suspend::new(async move {
-                    match dashboard.await {
-                        Ok(view) => view! { <DashboardBody view /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Compliance" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <div class="page-heading">
+                    <h1>"Compliance"</h1>
+                    <nav class="tabs" aria-label="Compliance tools">
+                        <a href="/compliance/records">"Records"</a>
+                        <a href="/compliance/exemptions">"Exemptions"</a>
+                        <a href="/compliance/sessions">"Sessions"</a>
+                        <a href="/compliance/evidence">"Evidence"</a>
+                        <a href="/compliance/audit">"Audit log"</a>
+                        <a href="/compliance/mail">"Email"</a>
+                        <a href="/compliance/reminders">"Reminders"</a>
+                        <a href="/compliance/reviews">"Programme reviews"</a>
+                    </nav>
+                </div>
+                <Suspense fallback=|| view! { <p class="loading">"Loading the dashboard…"</p> }>
+                    {move || Suspend::new(async move {
+                        match dashboard.await {
+                            Ok(view) => view! { <DashboardBody view /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

@@ -14,16 +14,6 @@ use crate::domain::permissions::Permission;
 /// `/team` (`?scope=all` for everyone below, not only direct reports)
 #[component]
 pub fn TeamPage() -> impl IntoView {
-    view! {
-        <Title text="My team" />
-        <Protected require=Permission::Manager let:_user>
-            <Team />
-        </Protected>
-    }
-}
-
-#[component]
-fn Team() -> impl IntoView {
     let query = use_query_map();
     let team = Resource::new(
         move || {
@@ -39,18 +29,21 @@ fn Team() -> impl IntoView {
         |(scope, page)| get_team(scope, page),
     );
     view! {
-        <section class="page">
-            <h1>"My team"</h1>
-            <p><a href="/facilitator">"Facilitator packs"</a>" — slides, discussion guides and one-on-one checklists for training your team in person."</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading your team…"</p> }>
-                {move || Suspend::new(async move {
-                    match team.await {
-                        Ok(team) => view! { <TeamTables team /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="My team" />
+        <Protected require=Permission::Manager let:_user>
+            <section class="page">
+                <h1>"My team"</h1>
+                <p><a href="/facilitator">"Facilitator packs"</a>" — slides, discussion guides and one-on-one checklists for training your team in person."</p>
+                <Suspense fallback=|| view! { <p class="loading">"Loading your team…"</p> }>
+                    {move || Suspend::new(async move {
+                        match team.await {
+                            Ok(team) => view! { <TeamTables team /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

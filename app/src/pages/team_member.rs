@@ -16,16 +16,6 @@ use crate::domain::permissions::Permission;
 /// `/team/:id`
 #[component]
 pub fn TeamMemberPage() -> impl IntoView {
-    view! {
-        <Title text="Team member" />
-        <Protected require=Permission::Manager let:_user>
-            <Member />
-        </Protected>
-    }
-}
-
-#[component]
-fn Member() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let remind = ServerAction::<SendReminder>::new();
@@ -46,19 +36,22 @@ fn Member() -> impl IntoView {
     });
     let error = Signal::derive(move || remind.value().get().and_then(Result::err));
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/team">"My team"</a></p>
-            <SuccessAlert message=reminded />
-            <ErrorAlert error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match member.await {
-                        Ok(member) => view! { <Detail member remind /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Team member" />
+        <Protected require=Permission::Manager let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/team">"My team"</a></p>
+                <SuccessAlert message=reminded />
+                <ErrorAlert error />
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match member.await {
+                            Ok(member) => view! { <Detail member remind /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

@@ -13,29 +13,22 @@ use crate::domain::permissions::Permission;
 /// `/training`
 #[component]
 pub fn TrainingPage() -> impl IntoView {
+    let training = Resource::new(|| (), |_| get_my_training());
     view! {
         <Title text="My training" />
         <Protected require=Permission::Employee let:_user>
-            <TrainingLists />
+            <section class="page">
+                <h1>"My training"</h1>
+                <Suspense fallback=|| view! { <p class="loading">"Loading your training…"</p> }>
+                    {move || Suspend::new(async move {
+                        match training.await {
+                            Ok(mine) => view! { <Lists mine /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
         </Protected>
-    }
-}
-
-#[component]
-fn TrainingLists() -> impl IntoView {
-    let training = Resource::new(|| (), |_| get_my_training());
-    view! {
-        <section class="page">
-            <h1>"My training"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Loading your training…"</p> }>
-                {move || Suspend::new(async move {
-                    match training.await {
-                        Ok(mine) => view! { <Lists mine /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
     }
 }
 

@@ -18,16 +18,6 @@ use crate::domain::permissions::Permission;
 /// `/training/:slug`
 #[component]
 pub fn TrainingCoursePage() -> impl IntoView {
-    view! {
-        <Title text="Course" />
-        <Protected require=Permission::Employee let:_user>
-            <Overview />
-        </Protected>
-    }
-}
-
-#[component]
-fn Overview() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let start_reading = ServerAction::<StartReading>::new();
@@ -62,19 +52,22 @@ fn Overview() -> impl IntoView {
             .or_else(|| start_reading.value().get().and_then(Result::err))
     });
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/training">"My training"</a></p>
-            <SuccessAlert message=notice />
-            <ErrorAlert error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match course.await {
-                        Ok(course) => view! { <CourseBody course start_reading acknowledge start_quiz /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Course" />
+        <Protected require=Permission::Employee let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/training">"My training"</a></p>
+                <SuccessAlert message=notice />
+                <ErrorAlert error />
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match course.await {
+                            Ok(course) => view! { <CourseBody course start_reading acknowledge start_quiz /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

@@ -5,26 +5,20 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::training::{MarkLessonRead, get_lesson};
+use crate::api::training::{LessonView, MarkLessonRead, get_lesson};
 use crate::components::alerts::{ErrorAlert, LoadError};
 use crate::components::guard::Protected;
 use crate::domain::permissions::Permission;
+use crate::error::AppError;
 
 /// `/training/:slug/lesson/:number`
+///
+/// The lesson is asked for here, once per page, not inside the guard: server-side rendering
+/// walks a `Suspense`'s children more than once to find what it waits for, and a resource made
+/// in there would be made, and its server function run, each time.
 #[component]
 pub fn LessonPage() -> impl IntoView {
-    view! {
-        <Title text="Lesson" />
-        <Protected require=Permission::Employee let:_user>
-            <LessonReader />
-        </Protected>
-    }
-}
-
-#[component]
-fn LessonReader() -> impl IntoView {
     let params = use_params_map();
-    let mark = ServerAction::<MarkLessonRead>::new();
     let lesson = Resource::new(
         move || {
             (
@@ -38,6 +32,17 @@ fn LessonReader() -> impl IntoView {
         },
         |(slug, number)| get_lesson(slug, number),
     );
+    view! {
+        <Title text="Lesson" />
+        <Protected require=Permission::Employee let:_user>
+            <LessonReader lesson />
+        </Protected>
+    }
+}
+
+#[component]
+fn LessonReader(lesson: Resource<Result<LessonView, AppError>>) -> impl IntoView {
+    let mark = ServerAction::<MarkLessonRead>::new();
     let error = Signal::derive(move || mark.value().get().and_then(Result::err));
     view! {
         <section class="page">
