@@ -16,16 +16,6 @@ use crate::dto::api_token::TokenRow;
 /// `/admin/tokens`
 #[component]
 pub fn TokensPage() -> impl IntoView {
-    view! {
-        <Title text="API tokens" />
-        <Protected require=Permission::ManagePeople let:_user>
-            <Tokens />
-        </Protected>
-    }
-}
-
-#[component]
-fn Tokens() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let query = use_query_map();
@@ -48,46 +38,49 @@ fn Tokens() -> impl IntoView {
             .or_else(|| revoke.value().get().and_then(Result::err))
     });
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/admin/people">"People"</a></p>
-            <h1>"API tokens"</h1>
-            <p class="lead">"A token lets a script or service call Vigil without signing in: reading the exports, downloading evidence packs, or provisioning people over SCIM. Send it as "<code>"Authorization: Bearer …"</code>"; it is never accepted from a cookie. Each token does one thing, expires, and can be revoked at once."</p>
-            <SuccessAlert message=notice />
-            <ErrorAlert error />
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    fresh.await.ok().flatten().map(|secret| view! {
-                        <div class="alert alert-success" role="status">
-                            <p><strong>"Copy the new token now: it is not shown again."</strong></p>
-                            <p><label for="new-token">"New token"</label></p>
-                            <input id="new-token" class="token" type="text" readonly value=secret />
-                        </div>
-                    })
-                })}
-            </Suspense>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match rows.await {
-                        Ok(rows) => view! { <TokenTable rows revoke /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-            <h2 id="create-token">"Create a token"</h2>
-            <ActionForm action=create attr:class="form" attr:aria-labelledby="create-token">
-                <div class="field"><label for="token-name">"Name"</label><input id="token-name" name="name" type="text" required maxlength="100" aria-describedby="token-name-hint" /><p class="hint" id="token-name-hint">"What uses it, e.g. \"Entra ID provisioning\" or \"Quarterly audit export\"."</p></div>
-                <div class="field">
-                    <label for="token-scope">"Allowed to"</label>
-                    <select id="token-scope" name="scope">
-                        <option value="reports:read">"Read reports and exports (compliance administrators)"</option>
-                        <option value="evidence:export">"Download evidence packs (compliance administrators)"</option>
-                        <option value="scim">"SCIM provisioning (platform administrators)"</option>
-                    </select>
-                </div>
-                <div class="field"><label for="token-days">"Expires after (days)"</label><input id="token-days" name="days" type="number" min="1" max="730" value="90" required /></div>
-                <button type="submit" class="button button-primary">"Create token"</button>
-            </ActionForm>
-        </section>
+        <Title text="API tokens" />
+        <Protected require=Permission::ManagePeople let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/admin/people">"People"</a></p>
+                <h1>"API tokens"</h1>
+                <p class="lead">"A token lets a script or service call Vigil without signing in: reading the exports, downloading evidence packs, or provisioning people over SCIM. Send it as "<code>"Authorization: Bearer …"</code>"; it is never accepted from a cookie. Each token does one thing, expires, and can be revoked at once."</p>
+                <SuccessAlert message=notice />
+                <ErrorAlert error />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        fresh.await.ok().flatten().map(|secret| view! {
+                            <div class="alert alert-success" role="status">
+                                <p><strong>"Copy the new token now: it is not shown again."</strong></p>
+                                <p><label for="new-token">"New token"</label></p>
+                                <input id="new-token" class="token" type="text" readonly value=secret />
+                            </div>
+                        })
+                    })}
+                </Suspense>
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match rows.await {
+                            Ok(rows) => view! { <TokenTable rows revoke /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <h2 id="create-token">"Create a token"</h2>
+                <ActionForm action=create attr:class="form" attr:aria-labelledby="create-token">
+                    <div class="field"><label for="token-name">"Name"</label><input id="token-name" name="name" type="text" required maxlength="100" aria-describedby="token-name-hint" /><p class="hint" id="token-name-hint">"What uses it, e.g. \"Entra ID provisioning\" or \"Quarterly audit export\"."</p></div>
+                    <div class="field">
+                        <label for="token-scope">"Allowed to"</label>
+                        <select id="token-scope" name="scope">
+                            <option value="reports:read">"Read reports and exports (compliance administrators)"</option>
+                            <option value="evidence:export">"Download evidence packs (compliance administrators)"</option>
+                            <option value="scim">"SCIM provisioning (platform administrators)"</option>
+                        </select>
+                    </div>
+                    <div class="field"><label for="token-days">"Expires after (days)"</label><input id="token-days" name="days" type="number" min="1" max="730" value="90" required /></div>
+                    <button type="submit" class="button button-primary">"Create token"</button>
+                </ActionForm>
+            </section>
+        </Protected>
     }
 }
 

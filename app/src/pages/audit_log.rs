@@ -13,16 +13,6 @@ use crate::domain::permissions::Permission;
 /// `/compliance/audit`
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
-    view! {
-        <Title text="Audit log" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <AuditLog />
-        </Protected>
-    }
-}
-
-#[component]
-fn AuditLog() -> impl IntoView {
     let query = use_query_map();
     let field = move |name: &str| query.read().get(name).unwrap_or_default();
     let page = Resource::new(
@@ -38,19 +28,22 @@ fn AuditLog() -> impl IntoView {
         |(action, actor, from, to, page)| audit_log(action, actor, from, to, page),
     );
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/compliance">"Compliance"</a></p>
-            <h1>"Audit log"</h1>
-            <p class="lead">"Every administrative action, with who, when, and what changed. Entries are only ever added."</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(page) => view! { <Entries page action=field("action") actor=field("actor") from=field("from") to=field("to") /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Audit log" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/compliance">"Compliance"</a></p>
+                <h1>"Audit log"</h1>
+                <p class="lead">"Every administrative action, with who, when, and what changed. Entries are only ever added."</p>
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match page.await {
+                            Ok(page) => view! { <Entries page action=field("action") actor=field("actor") from=field("from") to=field("to") /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

@@ -16,16 +16,6 @@ use crate::domain::permissions::Permission;
 /// The list of courses and their versions.
 #[component]
 pub fn ContentPage() -> impl IntoView {
-    view! {
-        <Title text="Content" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <ContentList />
-        </Protected>
-    }
-}
-
-#[component]
-fn ContentList() -> impl IntoView {
     let courses = Resource::new(|| (), |_| list_courses());
     let query = use_query_map();
     let notice = Signal::derive(move || {
@@ -35,23 +25,26 @@ fn ContentList() -> impl IntoView {
             .map(|_| "The draft was discarded.")
     });
     view! {
-        <section class="page">
-            <div class="page-heading">
-                <h1>"Content"</h1>
-                <a class="button button-primary" href="#new-course">"New course"</a>
-            </div>
-            <p><a href="/content/organisation">"Organisation details"</a>" — the contacts and addresses courses show in place of placeholders such as "<code>"{{contacts.security_email}}"</code>"."</p>
-            <SuccessAlert message=notice />
-            <Suspense fallback=|| view! { <p class="loading">"Loading courses…"</p> }>
-                {move || Suspend::new(async move {
-                    match courses.await {
-                        Ok((rows, drafts)) => view! { <DraftList drafts /> <CourseTable rows /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-            <NewCourseForms />
-        </section>
+        <Title text="Content" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <div class="page-heading">
+                    <h1>"Content"</h1>
+                    <a class="button button-primary" href="#new-course">"New course"</a>
+                </div>
+                <p><a href="/content/organisation">"Organisation details"</a>" — the contacts and addresses courses show in place of placeholders such as "<code>"{{contacts.security_email}}"</code>"."</p>
+                <SuccessAlert message=notice />
+                <Suspense fallback=|| view! { <p class="loading">"Loading courses…"</p> }>
+                    {move || Suspend::new(async move {
+                        match courses.await {
+                            Ok((rows, drafts)) => view! { <DraftList drafts /> <CourseTable rows /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <NewCourseForms />
+            </section>
+        </Protected>
     }
 }
 

@@ -16,16 +16,6 @@ use crate::error::AppError;
 /// `/content/course/:slug`
 #[component]
 pub fn CourseDetailPage() -> impl IntoView {
-    view! {
-        <Title text="Course" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <CourseDetailView />
-        </Protected>
-    }
-}
-
-#[component]
-fn CourseDetailView() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let restore = ServerAction::<RestoreCourse>::new();
@@ -66,18 +56,21 @@ fn CourseDetailView() -> impl IntoView {
         }
     });
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/content">"Content"</a></p>
-            <SuccessAlert message=notice />
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match course.await {
-                        Ok(detail) => view! { <Detail detail restore rule save /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Course" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/content">"Content"</a></p>
+                <SuccessAlert message=notice />
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match course.await {
+                            Ok(detail) => view! { <Detail detail restore rule save /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

@@ -18,25 +18,6 @@ use crate::domain::permissions::Permission;
 /// `/content/draft/:id`
 #[component]
 pub fn DraftPage() -> impl IntoView {
-    view! {
-        <Title text="Edit course" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <Editor />
-        </Protected>
-    }
-}
-
-/// The actions that change a draft; the page reloads the draft after each.
-#[derive(Clone, Copy)]
-struct Actions {
-    save: ServerAction<SaveDraft>,
-    add: ServerAction<AddDraftLesson>,
-    remove: ServerAction<RemoveDraftFile>,
-    discard: ServerAction<DiscardDraft>,
-}
-
-#[component]
-fn Editor() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let actions = Actions {
@@ -77,20 +58,32 @@ fn Editor() -> impl IntoView {
             .or_else(|| actions.discard.value().get().and_then(Result::err))
     });
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/content">"Content"</a></p>
-            <SuccessAlert message=saved />
-            <ErrorAlert error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading the draft…"</p> }>
-                {move || Suspend::new(async move {
-                    match draft.await {
-                        Ok(view) => view! { <DraftEditor draft=view actions /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Edit course" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/content">"Content"</a></p>
+                <SuccessAlert message=saved />
+                <ErrorAlert error />
+                <Suspense fallback=|| view! { <p class="loading">"Loading the draft…"</p> }>
+                    {move || Suspend::new(async move {
+                        match draft.await {
+                            Ok(view) => view! { <DraftEditor draft=view actions /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
+}
+
+/// The actions that change a draft; the page reloads the draft after each.
+#[derive(Clone, Copy)]
+struct Actions {
+    save: ServerAction<SaveDraft>,
+    add: ServerAction<AddDraftLesson>,
+    remove: ServerAction<RemoveDraftFile>,
+    discard: ServerAction<DiscardDraft>,
 }
 
 #[component]

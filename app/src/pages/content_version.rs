@@ -14,16 +14,6 @@ use crate::domain::permissions::Permission;
 /// `/content/course/:slug/v/:version`
 #[component]
 pub fn VersionPage() -> impl IntoView {
-    view! {
-        <Title text="Course version" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <VersionView />
-        </Protected>
-    }
-}
-
-#[component]
-fn VersionView() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let version = Resource::new(
@@ -40,29 +30,32 @@ fn VersionView() -> impl IntoView {
         |(slug, number)| version_preview(slug, number),
     );
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/content">"Content"</a>" › "<a href=move || format!("/content/course/{}", slug())>{slug}</a></p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match version.await {
-                        Ok((row, preview)) => view! {
-                            <h1>{format!("{} · version {}", preview.title, row.version)}</h1>
-                            <p class="lead">
-                                {format!("Published {} by {}. ", date_time(row.published_at), row.published_by)}
-                                {if row.material { "Material change." } else { "Minor change." }}
-                            </p>
-                            <p class="muted">"Content hash (SHA-256): "<code class="hash">{row.content_hash}</code></p>
-                            <p class="actions">
-                                <a class="button" rel="external" download="" href=format!("/content/course/{}/v/{}/source.zip", slug(), row.version)>"Download this version (zip, ready to commit)"</a>
-                                " "
-                                <a class="button" href=format!("/content/course/{}/v/{}/questions", slug(), row.version)>"How each question is answered"</a>
-                            </p>
-                            <ContentPreview preview />
-                        }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Course version" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/content">"Content"</a>" › "<a href=move || format!("/content/course/{}", slug())>{slug}</a></p>
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match version.await {
+                            Ok((row, preview)) => view! {
+                                <h1>{format!("{} · version {}", preview.title, row.version)}</h1>
+                                <p class="lead">
+                                    {format!("Published {} by {}. ", date_time(row.published_at), row.published_by)}
+                                    {if row.material { "Material change." } else { "Minor change." }}
+                                </p>
+                                <p class="muted">"Content hash (SHA-256): "<code class="hash">{row.content_hash}</code></p>
+                                <p class="actions">
+                                    <a class="button" rel="external" download="" href=format!("/content/course/{}/v/{}/source.zip", slug(), row.version)>"Download this version (zip, ready to commit)"</a>
+                                    " "
+                                    <a class="button" href=format!("/content/course/{}/v/{}/questions", slug(), row.version)>"How each question is answered"</a>
+                                </p>
+                                <ContentPreview preview />
+                            }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }

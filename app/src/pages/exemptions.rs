@@ -14,16 +14,6 @@ use crate::domain::permissions::Permission;
 /// `/compliance/exemptions`
 #[component]
 pub fn ExemptionsPage() -> impl IntoView {
-    view! {
-        <Title text="Exemptions" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <Exemptions />
-        </Protected>
-    }
-}
-
-#[component]
-fn Exemptions() -> impl IntoView {
     let grant = ServerAction::<GrantExemption>::new();
     let revoke = ServerAction::<RevokeExemption>::new();
     let query = use_query_map();
@@ -49,34 +39,37 @@ fn Exemptions() -> impl IntoView {
             .or_else(|| revoke.value().get().and_then(Result::err))
     });
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/compliance">"Compliance"</a></p>
-            <h1>"Exemptions"</h1>
-            <p class="lead">"An exempt person does not owe the course while the exemption lasts. Auditors see every exemption with its reason."</p>
-            <SuccessAlert message=notice />
-            <ErrorAlert error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match rows.await {
-                        Ok(rows) => view! { <ExemptionTable rows revoke /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-            <h2 id="grant">"Grant an exemption"</h2>
-            <ActionForm action=grant attr:class="form" attr:aria-labelledby="grant">
-                <div class="field"><label for="email">"Person's email address"</label><input id="email" name="email" type="email" required /></div>
-                <div class="field"><label for="course">"Course id"</label><input id="course" name="course" type="text" required /></div>
-                <div class="field"><label for="reason">"Reason"</label><textarea id="reason" name="reason" rows="2" required maxlength="200"></textarea></div>
-                <div class="field"><label for="starts_on">"From"</label><input id="starts_on" name="starts_on" type="date" required /></div>
-                <div class="field">
-                    <label for="expires_on">"Until (optional)"</label>
-                    <input id="expires_on" name="expires_on" type="date" aria-describedby="expiry-hint" />
-                    <p class="hint" id="expiry-hint">"Leave empty only for a permanent exemption; auditors expect most to expire."</p>
-                </div>
-                <button type="submit" class="button button-primary">"Grant exemption"</button>
-            </ActionForm>
-        </section>
+        <Title text="Exemptions" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/compliance">"Compliance"</a></p>
+                <h1>"Exemptions"</h1>
+                <p class="lead">"An exempt person does not owe the course while the exemption lasts. Auditors see every exemption with its reason."</p>
+                <SuccessAlert message=notice />
+                <ErrorAlert error />
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match rows.await {
+                            Ok(rows) => view! { <ExemptionTable rows revoke /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <h2 id="grant">"Grant an exemption"</h2>
+                <ActionForm action=grant attr:class="form" attr:aria-labelledby="grant">
+                    <div class="field"><label for="email">"Person's email address"</label><input id="email" name="email" type="email" required /></div>
+                    <div class="field"><label for="course">"Course id"</label><input id="course" name="course" type="text" required /></div>
+                    <div class="field"><label for="reason">"Reason"</label><textarea id="reason" name="reason" rows="2" required maxlength="200"></textarea></div>
+                    <div class="field"><label for="starts_on">"From"</label><input id="starts_on" name="starts_on" type="date" required /></div>
+                    <div class="field">
+                        <label for="expires_on">"Until (optional)"</label>
+                        <input id="expires_on" name="expires_on" type="date" aria-describedby="expiry-hint" />
+                        <p class="hint" id="expiry-hint">"Leave empty only for a permanent exemption; auditors expect most to expire."</p>
+                    </div>
+                    <button type="submit" class="button button-primary">"Grant exemption"</button>
+                </ActionForm>
+            </section>
+        </Protected>
     }
 }
 

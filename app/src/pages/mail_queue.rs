@@ -15,16 +15,6 @@ use crate::dto::mail::MailQueueView;
 /// `/compliance/mail`
 #[component]
 pub fn MailQueuePage() -> impl IntoView {
-    view! {
-        <Title text="Email" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <Queue />
-        </Protected>
-    }
-}
-
-#[component]
-fn Queue() -> impl IntoView {
     let query = use_query_map();
     let queue = Resource::new(
         move || {
@@ -39,25 +29,28 @@ fn Queue() -> impl IntoView {
         |(status, page)| get_mail_queue(status, page),
     );
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/compliance">"Compliance"</a></p>
-            <div class="page-heading">
-                <h1>"Email"</h1>
-                <nav class="tabs" aria-label="Email">
-                    <a href="/compliance/reminders">"Reminder schedule"</a>
-                    <a href="/compliance/mail/templates">"Templates"</a>
-                </nav>
-            </div>
-            <p class="lead">"Every message Vigil queued. A message is sent only when the mail server accepted it; queued messages have not been sent yet, and failed ones were never delivered."</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match queue.await {
-                        Ok(view) => view! { <QueueBody view /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Email" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/compliance">"Compliance"</a></p>
+                <div class="page-heading">
+                    <h1>"Email"</h1>
+                    <nav class="tabs" aria-label="Email">
+                        <a href="/compliance/reminders">"Reminder schedule"</a>
+                        <a href="/compliance/mail/templates">"Templates"</a>
+                    </nav>
+                </div>
+                <p class="lead">"Every message Vigil queued. A message is sent only when the mail server accepted it; queued messages have not been sent yet, and failed ones were never delivered."</p>
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match queue.await {
+                            Ok(view) => view! { <QueueBody view /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

@@ -15,16 +15,6 @@ use crate::dto::organisation::{OrganisationView, VariableRow, field_name};
 /// `/content/organisation`
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
-    view! {
-        <Title text="Organisation details" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <Details />
-        </Protected>
-    }
-}
-
-#[component]
-fn Details() -> impl IntoView {
     let query = use_query_map();
     let save = ServerAction::<SaveOrganisation>::new();
     let details = Resource::new(move || save.version().get(), |_| get_organisation());
@@ -37,21 +27,24 @@ fn Details() -> impl IntoView {
         })
     });
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/content">"Content"</a></p>
-            <h1>"Organisation details"</h1>
-            <p class="lead">"Courses name your organisation's contacts through placeholders such as "<code>"{{contacts.security_email}}"</code>". Set them here; every course that uses a changed one is published again as a new version, which records the values it shows, so evidence says exactly what each person read."</p>
-            <SuccessAlert message=saved />
-            <ErrorAlert error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match details.await {
-                        Ok(view) => view! { <Form view save /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Organisation details" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/content">"Content"</a></p>
+                <h1>"Organisation details"</h1>
+                <p class="lead">"Courses name your organisation's contacts through placeholders such as "<code>"{{contacts.security_email}}"</code>". Set them here; every course that uses a changed one is published again as a new version, which records the values it shows, so evidence says exactly what each person read."</p>
+                <SuccessAlert message=saved />
+                <ErrorAlert error />
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match details.await {
+                            Ok(view) => view! { <Form view save /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

@@ -15,16 +15,6 @@ const PAGE_SIZE: usize = 50;
 /// Everybody in the organisation.
 #[component]
 pub fn PeoplePage() -> impl IntoView {
-    view! {
-        <Title text="People" />
-        <Protected require=Permission::ManagePeople let:_user>
-            <PeopleTable />
-        </Protected>
-    }
-}
-
-#[component]
-fn PeopleTable() -> impl IntoView {
     let query = use_query_map();
     let people = Resource::new(|| (), |_| list_people());
     let imported = move || {
@@ -47,28 +37,31 @@ fn PeopleTable() -> impl IntoView {
             .max(1)
     };
     view! {
-        <section class="page">
-            <div class="page-heading">
-                <h1>"People"</h1>
-                <p class="actions">
-                    <a class="button button-primary" href="/admin/people/new">"Add a person"</a>
-                    <a class="button" href="/admin/people/import">"Import from CSV"</a>
-                    <a class="button" href="/admin/tokens">"API tokens"</a>
-                </p>
-            </div>
-            {imported}
-            <Suspense fallback=|| view! { <p class="loading">"Loading people…"</p> }>
-                {move || Suspend::new(async move {
-                    match people.await {
-                        Ok(rows) if rows.is_empty() => view! {
-                            <div class="empty-state"><p>"Nobody has been added yet. "<a href="/admin/people/new">"Add the first person"</a>" or import a CSV file."</p></div>
-                        }.into_any(),
-                        Ok(rows) => view! { <Directory rows page=page() /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="People" />
+        <Protected require=Permission::ManagePeople let:_user>
+            <section class="page">
+                <div class="page-heading">
+                    <h1>"People"</h1>
+                    <p class="actions">
+                        <a class="button button-primary" href="/admin/people/new">"Add a person"</a>
+                        <a class="button" href="/admin/people/import">"Import from CSV"</a>
+                        <a class="button" href="/admin/tokens">"API tokens"</a>
+                    </p>
+                </div>
+                {imported}
+                <Suspense fallback=|| view! { <p class="loading">"Loading people…"</p> }>
+                    {move || Suspend::new(async move {
+                        match people.await {
+                            Ok(rows) if rows.is_empty() => view! {
+                                <div class="empty-state"><p>"Nobody has been added yet. "<a href="/admin/people/new">"Add the first person"</a>" or import a CSV file."</p></div>
+                            }.into_any(),
+                            Ok(rows) => view! { <Directory rows page=page() /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

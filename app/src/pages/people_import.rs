@@ -56,16 +56,6 @@ pub fn PeopleImportPage() -> impl IntoView {
 /// `/admin/people/import/:id`
 #[component]
 pub fn PeopleImportPreviewPage() -> impl IntoView {
-    view! {
-        <Title text="Check import" />
-        <Protected require=Permission::ManagePeople let:_user>
-            <Preview />
-        </Protected>
-    }
-}
-
-#[component]
-fn Preview() -> impl IntoView {
     let params = use_params_map();
     let commit = ServerAction::<CommitImport>::new();
     let preview = Resource::new(
@@ -80,19 +70,22 @@ fn Preview() -> impl IntoView {
     );
     let error = Signal::derive(move || commit.value().get().and_then(Result::err));
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/admin/people">"People"</a>" · "<a href="/admin/people/import">"Import"</a></p>
-            <h1>"Check the import"</h1>
-            <ErrorAlert error />
-            <Suspense fallback=|| view! { <p class="loading">"Checking every line…"</p> }>
-                {move || Suspend::new(async move {
-                    match preview.await {
-                        Ok(preview) => view! { <Outcome preview commit /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Check import" />
+        <Protected require=Permission::ManagePeople let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/admin/people">"People"</a>" · "<a href="/admin/people/import">"Import"</a></p>
+                <h1>"Check the import"</h1>
+                <ErrorAlert error />
+                <Suspense fallback=|| view! { <p class="loading">"Checking every line…"</p> }>
+                    {move || Suspend::new(async move {
+                        match preview.await {
+                            Ok(preview) => view! { <Outcome preview commit /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

@@ -20,15 +20,6 @@ use crate::dto::mail::{InvitationView, MessageRow};
 /// `/admin/people/new` and `/admin/people/:id`
 #[component]
 pub fn PersonEditPage() -> impl IntoView {
-    view! {
-        <Protected require=Permission::ManagePeople let:_user>
-            <Editor />
-        </Protected>
-    }
-}
-
-#[component]
-fn Editor() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let save = ServerAction::<SavePerson>::new();
@@ -73,20 +64,22 @@ fn Editor() -> impl IntoView {
     let deactivate_error = Signal::derive(move || deactivate.value().get().and_then(Result::err));
     let invite_error = Signal::derive(move || invite.value().get().and_then(Result::err));
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/admin/people">"People"</a></p>
-            <SuccessAlert message=notice />
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match form.await {
-                        Ok(person) => view! {
-                            <Details person save save_error deactivate deactivate_error invite invite_error />
-                        }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Protected require=Permission::ManagePeople let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/admin/people">"People"</a></p>
+                <SuccessAlert message=notice />
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match form.await {
+                            Ok(person) => view! {
+                                <Details person save save_error deactivate deactivate_error invite invite_error />
+                            }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

@@ -16,16 +16,6 @@ use crate::dto::programme_review::ReviewsView;
 /// `/compliance/reviews`
 #[component]
 pub fn ProgrammeReviewsPage() -> impl IntoView {
-    view! {
-        <Title text="Programme reviews" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <Reviews />
-        </Protected>
-    }
-}
-
-#[component]
-fn Reviews() -> impl IntoView {
     let query = use_query_map();
     let record = ServerAction::<RecordReview>::new();
     let reviews = Resource::new(move || record.version().get(), |_| get_reviews());
@@ -37,45 +27,48 @@ fn Reviews() -> impl IntoView {
             .map(|_| "Review recorded. It appears in evidence packs for periods that end on or after its date.")
     });
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/compliance">"Compliance"</a></p>
-            <h1>"Programme reviews"</h1>
-            <p class="lead">"Review the training programme at least every 12 months (PCI DSS 12.6.2): coverage, results, new threats, and whether the courses and rules still fit. Record each review here once it has taken place; reviews are kept as written, and a correction is a new review."</p>
-            <SuccessAlert message=recorded />
-            <ErrorAlert error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match reviews.await {
-                        Ok(view) => view! { <List view /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-            <h2 id="record">"Record a review"</h2>
-            <ActionForm action=record attr:class="form" attr:aria-labelledby="record">
-                <div class="field">
-                    <label for="reviewed_on">"Review date"</label>
-                    <input id="reviewed_on" name="reviewed_on" type="date" required />
-                </div>
-                <div class="field">
-                    <label for="reviewers">"Reviewers"</label>
-                    <input id="reviewers" name="reviewers" type="text" maxlength="300" required placeholder="Names and roles of those who took part" />
-                </div>
-                <div class="field">
-                    <label for="summary">"What was reviewed and concluded"</label>
-                    <textarea id="summary" name="summary" rows="5" maxlength="5000" required></textarea>
-                </div>
-                <div class="field">
-                    <label for="changes">"Changes decided (leave empty if none)"</label>
-                    <textarea id="changes" name="changes" rows="3" maxlength="5000"></textarea>
-                </div>
-                <div class="field">
-                    <label for="next_review_on">"Next review by (empty: 12 months after this one)"</label>
-                    <input id="next_review_on" name="next_review_on" type="date" />
-                </div>
-                <button type="submit" class="button button-primary">"Record review"</button>
-            </ActionForm>
-        </section>
+        <Title text="Programme reviews" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/compliance">"Compliance"</a></p>
+                <h1>"Programme reviews"</h1>
+                <p class="lead">"Review the training programme at least every 12 months (PCI DSS 12.6.2): coverage, results, new threats, and whether the courses and rules still fit. Record each review here once it has taken place; reviews are kept as written, and a correction is a new review."</p>
+                <SuccessAlert message=recorded />
+                <ErrorAlert error />
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match reviews.await {
+                            Ok(view) => view! { <List view /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <h2 id="record">"Record a review"</h2>
+                <ActionForm action=record attr:class="form" attr:aria-labelledby="record">
+                    <div class="field">
+                        <label for="reviewed_on">"Review date"</label>
+                        <input id="reviewed_on" name="reviewed_on" type="date" required />
+                    </div>
+                    <div class="field">
+                        <label for="reviewers">"Reviewers"</label>
+                        <input id="reviewers" name="reviewers" type="text" maxlength="300" required placeholder="Names and roles of those who took part" />
+                    </div>
+                    <div class="field">
+                        <label for="summary">"What was reviewed and concluded"</label>
+                        <textarea id="summary" name="summary" rows="5" maxlength="5000" required></textarea>
+                    </div>
+                    <div class="field">
+                        <label for="changes">"Changes decided (leave empty if none)"</label>
+                        <textarea id="changes" name="changes" rows="3" maxlength="5000"></textarea>
+                    </div>
+                    <div class="field">
+                        <label for="next_review_on">"Next review by (empty: 12 months after this one)"</label>
+                        <input id="next_review_on" name="next_review_on" type="date" />
+                    </div>
+                    <button type="submit" class="button button-primary">"Record review"</button>
+                </ActionForm>
+            </section>
+        </Protected>
     }
 }
 

@@ -14,16 +14,6 @@ use crate::dto::question_stats::QuestionStatsView;
 /// `/content/course/:slug/v/:version/questions`
 #[component]
 pub fn QuestionStatsPage() -> impl IntoView {
-    view! {
-        <Title text="Question analytics" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <StatsView />
-        </Protected>
-    }
-}
-
-#[component]
-fn StatsView() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let number = move || {
@@ -35,21 +25,24 @@ fn StatsView() -> impl IntoView {
     };
     let stats = Resource::new(move || (slug(), number()), |(s, n)| question_stats(s, n));
     view! {
-        <section class="page">
-            <p class="breadcrumb">
-                <a href="/content">"Content"</a>" › "
-                <a href=move || format!("/content/course/{}", slug())>{slug}</a>" › "
-                <a href=move || format!("/content/course/{}/v/{}", slug(), number())>{move || format!("version {}", number())}</a>
-            </p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match stats.await {
-                        Ok(view) => view! { <Table view /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Question analytics" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <p class="breadcrumb">
+                    <a href="/content">"Content"</a>" › "
+                    <a href=move || format!("/content/course/{}", slug())>{slug}</a>" › "
+                    <a href=move || format!("/content/course/{}/v/{}", slug(), number())>{move || format!("version {}", number())}</a>
+                </p>
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match stats.await {
+                            Ok(view) => view! { <Table view /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

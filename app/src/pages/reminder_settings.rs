@@ -24,16 +24,6 @@ const WEEKDAYS: [&str; 7] = [
 /// `/compliance/reminders`
 #[component]
 pub fn ReminderSettingsPage() -> impl IntoView {
-    view! {
-        <Title text="Reminder schedule" />
-        <Protected require=Permission::ComplianceAdmin let:_user>
-            <Settings />
-        </Protected>
-    }
-}
-
-#[component]
-fn Settings() -> impl IntoView {
     let query = use_query_map();
     let save = ServerAction::<SaveReminderSettings>::new();
     let settings = Resource::new(move || save.version().get(), |_| get_reminder_settings());
@@ -45,21 +35,24 @@ fn Settings() -> impl IntoView {
             .map(|_| "Saved. The next daily run follows the new schedule.")
     });
     view! {
-        <section class="page">
-            <p class="breadcrumb"><a href="/compliance">"Compliance"</a>" · "<a href="/compliance/mail">"Email"</a></p>
-            <h1>"Reminder schedule"</h1>
-            <p class="lead">"Once a day Vigil emails everyone who owes training, and tells managers about reports who are overdue. Everything for one person goes into one message, at most one a day. Deactivated people are never mailed."</p>
-            <SuccessAlert message=saved />
-            <ErrorAlert error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match settings.await {
-                        Ok(view) => view! { <Form view save /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Reminder schedule" />
+        <Protected require=Permission::ComplianceAdmin let:_user>
+            <section class="page">
+                <p class="breadcrumb"><a href="/compliance">"Compliance"</a>" · "<a href="/compliance/mail">"Email"</a></p>
+                <h1>"Reminder schedule"</h1>
+                <p class="lead">"Once a day Vigil emails everyone who owes training, and tells managers about reports who are overdue. Everything for one person goes into one message, at most one a day. Deactivated people are never mailed."</p>
+                <SuccessAlert message=saved />
+                <ErrorAlert error />
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match settings.await {
+                            Ok(view) => view! { <Form view save /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

@@ -13,16 +13,6 @@ use crate::domain::permissions::Permission;
 /// `/training/:slug/quiz/:attempt`
 #[component]
 pub fn QuizPage() -> impl IntoView {
-    view! {
-        <Title text="Quiz" />
-        <Protected require=Permission::Employee let:_user>
-            <QuizForm />
-        </Protected>
-    }
-}
-
-#[component]
-fn QuizForm() -> impl IntoView {
     let params = use_params_map();
     let submit = ServerAction::<SubmitQuiz>::new();
     let quiz = Resource::new(
@@ -37,17 +27,20 @@ fn QuizForm() -> impl IntoView {
     );
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
     view! {
-        <section class="page">
-            <ErrorAlert error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading the quiz…"</p> }>
-                {move || Suspend::new(async move {
-                    match quiz.await {
-                        Ok(quiz) => view! { <Questions quiz submit /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Quiz" />
+        <Protected require=Permission::Employee let:_user>
+            <section class="page">
+                <ErrorAlert error />
+                <Suspense fallback=|| view! { <p class="loading">"Loading the quiz…"</p> }>
+                    {move || Suspend::new(async move {
+                        match quiz.await {
+                            Ok(quiz) => view! { <Questions quiz submit /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 

@@ -14,16 +14,6 @@ use crate::domain::permissions::Permission;
 /// `/training/:slug/result/:sequence`
 #[component]
 pub fn ResultPage() -> impl IntoView {
-    view! {
-        <Title text="Quiz result" />
-        <Protected require=Permission::Employee let:_user>
-            <ResultView />
-        </Protected>
-    }
-}
-
-#[component]
-fn ResultView() -> impl IntoView {
     let params = use_params_map();
     let retake = ServerAction::<StartQuiz>::new();
     let result = Resource::new(
@@ -38,17 +28,20 @@ fn ResultView() -> impl IntoView {
     );
     let error = Signal::derive(move || retake.value().get().and_then(Result::err));
     view! {
-        <section class="page">
-            <ErrorAlert error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading your result…"</p> }>
-                {move || Suspend::new(async move {
-                    match result.await {
-                        Ok(result) => view! { <Outcome result retake /> }.into_any(),
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Title text="Quiz result" />
+        <Protected require=Permission::Employee let:_user>
+            <section class="page">
+                <ErrorAlert error />
+                <Suspense fallback=|| view! { <p class="loading">"Loading your result…"</p> }>
+                    {move || Suspend::new(async move {
+                        match result.await {
+                            Ok(result) => view! { <Outcome result retake /> }.into_any(),
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
     }
 }
 
