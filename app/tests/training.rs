@@ -387,6 +387,20 @@ async fn the_demo_history_is_believable_and_its_ledger_verifies() {
     }
 }
 
+/// Gives the course `audience` as its rule, as an administrator would.
+async fn set_rule(db: &DatabaseConnection, course_id: i64, audience: Audience) {
+    training::put_rule(
+        db,
+        course_id,
+        serde_json::to_string(&audience).unwrap(),
+        true,
+        None,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+}
+
 /// Each instance keeps the catalogue's facts between runs; a change to a rule or a course made
 /// anywhere (here through another instance's connection) must reach its next run for one person.
 #[tokio::test]
@@ -395,7 +409,10 @@ async fn a_run_for_one_person_sees_catalogue_changes_made_since_the_last() {
         let this_instance = EngineLock::default();
         let someone = person(&db, "keeper@example.com", &["secure-development-engineer"]).await;
         let course = courses::find_by_slug(&db, "tiny").await.unwrap().unwrap();
-        let owed = |db: DatabaseConnection| async move {
+        let owed_after_a_run = || async {
+            recompute_person(&db, &this_instance, someone)
+                .await
+                .unwrap();
             training::compliance_of(&db, someone)
                 .await
                 .unwrap()
@@ -403,61 +420,31 @@ async fn a_run_for_one_person_sees_catalogue_changes_made_since_the_last() {
                 .map(|row| row.course_id)
                 .collect::<Vec<_>>()
         };
-        recompute_person(&db, &this_instance, someone)
-            .await
-            .unwrap();
-        assert_eq!(owed(db.clone()).await, vec![course.id], "{backend}");
+        assert_eq!(owed_after_a_run().await, vec![course.id], "{backend}");
 
-        // Another instance narrows the rule to a role this person does not hold.
-        let narrowed = Audience {
+        // Another instance narrows the rule to a role this person does not hold...
+        let auditors = Audience {
             roles: vec!["auditor".into()],
             ..Audience::default()
         };
-        training::put_rule(
-            &db,
-            course.id,
-            serde_json::to_string(&narrowed).unwrap(),
-            true,
-            None,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-        recompute_person(&db, &this_instance, someone)
-            .await
-            .unwrap();
+        set_rule(&db, course.id, auditors).await;
         assert!(
-            owed(db.clone()).await.is_empty(),
+            owed_after_a_run().await.is_empty(),
             "{backend}: the narrowed rule applies at once"
         );
 
-        // And widens it to everyone; then retires the course.
+        // ... widens it to everyone, then retires the course.
         let everyone = Audience {
             everyone: true,
             ..Audience::default()
         };
-        training::put_rule(
-            &db,
-            course.id,
-            serde_json::to_string(&everyone).unwrap(),
-            true,
-            None,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-        recompute_person(&db, &this_instance, someone)
-            .await
-            .unwrap();
-        assert_eq!(owed(db.clone()).await, vec![course.id], "{backend}");
+        set_rule(&db, course.id, everyone).await;
+        assert_eq!(owed_after_a_run().await, vec![course.id], "{backend}");
         courses::set_retired(&db, course.id, Some((Utc::now(), someone, None)))
             .await
             .unwrap();
-        recompute_person(&db, &this_instance, someone)
-            .await
-            .unwrap();
         assert!(
-            owed(db.clone()).await.is_empty(),
+            owed_after_a_run().await.is_empty(),
             "{backend}: a retired course is no longer owed"
         );
     }

@@ -8,7 +8,6 @@
 //! version and rule.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -82,31 +81,10 @@ fn postgres_down() -> Vec<String> {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, sqlite_up(), postgres_up()).await
+        crate::run_per_backend(manager, &sqlite_up(), &postgres_up()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, sqlite_down(), postgres_down()).await
+        crate::run_per_backend(manager, &sqlite_down(), &postgres_down()).await
     }
-}
-
-async fn run(
-    manager: &SchemaManager<'_>,
-    sqlite: Vec<String>,
-    postgres: Vec<String>,
-) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    let statements = match db.get_database_backend() {
-        DbBackend::Sqlite => sqlite,
-        DbBackend::Postgres => postgres,
-        other => {
-            return Err(DbErr::Migration(format!(
-                "Vigil does not support {other:?}"
-            )));
-        }
-    };
-    for statement in statements {
-        db.execute_unprepared(&statement).await?;
-    }
-    Ok(())
 }
