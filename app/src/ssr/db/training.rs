@@ -354,15 +354,28 @@ pub async fn compliance_of(
         .await
 }
 
-/// One person's obligation for one course, if they have it.
-pub async fn obligation(
+/// The course with this slug and, if they have it, the person's obligation for it, in one
+/// statement (every learner page and write asks). `None` if there is no such course.
+pub async fn course_and_obligation(
     db: &impl ConnectionTrait,
+    slug: &str,
     person_id: i64,
-    course_id: i64,
-) -> Result<Option<compliance_state::Model>, DbErr> {
-    compliance_state::Entity::find()
-        .filter(compliance_state::Column::PersonId.eq(person_id))
-        .filter(compliance_state::Column::CourseId.eq(course_id))
+) -> Result<Option<(course::Model, Option<compliance_state::Model>)>, DbErr> {
+    use sea_orm::sea_query::{Condition, ExprTrait};
+    use sea_orm::{JoinType, RelationDef};
+    let owed: RelationDef = compliance_state::Entity::belongs_to(course::Entity)
+        .from(compliance_state::Column::CourseId)
+        .to(course::Column::Id)
+        .into();
+    let owed = owed.rev().on_condition(move |_, _| {
+        Condition::all().add(
+            Expr::col((compliance_state::Entity, compliance_state::Column::PersonId)).eq(person_id),
+        )
+    });
+    course::Entity::find()
+        .filter(course::Column::Slug.eq(slug))
+        .join(JoinType::LeftJoin, owed)
+        .select_also(compliance_state::Entity)
         .one(db)
         .await
 }

@@ -107,12 +107,10 @@ pub async fn assigned(
     user: &CurrentUser,
     slug: &str,
 ) -> Result<(CourseContext, compliance_state::Model), AppError> {
-    let course = courses::find_by_slug(db, slug)
+    let (course, obligation) = training::course_and_obligation(db, slug, user.person.id)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let obligation = training::obligation(db, user.person.id, course.id)
-        .await?
-        .ok_or(TrainingInvalid::NotAssigned)?;
+    let obligation = obligation.ok_or(TrainingInvalid::NotAssigned)?;
     let context = course_version(db, cache, course, obligation.version_id)
         .await?
         .in_language(user.person.language.as_deref());
