@@ -80,7 +80,7 @@ pub async fn course_language() -> Result<crate::dto::language::LanguageChoice, A
         async {
             let state = app_state()?;
             let user = current_user().await?;
-            crate::ssr::training::languages::choice(&state.db, &user).await
+            crate::ssr::training::languages::choice(&state.db, &state.versions, &user).await
         }
         .await,
     )
@@ -99,6 +99,7 @@ pub async fn save_course_language(#[server(default)] language: String) -> Result
             let user = current_user().await?;
             crate::ssr::training::languages::choose(
                 &state.db,
+                &state.versions,
                 &user,
                 &language,
                 chrono::Utc::now(),

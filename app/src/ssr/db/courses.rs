@@ -201,6 +201,19 @@ pub async fn version_metadata(
     Ok(found)
 }
 
+/// The current version of each course in use (not retired): ids only, one query.
+pub async fn current_version_ids(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    let courses = course::Entity::find()
+        .filter(course::Column::RetiredAt.is_null())
+        .filter(course::Column::CurrentVersionId.is_not_null())
+        .all(db)
+        .await?;
+    Ok(courses
+        .into_iter()
+        .filter_map(|c| c.current_version_id)
+        .collect())
+}
+
 /// Each course in use (not retired) with its current version, by title: two queries.
 pub async fn current_versions(
     db: &impl ConnectionTrait,

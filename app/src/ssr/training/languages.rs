@@ -5,19 +5,25 @@ use std::collections::BTreeSet;
 
 use sea_orm::DatabaseConnection;
 
-use super::learner::parse_version;
+use super::versions::VersionCache;
 use crate::dto::language::LanguageChoice;
 use crate::error::{AppError, Invalid};
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::db::{courses, people};
 
-/// Every language some course in use can be taken in: its own and its translations'.
-pub async fn available(db: &DatabaseConnection) -> Result<BTreeSet<String>, AppError> {
+/// Every language some course in use can be taken in: its own and its translations'. The
+/// versions come parsed from `versions` (parsed once per process, off the async runtime), not
+/// loaded and parsed whole on each view of the account page.
+pub async fn available(
+    db: &DatabaseConnection,
+    versions: &VersionCache,
+) -> Result<BTreeSet<String>, AppError> {
     let mut languages = BTreeSet::new();
-    for (_, version) in courses::current_versions(db).await? {
-        let (meta, rendered) = parse_version(&version)?;
-        languages.insert(meta.language);
-        languages.extend(rendered.translations.into_keys());
+    for id in courses::current_version_ids(db).await? {
+        if let Some(version) = versions.get(db, id).await? {
+            languages.insert(version.meta.language.clone());
+            languages.extend(version.rendered.translations.keys().cloned());
+        }
     }
     Ok(languages)
 }
@@ -25,11 +31,12 @@ pub async fn available(db: &DatabaseConnection) -> Result<BTreeSet<String>, AppE
 /// The person's choice and what they can choose from.
 pub async fn choice(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     user: &CurrentUser,
 ) -> Result<LanguageChoice, AppError> {
     Ok(LanguageChoice {
         current: user.person.language.clone(),
-        available: available(db).await?.into_iter().collect(),
+        available: available(db, versions).await?.into_iter().collect(),
     })
 }
 
@@ -37,6 +44,7 @@ pub async fn choice(
 /// is available in can be chosen.
 pub async fn choose(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     user: &CurrentUser,
     language: &str,
     now: chrono::DateTime<chrono::Utc>,
@@ -44,7 +52,7 @@ pub async fn choose(
     let language = language.trim();
     let chosen = if language.is_empty() {
         None
-    } else if available(db).await?.contains(language) {
+    } else if available(db, versions).await?.contains(language) {
         Some(language.to_owned())
     } else {
         return Err(Invalid::UnknownLanguage.into());
