@@ -236,6 +236,34 @@ pub fn version_hash(source_hash: &str, used: &BTreeSet<&str>, values: &Values) -
     hex::encode(hasher.finalize())
 }
 
+/// The values after a submission (key → text; empty text unsets), each checked with
+/// [`validate`]. A key fixed by the configuration (`fixed`) may only be sent with its configured
+/// value. The error is a sentence for the form.
+pub fn apply_submitted(
+    current: &Values,
+    submitted: &BTreeMap<String, String>,
+    fixed: &Values,
+) -> Result<Values, String> {
+    let mut next = current.clone();
+    for (key, raw) in submitted {
+        let value = validate(key, raw)?;
+        if let Some(configured) = fixed.get(key) {
+            if value.as_deref() != Some(configured.as_str()) {
+                let label = variable(key).map_or(key.as_str(), |v| v.label);
+                return Err(format!(
+                    "{label} is set in the configuration file (VIGIL_ORGANISATION_FILE); change it there",
+                ));
+            }
+            continue;
+        }
+        match value {
+            Some(value) => next.insert(key.clone(), value),
+            None => next.remove(key),
+        };
+    }
+    Ok(next)
+}
+
 /// Checks and tidies a value for `key`: trimmed, one line, at most [`MAX_VALUE`] characters, and
 /// of its kind. An empty value means "unset". The error is a sentence for the form.
 pub fn validate(key: &str, value: &str) -> Result<Option<String>, String> {
@@ -347,6 +375,30 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn a_submission_sets_and_unsets_values_but_never_changes_a_configured_one() {
+        let current = values(&[
+            ("org.name", "Acme"),
+            ("policies.url", "https://acme.example/p"),
+        ]);
+        let fixed = values(&[("contacts.security_email", "security@acme.example")]);
+        let submitted = values(&[
+            ("org.name", "  Acme Ltd "),
+            ("policies.url", ""),
+            ("contacts.security_email", "security@acme.example"),
+        ]);
+        assert_eq!(
+            apply_submitted(&current, &submitted, &fixed),
+            Ok(values(&[("org.name", "Acme Ltd")])),
+            "trimmed, unset, and the configured value resent unchanged is not stored"
+        );
+        let changed = values(&[("contacts.security_email", "other@acme.example")]);
+        let refused = apply_submitted(&current, &changed, &fixed).unwrap_err();
+        assert!(refused.contains("configuration file"), "{refused}");
+        let unknown = values(&[("org.nmae", "Acme")]);
+        assert!(apply_submitted(&current, &unknown, &fixed).is_err());
     }
 
     #[test]

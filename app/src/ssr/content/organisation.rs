@@ -3,8 +3,6 @@
 //! configuration file, and every course that uses a changed one rendered again as a new version
 //! (not a material change), so each version, and each record of it, says what was read.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 use serde_json::json;
@@ -26,33 +24,6 @@ pub async fn values(db: &impl ConnectionTrait) -> Result<Values, DbErr> {
     let mut stored: Values = settings::get(db, SETTING).await?.unwrap_or_default();
     stored.retain(|key, _| variables::variable(key).is_some());
     Ok(stored)
-}
-
-/// Checks submitted values (key → text; empty text unsets). Keys fixed by the configuration
-/// may only be sent with their configured value. Returns the values as they would be stored.
-pub fn checked(
-    current: &Values,
-    submitted: &BTreeMap<String, String>,
-    fixed: &Values,
-) -> Result<Values, AppError> {
-    let mut next = current.clone();
-    for (key, raw) in submitted {
-        let value = variables::validate(key, raw).map_err(AppError::OrganisationValue)?;
-        if let Some(configured) = fixed.get(key) {
-            if value.as_deref() != Some(configured.as_str()) {
-                let label = variables::variable(key).map_or(key.as_str(), |v| v.label);
-                return Err(AppError::OrganisationValue(format!(
-                    "{label} is set in the configuration file (VIGIL_ORGANISATION_FILE); change it there",
-                )));
-            }
-            continue;
-        }
-        match value {
-            Some(value) => next.insert(key.clone(), value),
-            None => next.remove(key),
-        };
-    }
-    Ok(next)
 }
 
 /// Stores `next` with its audit entry, in one transaction. Returns the keys whose value changed.

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::organisation::{checked, render_again, store, values};
-use crate::domain::content::variables::{VARIABLES, Values, capitalised};
+use super::organisation::{render_again, store, values};
+use crate::domain::content::variables::{self, VARIABLES, Values, capitalised};
 use crate::dto::organisation::{OrganisationView, VariableRow, key_of_field};
 use crate::error::AppError;
 use crate::ssr::auth::CurrentUser;
@@ -54,7 +54,8 @@ pub async fn save(
         .map(|(field, value)| (key_of_field(field), value.clone()))
         .collect();
     let current = values(db).await?;
-    let next = checked(&current, &submitted, fixed)?;
+    let next = variables::apply_submitted(&current, &submitted, fixed)
+        .map_err(AppError::OrganisationValue)?;
     let actor = user.actor();
     if store(db, &actor, &next, None, now).await?.is_empty() {
         return Ok(0);
