@@ -355,20 +355,6 @@ impl RenderedCourse {
             translations: BTreeMap::new(),
         })
     }
-
-    /// The texts for someone who prefers `preferred`: the closest translation, or the course's
-    /// own texts in `own_language`. Returns the texts and the language they are in.
-    pub fn in_language(
-        &self,
-        preferred: Option<&str>,
-        own_language: &str,
-    ) -> (RenderedCourse, String) {
-        let language = self.language_for(preferred, own_language);
-        match self.translated(&language) {
-            Some(texts) => (texts, language),
-            None => (self.clone(), language),
-        }
-    }
 }
 
 impl RenderedCourse {
