@@ -130,7 +130,7 @@ pub async fn get_course(slug: String) -> Result<CourseDetail, AppError> {
     crate::ssr::request::respond(
         async {
             let (state, user) = views::compliance_admin().await?;
-            views::detail(&state.db, &user, &slug).await
+            views::detail(&state.db, &state.versions, &user, &slug).await
         }
         .await,
     )
@@ -146,7 +146,7 @@ pub async fn version_preview(
     crate::ssr::request::respond(
         async {
             let (state, _) = views::compliance_admin().await?;
-            views::version_preview(&state.db, &slug, version).await
+            views::version_preview(&state.db, &state.versions, &slug, version).await
         }
         .await,
     )
@@ -392,7 +392,8 @@ pub async fn question_stats(
     crate::ssr::request::respond(
         async {
             let (state, _) = crate::ssr::content::views::compliance_admin().await?;
-            crate::ssr::content::question_stats::view(&state.db, &slug, version).await
+            crate::ssr::content::question_stats::view(&state.db, &state.versions, &slug, version)
+                .await
         }
         .await,
     )
@@ -405,7 +406,7 @@ pub async fn facilitator_packs() -> Result<Vec<crate::dto::facilitator::PackRow>
         async {
             let user = crate::ssr::auth::current_user().await?;
             let state = crate::ssr::request::app_state()?;
-            crate::ssr::content::facilitator::list(&state.db, &user).await
+            crate::ssr::content::facilitator::list(&state.db, &state.versions, &user).await
         }
         .await,
     )
@@ -420,7 +421,7 @@ pub async fn facilitator_pack(
         async {
             let user = crate::ssr::auth::current_user().await?;
             let state = crate::ssr::request::app_state()?;
-            crate::ssr::content::facilitator::view(&state.db, &user, &slug).await
+            crate::ssr::content::facilitator::view(&state.db, &state.versions, &user, &slug).await
         }
         .await,
     )

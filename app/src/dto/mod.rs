@@ -9,4 +9,5 @@ pub mod organisation;
 pub mod programme_review;
 pub mod question_stats;
 pub mod sign_in;
+pub mod training;
 pub mod witness;

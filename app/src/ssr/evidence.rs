@@ -20,9 +20,9 @@ use super::db::{courses, ledger, outbox};
 use super::internal;
 use super::reporting::exports::{Dataset, completion_cells, csv_bytes};
 use super::reporting::{ReportData, directory};
-use super::training::learner::parse_version;
 use super::training::rules::audience_of;
 use crate::domain::assignment::{EngineInput, Status, obligations};
+use crate::domain::content::metadata::CourseMetadata;
 use crate::domain::controls::{ControlSummary, CourseFact, PackFacts, summaries};
 use crate::domain::evidence::{self, PackReport, fingerprint, public_key_pem, seal};
 use crate::domain::ledger::RecordKind;
@@ -352,23 +352,30 @@ pub async fn build(
     // The course programme and the exact versions referred to.
     let referenced: BTreeSet<i64> = period_records.iter().map(|r| r.version_id).collect();
     let mut course_rows = Vec::new();
+    // Only the current versions' metadata: their rendered texts are not needed here.
+    let current_ids: Vec<i64> = all_courses
+        .iter()
+        .filter_map(|c| c.current_version_id)
+        .collect();
+    let current_metadata = courses::version_metadata(db, &current_ids).await?;
     for course in &all_courses {
         let versions = courses::versions(db, course.id).await?;
-        let (audience, recurrence, controls) = match course.current_version_id {
-            Some(id) => match courses::version_by_id(db, id).await? {
-                Some(v) => {
-                    let (meta, _) = parse_version(&v)?;
-                    let audience = audience_of(db, course.id)
-                        .await?
-                        .map_or(meta.audience, |(a, _)| a);
-                    (
-                        audience.describe(),
-                        meta.recurrence.to_string(),
-                        meta.controls,
-                    )
-                }
-                None => (String::new(), String::new(), Vec::new()),
-            },
+        let metadata = course
+            .current_version_id
+            .and_then(|id| current_metadata.get(&id));
+        let (audience, recurrence, controls) = match metadata {
+            Some(json) => {
+                let meta: CourseMetadata = serde_json::from_str(json)
+                    .map_err(|err| internal("reading course metadata", err))?;
+                let audience = audience_of(db, course.id)
+                    .await?
+                    .map_or(meta.audience, |(a, _)| a);
+                (
+                    audience.describe(),
+                    meta.recurrence.to_string(),
+                    meta.controls,
+                )
+            }
             None => (String::new(), String::new(), Vec::new()),
         };
         facts.courses.push(CourseFact {

@@ -8,22 +8,28 @@ use crate::domain::quiz_attempt::StoredAnswers;
 use crate::dto::question_stats::{QuestionRow, QuestionStatsView};
 use crate::error::{AppError, Resource};
 use crate::ssr::db::{courses, ledger};
-use crate::ssr::training::learner::parse_version;
+use crate::ssr::training::versions::VersionCache;
 
 /// Each question of a version with its first-attempt figures, weakest first (questions nobody
 /// was asked yet last).
 pub async fn view(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     slug: &str,
     number: i32,
 ) -> Result<QuestionStatsView, AppError> {
     let course = courses::find_by_slug(db, slug)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let version = courses::version(db, course.id, number)
+    let version = courses::version_summary(db, course.id, number)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let (_, rendered) = parse_version(&version)?;
+    let rendered = versions
+        .get(db, version.id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::Course))?
+        .rendered
+        .clone();
     let attempts = ledger::attempt_answers(db, version.id).await?;
     // Reading every attempt's answers is CPU work proportional to the attempts: off the runtime.
     off_the_runtime(move || {

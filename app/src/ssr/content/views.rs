@@ -15,11 +15,12 @@ use crate::domain::content::source::{FileRole, file_role};
 use crate::domain::course_kind::CourseKind;
 use crate::domain::permissions::Permission;
 use crate::error::{AppError, Resource};
+use crate::ssr::AppState;
 use crate::ssr::auth::{CurrentUser, current_user};
 use crate::ssr::db::entities::{content_draft, course};
 use crate::ssr::db::{courses, drafts, people};
 use crate::ssr::request::app_state;
-use crate::ssr::{AppState, internal};
+use crate::ssr::training::versions::VersionCache;
 
 /// The state and the signed-in compliance administrator, or the reason to refuse.
 pub async fn compliance_admin() -> Result<(AppState, CurrentUser), AppError> {
@@ -79,13 +80,10 @@ async fn names(
     Ok(found)
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T, AppError> {
-    serde_json::from_str(json).map_err(|err| internal(what, err))
-}
-
 /// A course with settings from its newest version and its whole history.
 pub async fn detail(
     db: &DatabaseConnection,
+    parsed: &VersionCache,
     user: &CurrentUser,
     slug: &str,
 ) -> Result<CourseDetail, AppError> {
@@ -93,15 +91,12 @@ pub async fn detail(
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
     let versions = courses::versions(db, course.id).await?;
-    let current = match versions.first() {
-        Some(latest) => courses::version_by_id(db, latest.id).await?,
+    let latest = match versions.first() {
+        Some(latest) => parsed.get(db, latest.id).await?,
         None => None,
     }
     .ok_or(AppError::NotFound(Resource::Course))?;
-    let meta: CourseMetadata =
-        parse_json(&current.metadata_json, "reading stored course metadata")?;
-    let rendered: RenderedCourse =
-        parse_json(&current.rendered_json, "reading a stored course rendering")?;
+    let (meta, rendered) = (&latest.meta, &latest.rendered);
     let people_ids: Vec<Option<i64>> = versions
         .iter()
         .map(|v| v.published_by)
@@ -117,7 +112,7 @@ pub async fn detail(
         recurrence: meta.recurrence.to_string(),
         due_within: meta.due_within.to_string(),
         start_offset: meta.start_offset.map(|p| p.to_string()),
-        language: meta.language,
+        language: meta.language.clone(),
         estimated_minutes: meta.estimated_minutes,
         pass_mark: meta.pass_mark,
         asked_per_attempt: rendered.asked_per_attempt(),
@@ -198,19 +193,20 @@ pub fn preview(
 /// A published version's preview.
 pub async fn version_preview(
     db: &DatabaseConnection,
+    parsed: &VersionCache,
     slug: &str,
     number: i32,
 ) -> Result<(VersionRow, Preview), AppError> {
     let course = courses::find_by_slug(db, slug)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let version = courses::version(db, course.id, number)
+    let version = courses::version_summary(db, course.id, number)
         .await?
         .ok_or(AppError::NotFound(Resource::CourseVersion))?;
-    let meta: CourseMetadata =
-        parse_json(&version.metadata_json, "reading stored course metadata")?;
-    let rendered: RenderedCourse =
-        parse_json(&version.rendered_json, "reading a stored course rendering")?;
+    let texts = parsed
+        .get(db, version.id)
+        .await?
+        .ok_or(AppError::NotFound(Resource::CourseVersion))?;
     let who = names(db, vec![version.published_by]).await?;
     let row = VersionRow {
         version: version.version,
@@ -224,7 +220,7 @@ pub async fn version_preview(
             .unwrap_or_else(|| "content import from git".to_owned()),
         via: version.published_via.clone(),
     };
-    Ok((row, preview(&meta, &rendered, &[])))
+    Ok((row, preview(&texts.meta, &texts.rendered, &[])))
 }
 
 /// The editor's view of a draft.

@@ -159,6 +159,20 @@ pub async fn latest_version(
         .await
 }
 
+/// One version's listing fields by number.
+pub async fn version_summary(
+    db: &impl ConnectionTrait,
+    course_id: i64,
+    number: i32,
+) -> Result<Option<VersionSummary>, DbErr> {
+    summaries()
+        .filter(course_version::Column::CourseId.eq(course_id))
+        .filter(course_version::Column::Version.eq(number))
+        .into_model::<VersionSummary>()
+        .one(db)
+        .await
+}
+
 /// One whole version by number.
 pub async fn version(
     db: &impl ConnectionTrait,
@@ -214,36 +228,14 @@ pub async fn current_version_ids(db: &impl ConnectionTrait) -> Result<Vec<i64>, 
         .collect())
 }
 
-/// Each course in use (not retired) with its current version, by title: two queries.
-pub async fn current_versions(
-    db: &impl ConnectionTrait,
-) -> Result<Vec<(course::Model, course_version::Model)>, DbErr> {
-    let courses = course::Entity::find()
+/// Each course in use (not retired) that has a current version, by title: one query.
+pub async fn in_use_by_title(db: &impl ConnectionTrait) -> Result<Vec<course::Model>, DbErr> {
+    course::Entity::find()
         .filter(course::Column::RetiredAt.is_null())
         .filter(course::Column::CurrentVersionId.is_not_null())
         .order_by_asc(course::Column::Title)
         .all(db)
-        .await?;
-    let ids: Vec<i64> = courses
-        .iter()
-        .filter_map(|c| c.current_version_id)
-        .collect();
-    let mut versions: std::collections::HashMap<i64, course_version::Model> =
-        std::collections::HashMap::new();
-    for chunk in ids.chunks(500) {
-        let found = course_version::Entity::find()
-            .filter(course_version::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        versions.extend(found.into_iter().map(|v| (v.id, v)));
-    }
-    Ok(courses
-        .into_iter()
-        .filter_map(|c| {
-            let version = versions.remove(&c.current_version_id?)?;
-            Some((c, version))
-        })
-        .collect())
+        .await
 }
 
 /// A course by slug with its current version; `None` if there is no such course or it has no

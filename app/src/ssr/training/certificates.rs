@@ -5,8 +5,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::learner::course_version;
 use super::versions::VersionCache;
-use crate::api::training::{CertificateStatus, CertificateView};
 use crate::domain::certificate::{Standing, standing};
+use crate::dto::training::{CertificateStatus, CertificateView};
 use crate::error::{AppError, Resource};
 use crate::ssr::db::entities::completion_record;
 use crate::ssr::db::{courses, ledger, people, training};

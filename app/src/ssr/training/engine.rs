@@ -61,6 +61,10 @@ impl EngineLock {
 /// rules). A run reads the generation and re-reads the catalogue only when it has moved, so a
 /// learner's write does not read every course, version and rule; another instance's change
 /// moves the same generation.
+///
+/// Never read it inside a transaction that changes courses, versions or rules: if that
+/// transaction rolled back, facts it never committed would stay cached under a generation that
+/// the next committed change takes again, and runs would use them.
 #[derive(Default)]
 struct CatalogueCache(std::sync::Mutex<Option<(i64, Arc<Vec<CourseFacts>>)>>);
 
@@ -188,6 +192,7 @@ async fn step(
 
 /// Recomputes one person's obligations inside the caller's transaction, so that what they did
 /// (a record in the ledger) and the obligation it changes commit together, with one commit.
+/// The caller's transaction must not have changed the catalogue (see [`CatalogueCache`]).
 pub async fn recompute_person_in(
     txn: &impl ConnectionTrait,
     held: &OnePersonRun<'_>,

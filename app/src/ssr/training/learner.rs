@@ -7,9 +7,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use crate::api::training::{
-    BulletinNotice, CourseOverview, LessonEntry, MyTraining, RecordSummary, TrainingItem,
-};
 use crate::domain::assignment::Status;
 use crate::domain::content::course::RenderedCourse;
 use crate::domain::content::metadata::CourseMetadata;
@@ -17,6 +14,9 @@ use crate::domain::course_kind::CourseKind;
 use crate::domain::ledger::RecordKind;
 use crate::domain::permissions::Permission;
 use crate::domain::quiz_attempt::next_attempt_allowed;
+use crate::dto::training::{
+    BulletinNotice, CourseOverview, LessonEntry, MyTraining, RecordSummary, TrainingItem,
+};
 use crate::error::{AppError, Resource, TrainingInvalid};
 use crate::ssr::auth::{CurrentUser, current_user};
 use crate::ssr::db::entities::{compliance_state, course, course_version};
