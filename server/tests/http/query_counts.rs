@@ -460,3 +460,63 @@ async fn reports_ask_a_fixed_number_of_queries_and_agree_with_rust_on_postgres()
     let (large, _) = db::test_support::postgres_fresh().await.unwrap().unwrap();
     constant_in_people(&small, &large, 120, 600).await;
 }
+
+/// Asks for the signed-in person three times at once, as a page's server functions do while it
+/// renders, inside one request's context with `cookie`; returns the answers and the statements
+/// run.
+async fn three_checks_in_one_request(
+    app: &crate::helpers::TestApp,
+    cookie: &str,
+) -> (Vec<Result<String, String>>, usize) {
+    use leptos::prelude::provide_context;
+    use leptos::reactive::computed::ScopedFuture;
+    use leptos::reactive::owner::Owner;
+
+    let (counted_db, queries) = counted(&app.database_url).await;
+    let mut state = app.state.clone();
+    state.db = counted_db;
+    let (parts, ()) = http::Request::builder()
+        .header(http::header::COOKIE, cookie)
+        .body(())
+        .unwrap()
+        .into_parts();
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(state);
+        provide_context(parts);
+        provide_context(app::ssr::auth::RequestUser::default());
+    });
+    let check = || async {
+        app::ssr::auth::current_user()
+            .await
+            .map(|user| user.person.email)
+            .map_err(|err| err.to_string())
+    };
+    let answers = owner
+        .with(|| ScopedFuture::new(async { futures::join!(check(), check(), check()) }))
+        .await;
+    (
+        vec![answers.0, answers.1, answers.2],
+        queries.load(Ordering::SeqCst),
+    )
+}
+
+/// A page's server functions run side by side and each asks who is signed in: the session is
+/// checked against the database once per request, not once per server function, and a failed
+/// check is failed for each of them.
+#[tokio::test]
+async fn one_request_checks_its_session_once_however_many_server_functions_ask() {
+    use crate::helpers::{EMPLOYEE, PASSWORD, session_cookie, spawn_app};
+
+    let app = spawn_app().await;
+    let cookie = session_cookie(&app.login(EMPLOYEE, PASSWORD).await);
+    let (answers, queries) = three_checks_in_one_request(&app, &cookie).await;
+    assert_eq!(answers, vec![Ok(EMPLOYEE.to_owned()); 3]);
+    assert_eq!(
+        queries, 1,
+        "one session check for the three server functions"
+    );
+
+    let (answers, _) = three_checks_in_one_request(&app, "vigil_session=forged").await;
+    assert!(answers.iter().all(Result::is_err), "{answers:?}");
+}

@@ -1,7 +1,7 @@
 //! Who is making this request, and what they may do: from the session cookie and the database,
 //! on every request.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::use_context;
@@ -42,31 +42,27 @@ impl CurrentUser {
 
 /// Who this request authenticated as, kept for the rest of the request, so that the several
 /// server functions a page renders with ask the database once. A new one is provided for every
-/// request; only a successful authentication is kept.
+/// request; only a successful authentication is kept. Server functions that run side by side
+/// (a page's resources) wait for the one check in flight instead of each making their own.
 #[derive(Clone, Default)]
-pub struct RequestUser(Arc<Mutex<Option<CurrentUser>>>);
+pub struct RequestUser(Arc<tokio::sync::OnceCell<CurrentUser>>);
 
 /// The signed-in person for the current server-function or page request.
 pub async fn current_user() -> Result<CurrentUser, AppError> {
-    let kept = use_context::<RequestUser>();
-    if let Some(user) = kept
-        .as_ref()
-        .and_then(|kept| kept.0.lock().ok().and_then(|slot| slot.clone()))
-    {
-        return Ok(user);
+    match use_context::<RequestUser>() {
+        Some(kept) => kept.0.get_or_try_init(authenticate_request).await.cloned(),
+        None => authenticate_request().await,
     }
+}
+
+/// Authenticates the current request from its session cookie and the database.
+async fn authenticate_request() -> Result<CurrentUser, AppError> {
     let state: AppState = app_state()?;
     let jar = cookies()?;
     let token = jar
         .get(cookie_name(state.auth.cookie_secure))
         .map(|cookie| cookie.value().to_owned());
-    let user = authenticate(&state.db, &state.auth, token.as_deref(), Utc::now()).await?;
-    if let Some(kept) = kept
-        && let Ok(mut slot) = kept.0.lock()
-    {
-        *slot = Some(user.clone());
-    }
-    Ok(user)
+    authenticate(&state.db, &state.auth, token.as_deref(), Utc::now()).await
 }
 
 /// Revokes the session token this request carries, if it is a valid one, so that a copy of it
