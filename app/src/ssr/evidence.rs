@@ -21,8 +21,8 @@ use super::internal;
 use super::reporting::exports::{Dataset, completion_cells, csv_bytes};
 use super::reporting::{ReportData, directory};
 use super::training::rules::audience_of;
+use super::training::versions::parse_metadata;
 use crate::domain::assignment::{EngineInput, Status, obligations};
-use crate::domain::content::metadata::CourseMetadata;
 use crate::domain::controls::{ControlSummary, CourseFact, PackFacts, summaries};
 use crate::domain::evidence::{self, PackReport, fingerprint, public_key_pem, seal};
 use crate::domain::ledger::RecordKind;
@@ -365,8 +365,7 @@ pub async fn build(
             .and_then(|id| current_metadata.get(&id));
         let (audience, recurrence, controls) = match metadata {
             Some(json) => {
-                let meta: CourseMetadata = serde_json::from_str(json)
-                    .map_err(|err| internal("reading course metadata", err))?;
+                let meta = parse_metadata(json)?;
                 let audience = audience_of(db, course.id)
                     .await?
                     .map_or(meta.audience, |(a, _)| a);

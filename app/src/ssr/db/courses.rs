@@ -217,12 +217,8 @@ pub async fn version_metadata(
 
 /// The current version of each course in use (not retired): ids only, one query.
 pub async fn current_version_ids(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
-    let courses = course::Entity::find()
-        .filter(course::Column::RetiredAt.is_null())
-        .filter(course::Column::CurrentVersionId.is_not_null())
-        .all(db)
-        .await?;
-    Ok(courses
+    Ok(in_use_by_title(db)
+        .await?
         .into_iter()
         .filter_map(|c| c.current_version_id)
         .collect())

@@ -17,7 +17,6 @@ use super::db::entities::person;
 use super::db::{courses, people, training};
 use super::internal;
 use crate::domain::assignment::Status;
-use crate::domain::content::metadata::CourseMetadata;
 use crate::domain::course_kind::CourseKind;
 use crate::domain::reporting::{CourseInfo, ObligationRow, PersonInfo};
 use crate::error::AppError;
@@ -148,8 +147,7 @@ pub async fn catalogue(db: &impl ConnectionTrait) -> Result<ReportData, AppError
         let Some(json) = metadata.get(&version_id) else {
             continue;
         };
-        let meta: CourseMetadata =
-            serde_json::from_str(json).map_err(|err| internal("reading course metadata", err))?;
+        let meta = crate::ssr::training::versions::parse_metadata(json)?;
         course_map.insert(
             course.id,
             CourseInfo {

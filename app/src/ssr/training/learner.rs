@@ -18,11 +18,11 @@ use crate::dto::training::{
     BulletinNotice, CourseOverview, LessonEntry, MyTraining, RecordSummary, TrainingItem,
 };
 use crate::error::{AppError, Resource, TrainingInvalid};
+use crate::ssr::AppState;
 use crate::ssr::auth::{CurrentUser, current_user};
 use crate::ssr::db::entities::{compliance_state, course, course_version};
 use crate::ssr::db::{courses, ledger, training};
 use crate::ssr::request::app_state;
-use crate::ssr::{AppState, internal};
 
 use super::versions::{self, ParsedVersion, VersionCache, VersionIdentity};
 
@@ -170,8 +170,7 @@ pub async fn my_training(
         let Some(json) = metadata.get(&row.version_id) else {
             continue;
         };
-        let meta: CourseMetadata =
-            serde_json::from_str(json).map_err(|err| internal("reading course metadata", err))?;
+        let meta = versions::parse_metadata(json)?;
         let certificate = row
             .completion_sequence
             .and_then(|sequence| certificates.get(&sequence).cloned());

@@ -125,9 +125,13 @@ pub fn parse(
     metadata_json: &str,
     rendered_json: &str,
 ) -> Result<(CourseMetadata, RenderedCourse), AppError> {
-    let meta = serde_json::from_str(metadata_json)
-        .map_err(|err| internal("reading course metadata", err))?;
+    let meta = parse_metadata(metadata_json)?;
     let rendered = serde_json::from_str(rendered_json)
         .map_err(|err| internal("reading a course rendering", err))?;
     Ok((meta, rendered))
+}
+
+/// A stored version's metadata alone (what lists and reports need; a few hundred bytes).
+pub fn parse_metadata(metadata_json: &str) -> Result<CourseMetadata, AppError> {
+    serde_json::from_str(metadata_json).map_err(|err| internal("reading course metadata", err))
 }
