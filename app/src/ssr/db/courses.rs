@@ -160,6 +160,24 @@ pub async fn latest_version(
 }
 
 /// One version's listing fields by number.
+/// The summaries of the versions with these ids, by id, in one query.
+pub async fn version_summaries(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, VersionSummary>, DbErr> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(summaries()
+        .filter(course_version::Column::Id.is_in(ids.iter().copied()))
+        .into_model::<VersionSummary>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|summary| (summary.id, summary))
+        .collect())
+}
+
 pub async fn version_summary(
     db: &impl ConnectionTrait,
     course_id: i64,
