@@ -160,6 +160,7 @@ fn user_properties(output: bool) -> Map<String, Value> {
         ("name", json!({ "type": "object", "additionalProperties": false, "properties": { "formatted": string(), "givenName": string(), "familyName": string() } })),
         ("displayName", string()),
         ("title", string()),
+        ("preferredLanguage", json!({ "type": ["string", "null"], "maxLength": 100, "pattern": "^[A-Za-z0-9_,;=.* -]*$" })),
         ("active", json!({ "type": ["boolean", "string"] })),
         ("emails", json!({ "type": "array", "items": { "type": "object", "additionalProperties": false, "properties": { "value": string(), "type": string(), "primary": { "type": "boolean" } } } })),
         (ENTERPRISE_SCHEMA, json!({ "type": "object", "additionalProperties": false, "properties": {

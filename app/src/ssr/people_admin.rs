@@ -444,6 +444,7 @@ pub async fn snapshot(db: &impl ConnectionTrait, id: i64) -> Result<serde_json::
         "compliance_admin": person.is_compliance_admin,
         "platform_admin": person.is_platform_admin,
         "active": person.active,
+        "language": person.language,
     }))
 }
 

@@ -227,3 +227,113 @@ async fn a_learner_takes_a_course_in_their_language_and_the_record_says_so() {
     // The language is part of what each record's hash covers, and the chain still verifies.
     assert_eq!(app::ssr::db::ledger::verify(&app.db).await.unwrap(), Ok(2));
 }
+
+/// The lesson's language and title for `client`.
+async fn lesson_language(app: &TestApp, client: &reqwest::Client) -> (String, String) {
+    let (status, lesson) = json(
+        app,
+        client,
+        "/api/training/lesson",
+        &[("slug", "tiny"), ("number", "1")],
+    )
+    .await;
+    assert_eq!(status, 200, "{lesson}");
+    (
+        lesson["language"].as_str().unwrap().to_owned(),
+        lesson["title"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_directory_sets_the_language_over_scim_and_the_learner_takes_courses_in_it() {
+    use reqwest::Method;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use serde_json::json;
+
+    use crate::scim::{scim, token};
+    let (app, _dir) = app_with_translated_course().await;
+    let token = token(&app, "scim").await;
+    let erin_id = app::ssr::db::people::find_by_email(&app.db, EMPLOYEE)
+        .await
+        .unwrap()
+        .unwrap()
+        .public_id;
+    let path = format!("/Users/{erin_id}");
+    let erin = new_client();
+    app.login_with_password(&erin, EMPLOYEE, PASSWORD).await;
+    assert_eq!(lesson_language(&app, &erin).await.0, "en");
+
+    // The directory sends a preference list, as Accept-Language: the first range a course has.
+    let replace = |value: serde_json::Value| {
+        json!({"schemas": [app::domain::scim::PATCH_SCHEMA],
+               "Operations": [{"op": "replace", "path": "preferredLanguage", "value": value}]})
+    };
+    let (status, user) = scim(
+        &app,
+        &token,
+        Method::PATCH,
+        &path,
+        Some(replace(json!("fr-CH, de-CH;q=0.9, en;q=0.5"))),
+    )
+    .await;
+    assert_eq!(status, 200, "{user}");
+    assert_eq!(user["preferredLanguage"], "fr-CH, de-CH;q=0.9, en;q=0.5");
+    assert_eq!(
+        lesson_language(&app, &erin).await,
+        ("de".to_owned(), "Eins".to_owned())
+    );
+
+    // A PUT that leaves the attribute out keeps it; the audit log shows who set it.
+    let mut representation = user.clone();
+    representation.as_object_mut().unwrap().remove("preferredLanguage");
+    let (status, user) = scim(&app, &token, Method::PUT, &path, Some(representation)).await;
+    assert_eq!(status, 200, "{user}");
+    assert_eq!(user["preferredLanguage"], "fr-CH, de-CH;q=0.9, en;q=0.5");
+    assert_eq!(lesson_language(&app, &erin).await.0, "de");
+
+    // A value that is not a language is refused and changes nothing.
+    let (status, refused) = scim(
+        &app,
+        &token,
+        Method::PATCH,
+        &path,
+        Some(replace(json!("de<script>"))),
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["scimType"], "invalidValue");
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("preferredLanguage")
+    );
+    assert_eq!(lesson_language(&app, &erin).await.0, "de");
+
+    // Removed by the directory: back to each course's own language.
+    let (status, user) = scim(
+        &app,
+        &token,
+        Method::PATCH,
+        &path,
+        Some(json!({"schemas": [app::domain::scim::PATCH_SCHEMA],
+                    "Operations": [{"op": "remove", "path": "preferredLanguage"}]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{user}");
+    assert!(user.get("preferredLanguage").is_none(), "{user}");
+    assert_eq!(lesson_language(&app, &erin).await.0, "en");
+    let changes = app::ssr::db::entities::audit_event::Entity::find()
+        .filter(app::ssr::db::entities::audit_event::Column::Action.eq("person.update"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        changes.iter().any(|e| {
+            e.after_json
+                .as_deref()
+                .is_some_and(|after| after.contains("fr-CH, de-CH;q=0.9"))
+        }),
+        "the audit log records the language the directory set"
+    );
+}

@@ -13,7 +13,7 @@ use crate::helpers::{
 };
 use crate::training::with_courses;
 
-async fn token(app: &TestApp, scope: &str) -> String {
+pub(crate) async fn token(app: &TestApp, scope: &str) -> String {
     api_tokens::create(
         &app.db,
         Operator::Server,

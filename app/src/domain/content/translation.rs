@@ -270,32 +270,49 @@ fn structure_differences(own: &Quiz, translated: &Quiz) -> Vec<(Option<usize>, S
     found
 }
 
-/// The best of `available` for someone who prefers `preferred` (a BCP 47 tag): the same tag, or
-/// the same primary language (`de-AT` takes `de`; `de` takes `de-DE`), ignoring case.
+/// The best of `available` for someone who prefers `preferred`: a BCP 47 tag (`de-AT`, or `de_AT`
+/// as some directories write it) or a list in the form of HTTP `Accept-Language`
+/// (`de-CH, de;q=0.9, en;q=0.5`, as SCIM's `preferredLanguage` may carry). Each preferred range,
+/// most preferred first, takes the same tag, or else the same primary language (`de-AT` takes
+/// `de`; `de` takes `de-DE`), ignoring case; a range with `q=0` or `*` takes nothing.
 pub fn best_match<'a>(
     preferred: &str,
     available: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let preferred = preferred.trim().to_ascii_lowercase();
-    if preferred.is_empty() {
-        return None;
-    }
+    let available: Vec<&str> = available.into_iter().collect();
     let primary = |tag: &str| {
         tag.split('-')
             .next()
             .unwrap_or_default()
             .to_ascii_lowercase()
     };
-    let available: Vec<&str> = available.into_iter().collect();
-    available
-        .iter()
-        .find(|tag| tag.to_ascii_lowercase() == preferred)
-        .or_else(|| {
-            available
-                .iter()
-                .find(|tag| primary(tag) == primary(&preferred))
+    preference_order(preferred).into_iter().find_map(|wanted| {
+        available
+            .iter()
+            .find(|tag| tag.eq_ignore_ascii_case(&wanted))
+            .or_else(|| available.iter().find(|tag| primary(tag) == primary(&wanted)))
+            .copied()
+    })
+}
+
+/// The language ranges of `preferred`, lower-case with `-` between subtags, most preferred first
+/// (by `q`, then in the order written); `*` and ranges with `q=0` are left out.
+fn preference_order(preferred: &str) -> Vec<String> {
+    let mut ranges: Vec<(u16, String)> = preferred
+        .split(',')
+        .filter_map(|range| {
+            let mut parts = range.split(';');
+            let tag = parts.next()?.trim().replace('_', "-").to_ascii_lowercase();
+            let weight = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let weight = (weight.clamp(0.0, 1.0) * 1000.0).round() as u16;
+            (!tag.is_empty() && tag != "*" && weight > 0).then_some((weight, tag))
         })
-        .copied()
+        .collect();
+    ranges.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
+    ranges.into_iter().map(|(_, tag)| tag).collect()
 }
 
 #[cfg(test)]
@@ -389,5 +406,18 @@ mod tests {
         assert_eq!(best_match("pt-BR", ["pt-PT", "pt-BR"]), Some("pt-BR"));
         assert_eq!(best_match("es", ["de"]), None);
         assert_eq!(best_match("", ["de"]), None);
+    }
+
+    #[test]
+    fn a_directory_preference_list_is_taken_in_its_order() {
+        // As SCIM's preferredLanguage may carry it (the form of HTTP Accept-Language).
+        let offered = ["en", "fr", "de"];
+        assert_eq!(best_match("es-ES, fr;q=0.8, de;q=0.9", offered), Some("de"));
+        assert_eq!(best_match("es, it", offered), None);
+        assert_eq!(best_match("es, fr", offered), Some("fr"));
+        assert_eq!(best_match("de_CH", offered), Some("de"), "underscore form");
+        assert_eq!(best_match("de;q=0, fr", offered), Some("fr"), "q=0 refuses");
+        assert_eq!(best_match("*", offered), None, "no preference");
+        assert_eq!(best_match("0f3c9e2a-77d1-4b", offered), None, "not a language");
     }
 }

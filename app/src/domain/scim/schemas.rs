@@ -199,6 +199,7 @@ mod tests {
                 "name",
                 "displayName",
                 "title",
+                "preferredLanguage",
                 "active",
                 "emails",
                 "groups"

@@ -35,6 +35,9 @@ pub struct UserInput {
     pub department: Option<String>,
     /// The manager's id.
     pub manager: Option<String>,
+    /// `preferredLanguage`: `None` when not sent (the person's own choice stays), `Some(None)`
+    /// when sent empty or null (cleared), else the value as sent.
+    pub preferred_language: Option<Option<String>>,
 }
 
 impl UserInput {
@@ -128,6 +131,7 @@ pub fn read(body: &Value) -> Result<UserInput, ScimError> {
             }
             "displayname" => input.display_name = optional_string(value, "displayName")?,
             "title" => input.title = optional_string(value, "title")?,
+            "preferredlanguage" => input.preferred_language = Some(language(value)?),
             "active" => input.active = boolean(value, "active")?.unwrap_or(true),
             "emails" => input.emails = emails(value)?,
             _ if key.eq_ignore_ascii_case(ENTERPRISE_SCHEMA) => read_enterprise(value, &mut input)?,
@@ -201,6 +205,29 @@ fn manager_id(value: &Value) -> Result<Option<String>, ScimError> {
             "\"manager\" must be an object with \"value\".",
         )),
     }
+}
+
+/// Longest `preferredLanguage` accepted.
+const MAX_LANGUAGE: usize = 100;
+
+/// `preferredLanguage`: a language tag (`de-CH`, `de_CH`) or a list in the form of HTTP
+/// `Accept-Language` (`de-CH, de;q=0.9`), which RFC 7643 allows. Kept as sent, so that the
+/// directory reads back what it wrote; courses are chosen by its first range that some course is
+/// available in. Anything but letters, digits and the list's punctuation is refused.
+fn language(value: &Value) -> Result<Option<String>, ScimError> {
+    let Some(text) = optional_string(value, "preferredLanguage")? else {
+        return Ok(None);
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_,;=.* ".contains(c);
+    if text.len() > MAX_LANGUAGE || !text.chars().all(allowed) {
+        return Err(ScimError::bad(
+            ScimType::InvalidValue,
+            format!(
+                "\"preferredLanguage\" must be a language tag such as \"de-CH\", or a list such as \"de-CH, de;q=0.9\" (at most {MAX_LANGUAGE} characters)."
+            ),
+        ));
+    }
+    Ok(Some(text))
 }
 
 fn emails(value: &Value) -> Result<Vec<Map<String, Value>>, ScimError> {
@@ -403,6 +430,7 @@ pub struct UserView {
     pub employee_number: Option<String>,
     pub department: Option<String>,
     pub manager: Option<Reference>,
+    pub preferred_language: Option<String>,
     pub groups: Vec<Reference>,
     pub created: DateTime<Utc>,
     pub last_modified: DateTime<Utc>,
@@ -455,6 +483,11 @@ pub fn to_resource(user: &UserView, base: &str) -> Value {
         &mut resource,
         "title",
         user.title.clone().map(Value::String),
+    );
+    put(
+        &mut resource,
+        "preferredLanguage",
+        user.preferred_language.clone().map(Value::String),
     );
     if !user.emails.is_empty() {
         resource["emails"] = Value::Array(user.emails.iter().cloned().map(Value::Object).collect());
@@ -516,6 +549,7 @@ mod tests {
             "userName": "ann@example.com",
             "name": {"givenName": "Ann", "familyName": "Lee"},
             "title": "Analyst",
+            "preferredLanguage": "de-CH, de;q=0.9",
             "active": "False",
             "emails": [{"value": "ann@example.com", "type": "work", "primary": false}],
             ENTERPRISE_SCHEMA: {"department": "Finance", "employeeNumber": "42", "manager": {"value": "m-1", "$ref": "https://x/scim/v2/Users/m-1"}}
@@ -532,6 +566,25 @@ mod tests {
         assert_eq!(input.department.as_deref(), Some("Finance"));
         assert_eq!(input.manager.as_deref(), Some("m-1"));
         assert_eq!(input.emails[0].get("primary"), Some(&json!(false)));
+        assert_eq!(
+            input.preferred_language,
+            Some(Some("de-CH, de;q=0.9".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_preferred_language_not_sent_is_left_alone_and_one_sent_empty_is_cleared() {
+        let body = |language: Option<Value>| {
+            let mut body = json!({"schemas": [USER_SCHEMA], "userName": "a"});
+            if let Some(language) = language {
+                body["preferredLanguage"] = language;
+            }
+            read(&body).expect("reads").preferred_language
+        };
+        assert_eq!(body(None), None);
+        assert_eq!(body(Some(Value::Null)), Some(None));
+        assert_eq!(body(Some(json!(" "))), Some(None));
+        assert_eq!(body(Some(json!("en_US"))), Some(Some("en_US".to_owned())));
     }
 
     #[test]
@@ -552,6 +605,7 @@ mod tests {
                 id: "m-1".into(),
                 display: None,
             }),
+            preferred_language: input.preferred_language.clone().flatten(),
             groups: vec![],
             created: DateTime::<Utc>::UNIX_EPOCH,
             last_modified: DateTime::<Utc>::UNIX_EPOCH,
@@ -609,6 +663,11 @@ mod tests {
                 json!({"schemas": [USER_SCHEMA], "userName": "a", "title": 5}),
                 ScimType::InvalidValue,
                 "title",
+            ),
+            (
+                json!({"schemas": [USER_SCHEMA], "userName": "a", "preferredLanguage": "de\"><script>"}),
+                ScimType::InvalidValue,
+                "preferredLanguage",
             ),
         ];
         for (body, scim_type, names) in cases {

@@ -2,7 +2,7 @@
 //! records stay).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue, ActiveValue::Set, ConnectionTrait, TransactionTrait};
 use serde_json::Value;
 
 use super::views;
@@ -234,6 +234,7 @@ pub async fn replace(scim: &Scim<'_>, id: &str, body: &Value) -> Result<Value, S
 pub async fn patch(scim: &Scim<'_>, id: &str, body: &Value) -> Result<Value, ScimError> {
     let operations = patch::parse_request(body, &[ENTERPRISE_SCHEMA])?;
     let mut current = get(scim, id).await?;
+    let had_language = current.get("preferredLanguage").is_some();
     patch::apply(&mut current, &operations, &[ENTERPRISE_SCHEMA])?;
     // `groups` is read-only and `meta` is the server's: neither is taken from a patch.
     if let Some(object) = current.as_object_mut() {
@@ -248,6 +249,11 @@ pub async fn patch(scim: &Scim<'_>, id: &str, body: &Value) -> Result<Value, Sci
                 )
                 .collect();
         object.insert("schemas".into(), Value::Array(schemas));
+        // A removed `preferredLanguage` clears the person's language; left out of a PUT, it
+        // would leave the person's own choice alone.
+        if had_language && !object.contains_key("preferredLanguage") {
+            object.insert("preferredLanguage".into(), Value::Null);
+        }
     }
     let input = user::read(&current)?;
     update(scim, id, input).await
@@ -442,6 +448,10 @@ async fn write(
         user_name: Set(Some(input.user_name.clone())),
         directory_attributes: Set(Some(input.kept_as_sent().to_string())),
         directory_removed_at: Set(None),
+        language: input
+            .preferred_language
+            .clone()
+            .map_or(ActiveValue::NotSet, Set),
         updated_at: Set(people::to_millis(now)),
         ..Default::default()
     }

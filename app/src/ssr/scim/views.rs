@@ -90,6 +90,7 @@ pub async fn users(
                         id: m.public_id.clone(),
                         display: display_of(m),
                     }),
+                preferred_language: person.language.clone(),
                 groups: roles.get(&person.id).cloned().unwrap_or_default(),
                 created: person.created_at,
                 last_modified: person.updated_at,
