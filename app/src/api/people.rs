@@ -84,6 +84,10 @@ pub struct PersonForm {
     pub roles: Vec<String>,
     pub compliance_admin: bool,
     pub platform_admin: bool,
+    /// The language the person takes courses in (empty: each course's own), and the languages
+    /// on offer (none for a new person: they or their directory choose).
+    pub language: String,
+    pub languages: Vec<String>,
     pub active: bool,
     /// (slug, name) of every job role.
     pub role_choices: Vec<(String, String)>,
@@ -120,7 +124,8 @@ pub async fn get_person_form(#[server(default)] public_id: String) -> Result<Per
     crate::ssr::request::respond(
         async {
             let (state, user) = crate::ssr::directory::people_admin().await?;
-            crate::ssr::directory::form(&state.db, &state.mail, &user, &public_id).await
+            crate::ssr::directory::form(&state.db, &state.mail, &state.versions, &user, &public_id)
+                .await
         }
         .await,
     )
@@ -128,7 +133,8 @@ pub async fn get_person_form(#[server(default)] public_id: String) -> Result<Per
 
 /// Adds (empty `public_id`) or updates a person. Roles arrive as `roles[slug]=yes`; an
 /// administrator right counts only with its `…_shown` marker (the form shows the box) or when
-/// ticked, so a right the form did not offer is never dropped.
+/// ticked, so a right the form did not offer is never dropped; the course language likewise
+/// changes only with `language_shown`.
 #[server(prefix = "/api", endpoint = "people/save")]
 pub async fn save_person(
     #[server(default)] public_id: String,
@@ -144,6 +150,8 @@ pub async fn save_person(
     #[server(default)] compliance_admin_shown: Option<String>,
     #[server(default)] platform_admin_shown: Option<String>,
     #[server(default)] invite: Option<String>,
+    #[server(default)] language: Option<String>,
+    #[server(default)] language_shown: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::person::parse_date;
     use crate::error::Field;
@@ -165,12 +173,14 @@ pub async fn save_person(
                     .then_some(compliance_admin.is_some()),
                 platform_admin: (platform_admin_shown.is_some() || platform_admin.is_some())
                     .then_some(platform_admin.is_some()),
+                // As with the rights: only a form that showed the choice changes it (an empty
+                // choice arrives as no value at all).
+                language: language_shown.map(|_| language.unwrap_or_default().trim().to_owned()),
             };
             let is_new = public_id.is_empty();
             let invite = is_new && invite.is_some();
             let saved = crate::ssr::directory::save(
-                &state.db,
-                &state.mail,
+                &state,
                 &user,
                 &public_id,
                 changes,

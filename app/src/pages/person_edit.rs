@@ -140,6 +140,19 @@ fn Details(
                        }).collect_view()}
                    </select>
                </div>
+               {(person.languages.len() > 1 || !person.language.is_empty()).then(|| view! {
+                   <div class="field">
+                       <input type="hidden" name="language_shown" value="yes" />
+                       <label for="language">"Course language"</label>
+                       <select id="language" name="language" aria-describedby="language-hint">
+                           <option value="" selected=person.language.is_empty()>"Each course's own language"</option>
+                           {person.languages.iter().map(|tag| view! {
+                               <option value=tag.clone() selected=*tag == person.language>{tag.clone()}</option>
+                           }).collect_view()}
+                       </select>
+                       <p class="hint" id="language-hint">"Courses available in this language are shown in it; the others in their own. The person can also change it on their account page."</p>
+                   </div>
+               })}
                <fieldset class="field">
                    <legend>"Job roles"</legend>
                    <p class="hint">"Assignment rules give courses to job roles."</p>

@@ -15,6 +15,8 @@ use super::mail::MailSettings;
 use super::mail::invitations::Inviter;
 use super::people_admin::{self, AdminAction, NewPerson, PersonChanges};
 use super::request::app_state;
+use super::training::languages;
+use super::training::versions::VersionCache;
 use crate::api::people::{ImportPreview, PersonForm};
 use crate::domain::people_import::{Importer, MAX_BYTES, plan};
 use crate::domain::permissions::Permission;
@@ -46,6 +48,7 @@ async fn by_public_id(
 pub async fn form(
     db: &DatabaseConnection,
     mail: &MailSettings,
+    versions: &VersionCache,
     user: &CurrentUser,
     public_id: &str,
 ) -> Result<PersonForm, AppError> {
@@ -83,6 +86,8 @@ pub async fn form(
         manager_email: String::new(),
         compliance_admin: false,
         platform_admin: false,
+        language: String::new(),
+        languages: Vec::new(),
         may_change_compliance: acting.may_change().compliance,
         may_change_platform: acting.may_change().platform,
         editable: true,
@@ -107,6 +112,16 @@ pub async fn form(
     form.roles = people::role_slugs(db, person.id).await?;
     form.compliance_admin = person.is_compliance_admin;
     form.platform_admin = person.is_platform_admin;
+    form.language = person.language.clone().unwrap_or_default();
+    // What the directory set (a list such as "de-CH, de;q=0.9") is offered too, so that saving
+    // the form without touching it keeps it.
+    form.languages = languages::available(db, versions)
+        .await?
+        .into_iter()
+        .chain(person.language.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let target = admin_rights::Target {
         id: Some(person.id),
         rights: people_admin::rights_of(&person),
@@ -132,14 +147,14 @@ pub async fn form(
 /// Adds or updates a person; returns their public id. A new person gets an invitation when
 /// `invite` is set (queued in the same transaction).
 pub async fn save(
-    db: &DatabaseConnection,
-    mail: &MailSettings,
+    state: &AppState,
     user: &CurrentUser,
     public_id: &str,
     changes: PersonChanges,
     invite: bool,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
+    let (db, mail) = (&state.db, &state.mail);
     if public_id.is_empty() {
         let inviter = Inviter::person(user.person.id, &user.person.name, &user.person.email);
         let (person, invitation) = people_admin::add_person_as(
@@ -170,6 +185,15 @@ pub async fn save(
         return Ok(person.public_id);
     }
     let person = by_public_id(db, public_id).await?;
+    if let Some(language) = changes.language.as_deref()
+        && !language.is_empty()
+        && person.language.as_deref() != Some(language)
+        && !languages::available(db, &state.versions)
+            .await?
+            .contains(language)
+    {
+        return Err(Invalid::UnknownLanguage.into());
+    }
     let acting = people_admin::Acting::person(&user.person);
     let updated = people_admin::update_person(db, &acting, person.id, changes, now).await?;
     Ok(updated.public_id)

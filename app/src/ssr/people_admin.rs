@@ -422,6 +422,9 @@ pub struct PersonChanges {
     /// `None` keeps the right as it is (the form did not show it).
     pub compliance_admin: Option<bool>,
     pub platform_admin: Option<bool>,
+    /// The language the person takes courses in: `None` keeps it (the form did not show it),
+    /// empty clears it (each course's own). Checked against the languages on offer by the caller.
+    pub language: Option<String>,
 }
 
 /// A person's details as the audit log records them.
@@ -517,6 +520,10 @@ pub async fn update_person(
         manager_id: Set(manager_id),
         is_compliance_admin: Set(rights.compliance),
         is_platform_admin: Set(rights.platform),
+        language: match changes.language {
+            Some(language) => Set(Some(language).filter(|l| !l.is_empty())),
+            None => sea_orm::ActiveValue::NotSet,
+        },
         updated_at: Set(people::to_millis(now)),
         ..Default::default()
     }

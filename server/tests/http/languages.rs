@@ -8,7 +8,9 @@ use app::ssr::db::audit::Actor;
 use app::ssr::training::engine::{EngineLock, recompute};
 use chrono::Utc;
 
-use crate::helpers::{COMPLIANCE, EMPLOYEE, MANAGER, PASSWORD, TestApp, new_client, spawn_app};
+use crate::helpers::{
+    COMPLIANCE, EMPLOYEE, MANAGER, PASSWORD, PLATFORM, TestApp, new_client, spawn_app,
+};
 use crate::training::json;
 
 const COURSE: &str = "id = \"tiny\"\ntitle = \"Tiny course\"\nsummary = \"A tiny course.\"\nkind = \"course\"\nlanguage = \"en\"\nestimated_minutes = 5\npass_mark = 100\nrecurrence = \"12 months\"\ndue_within = \"30 days\"\n\n[audience]\neveryone = true\n\n[version]\nnotes = \"First version.\"\nmaterial = false\n";
@@ -285,7 +287,10 @@ async fn a_directory_sets_the_language_over_scim_and_the_learner_takes_courses_i
 
     // A PUT that leaves the attribute out keeps it; the audit log shows who set it.
     let mut representation = user.clone();
-    representation.as_object_mut().unwrap().remove("preferredLanguage");
+    representation
+        .as_object_mut()
+        .unwrap()
+        .remove("preferredLanguage");
     let (status, user) = scim(&app, &token, Method::PUT, &path, Some(representation)).await;
     assert_eq!(status, 200, "{user}");
     assert_eq!(user["preferredLanguage"], "fr-CH, de-CH;q=0.9, en;q=0.5");
@@ -336,4 +341,73 @@ async fn a_directory_sets_the_language_over_scim_and_the_learner_takes_courses_i
         }),
         "the audit log records the language the directory set"
     );
+}
+
+#[tokio::test]
+async fn a_people_administrator_sets_the_language_a_person_takes_courses_in() {
+    let (app, _dir) = app_with_translated_course().await;
+    let admin = new_client();
+    app.login_with_password(&admin, PLATFORM, PASSWORD).await;
+    let erin_id = app.public_id(EMPLOYEE).await;
+    let (status, form) = json(&app, &admin, "/api/people/form", &[("public_id", &erin_id)]).await;
+    assert_eq!(status, 200, "{form}");
+    assert_eq!(form["language"], "");
+    assert_eq!(form["languages"], serde_json::json!(["de", "en"]));
+    let field = |name: &str| form[name].as_str().unwrap().to_owned();
+    let mut fields: Vec<(String, String)> = [
+        "public_id",
+        "email",
+        "name",
+        "department",
+        "job_title",
+        "hire_date",
+        "manager_email",
+    ]
+    .iter()
+    .map(|name| (name.to_string(), field(name)))
+    .collect();
+    for role in form["roles"].as_array().unwrap() {
+        fields.push((format!("roles[{}]", role.as_str().unwrap()), "yes".into()));
+    }
+    let save = |language: Option<&str>| {
+        let mut all = fields.clone();
+        if let Some(language) = language {
+            all.push(("language_shown".into(), "yes".into()));
+            all.push(("language".into(), language.into()));
+        }
+        all
+    };
+    let send = |all: Vec<(String, String)>| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let pairs: Vec<(&str, &str)> =
+                all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            json(app, admin, "/api/people/save", &pairs).await
+        }
+    };
+    let erin = new_client();
+    app.login_with_password(&erin, EMPLOYEE, PASSWORD).await;
+
+    // A language no course is available in is refused, and nothing changes.
+    let (status, refused) = send(save(Some("fr"))).await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(lesson_language(&app, &erin).await.0, "en");
+
+    let (status, saved) = send(save(Some("de"))).await;
+    assert!(status < 400, "{status} {saved}");
+    assert_eq!(
+        lesson_language(&app, &erin).await,
+        ("de".to_owned(), "Eins".to_owned())
+    );
+    let (_, form) = json(&app, &admin, "/api/people/form", &[("public_id", &erin_id)]).await;
+    assert_eq!(form["language"], "de");
+
+    // A form without the field (an older page, a script) keeps it; an empty choice clears it.
+    let (status, _) = send(save(None)).await;
+    assert!(status < 400);
+    assert_eq!(lesson_language(&app, &erin).await.0, "de");
+    let (status, _) = send(save(Some(""))).await;
+    assert!(status < 400);
+    assert_eq!(lesson_language(&app, &erin).await.0, "en");
 }

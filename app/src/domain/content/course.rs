@@ -333,7 +333,8 @@ impl RenderedCourse {
     /// The language someone who prefers `preferred` (a language tag, or none) takes: the closest
     /// translation's, or the course's own `own_language`. It is what their record carries.
     pub fn language_for(&self, preferred: Option<&str>, own_language: &str) -> String {
-        let offered = std::iter::once(own_language).chain(self.translations.keys().map(String::as_str));
+        let offered =
+            std::iter::once(own_language).chain(self.translations.keys().map(String::as_str));
         preferred
             .and_then(|p| translation::best_match(p, offered))
             .filter(|language| self.translations.contains_key(*language))

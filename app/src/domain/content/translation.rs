@@ -290,7 +290,11 @@ pub fn best_match<'a>(
         available
             .iter()
             .find(|tag| tag.eq_ignore_ascii_case(&wanted))
-            .or_else(|| available.iter().find(|tag| primary(tag) == primary(&wanted)))
+            .or_else(|| {
+                available
+                    .iter()
+                    .find(|tag| primary(tag) == primary(&wanted))
+            })
             .copied()
     })
 }
@@ -418,6 +422,10 @@ mod tests {
         assert_eq!(best_match("de_CH", offered), Some("de"), "underscore form");
         assert_eq!(best_match("de;q=0, fr", offered), Some("fr"), "q=0 refuses");
         assert_eq!(best_match("*", offered), None, "no preference");
-        assert_eq!(best_match("0f3c9e2a-77d1-4b", offered), None, "not a language");
+        assert_eq!(
+            best_match("0f3c9e2a-77d1-4b", offered),
+            None,
+            "not a language"
+        );
     }
 }

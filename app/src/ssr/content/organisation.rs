@@ -174,12 +174,35 @@ mod still_current_tests {
         let rendered = variables::version_hash("files", &used, &values("Acme Ltd"));
         // As publish stores it: each variable the course uses, unset ones as null.
         let recorded = r#"{"org.name": "Acme Ltd", "policies.url": null}"#;
-        assert!(still_current("files", recorded, &values("Acme Ltd"), &rendered));
-        assert!(!still_current("files", recorded, &values("Acme plc"), &rendered));
+        assert!(still_current(
+            "files",
+            recorded,
+            &values("Acme Ltd"),
+            &rendered
+        ));
+        assert!(!still_current(
+            "files",
+            recorded,
+            &values("Acme plc"),
+            &rendered
+        ));
         let mut with_url = values("Acme Ltd");
         with_url.insert("policies.url".into(), "https://acme.example/p".into());
-        assert!(!still_current("files", recorded, &with_url, &rendered), "a value set since");
-        assert!(!still_current("other files", recorded, &values("Acme Ltd"), &rendered));
-        assert!(!still_current("files", "not json", &values("Acme Ltd"), &rendered));
+        assert!(
+            !still_current("files", recorded, &with_url, &rendered),
+            "a value set since"
+        );
+        assert!(!still_current(
+            "other files",
+            recorded,
+            &values("Acme Ltd"),
+            &rendered
+        ));
+        assert!(!still_current(
+            "files",
+            "not json",
+            &values("Acme Ltd"),
+            &rendered
+        ));
     }
 }
