@@ -255,7 +255,8 @@ pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
     crate::ssr::request::respond(
         async {
             let (state, user) = crate::ssr::directory::people_admin().await?;
-            crate::ssr::directory::preview(&state.db, state.mail.mode, &user, id).await
+            crate::ssr::directory::preview(&state.db, &state.versions, state.mail.mode, &user, id)
+                .await
         }
         .await,
     )
@@ -269,6 +270,7 @@ pub async fn commit_import(id: i64) -> Result<(), AppError> {
             let (state, user) = crate::ssr::directory::people_admin().await?;
             let counts = crate::ssr::directory::commit(
                 &state.db,
+                &state.versions,
                 &state.mail,
                 &user,
                 id,

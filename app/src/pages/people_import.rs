@@ -38,15 +38,16 @@ pub fn PeopleImportPage() -> impl IntoView {
                 </form>
                 <h2>"Columns"</h2>
                 <p>"The first row names the columns, in any order. "<code>"email"</code>", "<code>"name"</code>" and "<code>"hire_date"</code>" are required."</p>
-                <pre class="example">"email,name,department,job_title,hire_date,manager_email,roles,compliance_admin,platform_admin,invite\n"
-    "ana.lopez@example.com,Ana López,Finance,Accountant,2026-03-02,elena.petrova@example.com,employee,no,no,yes\n"
-    "raj.iyer@example.com,Raj Iyer,Engineering,Developer,2026-04-13,,employee;secure-development-engineer,,,yes"</pre>
+                <pre class="example">"email,name,department,job_title,hire_date,manager_email,roles,compliance_admin,platform_admin,invite,language\n"
+    "ana.lopez@example.com,Ana López,Finance,Accountant,2026-03-02,elena.petrova@example.com,employee,no,no,yes,\n"
+    "raj.iyer@example.com,Raj Iyer,Engineering,Developer,2026-04-13,,employee;secure-development-engineer,,,yes,de"</pre>
                 <ul>
                     <li><code>"hire_date"</code>": YYYY-MM-DD."</li>
                     <li><code>"manager_email"</code>": someone already in Vigil or elsewhere in the file; empty for none."</li>
                     <li><code>"roles"</code>": job role ids separated by "<code>";"</code>", for example "<code>"employee;department-head"</code>"."</li>
                     <li><code>"compliance_admin"</code>", "<code>"platform_admin"</code>": yes or no; empty means no."</li>
                     <li><code>"invite"</code>": yes to email an invitation to choose a password (only to people who have none yet); empty means no."</li>
+                    <li><code>"language"</code>": the language the person takes courses in, one some course is available in (for example "<code>"de"</code>"), or "<code>"default"</code>" for each course's own; empty keeps what the person has."</li>
                 </ul>
             </section>
         </Protected>
@@ -151,7 +152,7 @@ fn Outcome(preview: ImportPreview, commit: ServerAction<CommitImport>) -> impl I
                 <table aria-labelledby="planned">
                     <thead><tr>
                         <th scope="col">"Line"</th><th scope="col">"Change"</th><th scope="col">"Person"</th>
-                        <th scope="col">"Department"</th><th scope="col">"Manager"</th><th scope="col">"Job roles"</th><th scope="col">"Invite"</th>
+                        <th scope="col">"Department"</th><th scope="col">"Manager"</th><th scope="col">"Job roles"</th><th scope="col">"Invite"</th><th scope="col">"Language"</th>
                     </tr></thead>
                     <tbody>
                         {plan.people.into_iter().take(PREVIEW_ROWS).map(|p| view! {
@@ -163,6 +164,11 @@ fn Outcome(preview: ImportPreview, commit: ServerAction<CommitImport>) -> impl I
                                 <td>{p.manager_email.unwrap_or_default()}</td>
                                 <td>{p.roles.map(|roles| roles.join(", ")).unwrap_or_else(|| "(kept)".to_owned())}</td>
                                 <td>{if p.invite { "Yes" } else { "" }}</td>
+                                <td>{match p.language.as_deref() {
+                                    None => "(kept)".to_owned(),
+                                    Some("") => "Each course's own".to_owned(),
+                                    Some(language) => language.to_owned(),
+                                }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -265,6 +265,7 @@ async fn own_import(
 /// The staged import, checked against the people in Vigil now.
 pub async fn preview(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     mail: crate::domain::mail::MailMode,
     user: &CurrentUser,
     id: i64,
@@ -274,7 +275,12 @@ pub async fn preview(
     let importer = importer(db, user).await?;
     Ok(ImportPreview {
         id,
-        plan: plan(&staged.csv_text, &existing, &importer),
+        plan: plan(
+            &staged.csv_text,
+            &existing,
+            &importer,
+            &languages::available(db, versions).await?,
+        ),
         committed: staged.committed_at.is_some(),
         mail,
     })
@@ -285,6 +291,7 @@ pub async fn preview(
 /// at once applies it once.
 pub async fn commit(
     db: &DatabaseConnection,
+    versions: &VersionCache,
     mail: &MailSettings,
     user: &CurrentUser,
     id: i64,
@@ -293,6 +300,7 @@ pub async fn commit(
     use crate::domain::people_import::Action;
     use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
     let staged = own_import(db, user, id).await?;
+    let languages = languages::available(db, versions).await?;
     let txn = db.begin().await?;
     lock::exclusive(&txn, "people-directory").await?;
     let claimed = people_import::Entity::update_many()
@@ -306,7 +314,7 @@ pub async fn commit(
     }
     let existing = people_admin::existing_for_import(&txn).await?;
     let importer = importer(&txn, user).await?;
-    let checked = plan(&staged.csv_text, &existing, &importer);
+    let checked = plan(&staged.csv_text, &existing, &importer, &languages);
     let inviter = Inviter::person(user.person.id, &user.person.name, &user.person.email);
     let counts = people_admin::apply_import(&txn, &checked, Some((mail, &inviter)), now).await?;
     let emails = |action: Action| -> Vec<String> {

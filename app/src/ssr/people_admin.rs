@@ -606,6 +606,9 @@ pub async fn apply_import(
                     password_hash: None,
                 };
                 let id = people::insert(txn, row, now).await?.id;
+                if let Some(language) = planned.language.clone().filter(|l| !l.is_empty()) {
+                    people::set_language(txn, id, Some(language), now).await?;
+                }
                 people::replace_roles(
                     txn,
                     id,
@@ -629,6 +632,10 @@ pub async fn apply_import(
                     hire_date: Set(planned.hire_date),
                     is_compliance_admin: keep_or(planned.compliance_admin),
                     is_platform_admin: keep_or(planned.platform_admin),
+                    language: match &planned.language {
+                        Some(language) => Set(Some(language.clone()).filter(|l| !l.is_empty())),
+                        None => NotSet,
+                    },
                     updated_at: Set(people::to_millis(now)),
                     ..Default::default()
                 }
@@ -698,6 +705,7 @@ pub async fn existing_for_import(
                 .map(|m| m.email.clone()),
             rights: rights_of(p),
             active: p.active,
+            language: p.language.clone(),
         })
         .collect())
 }

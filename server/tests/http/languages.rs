@@ -411,3 +411,75 @@ async fn a_people_administrator_sets_the_language_a_person_takes_courses_in() {
     assert!(status < 400);
     assert_eq!(lesson_language(&app, &erin).await.0, "en");
 }
+
+#[tokio::test]
+async fn a_csv_import_sets_the_language_people_take_courses_in() {
+    use crate::people_admin::{import_id, upload};
+    let (app, _dir) = app_with_translated_course().await;
+    let admin = new_client();
+    app.login_with_password(&admin, PLATFORM, PASSWORD).await;
+    let preview = |id: String| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let (status, preview) =
+                json(app, admin, "/api/people/import/preview", &[("id", &id)]).await;
+            assert_eq!(status, 200, "{preview}");
+            preview
+        }
+    };
+
+    // A language no course is offered in fails the whole file, naming the line and the choices.
+    let bad = format!(
+        "email,name,hire_date,language\nnew.hire@example.com,New Hire,2026-11-02,de\n{EMPLOYEE},Erin Employee,2024-01-15,fr\n"
+    );
+    let id = import_id(&upload(&app, &admin, &bad).await);
+    let checked = preview(id.clone()).await;
+    assert_eq!(
+        checked["plan"]["errors"][0]["message"],
+        "no course is available in language \"fr\"; use one of de, en or default for each course's own"
+    );
+    let (status, _) = json(&app, &admin, "/api/people/import/commit", &[("id", &id)]).await;
+    assert_eq!(status, 422);
+    assert!(
+        app::ssr::db::people::find_by_email(&app.db, "new.hire@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A new person and an existing one in German; the preview shows it before anything changes.
+    let good = format!(
+        "email,name,hire_date,language\nnew.hire@example.com,New Hire,2026-11-02,de\n{EMPLOYEE},Erin Employee,2024-01-15,de\n"
+    );
+    let id = import_id(&upload(&app, &admin, &good).await);
+    let checked = preview(id.clone()).await;
+    assert_eq!(checked["plan"]["people"][0]["language"], "de", "{checked}");
+    let erin = new_client();
+    app.login_with_password(&erin, EMPLOYEE, PASSWORD).await;
+    assert_eq!(lesson_language(&app, &erin).await.0, "en");
+    let (status, body) = json(&app, &admin, "/api/people/import/commit", &[("id", &id)]).await;
+    assert!(status < 400, "{status} {body}");
+    assert_eq!(
+        lesson_language(&app, &erin).await,
+        ("de".to_owned(), "Eins".to_owned())
+    );
+    let new_hire = app::ssr::db::people::find_by_email(&app.db, "new.hire@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(new_hire.language.as_deref(), Some("de"));
+
+    // An empty cell keeps the language; `default` goes back to each course's own.
+    let keep = format!("email,name,hire_date,language\n{EMPLOYEE},Erin Employee,2024-01-15,\n");
+    let id = import_id(&upload(&app, &admin, &keep).await);
+    let (status, _) = json(&app, &admin, "/api/people/import/commit", &[("id", &id)]).await;
+    assert!(status < 400);
+    assert_eq!(lesson_language(&app, &erin).await.0, "de");
+    let clear =
+        format!("email,name,hire_date,language\n{EMPLOYEE},Erin Employee,2024-01-15,default\n");
+    let id = import_id(&upload(&app, &admin, &clear).await);
+    let (status, _) = json(&app, &admin, "/api/people/import/commit", &[("id", &id)]).await;
+    assert!(status < 400);
+    assert_eq!(lesson_language(&app, &erin).await.0, "en");
+}

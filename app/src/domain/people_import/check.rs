@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::{Action, ImportPlan, LineError, PlannedPerson};
+use super::{Action, COURSE_DEFAULT_LANGUAGE, ImportPlan, LineError, PlannedPerson};
 use crate::domain::admin_rights::{self, AdminFlags, Holders, Requested, Target};
 use crate::domain::email::EmailAddress;
 use crate::domain::job_role::seeded;
@@ -14,7 +14,7 @@ pub const MAX_BYTES: usize = 1024 * 1024;
 /// Most people in one import.
 pub const MAX_ROWS: usize = 5000;
 
-const COLUMNS: [&str; 10] = [
+const COLUMNS: [&str; 11] = [
     "email",
     "name",
     "department",
@@ -25,7 +25,9 @@ const COLUMNS: [&str; 10] = [
     "compliance_admin",
     "platform_admin",
     "invite",
+    "language",
 ];
+
 const REQUIRED: [&str; 3] = ["email", "name", "hire_date"];
 /// Someone already in Vigil, for matching, manager checks and administrator rights.
 pub struct Existing {
@@ -34,6 +36,8 @@ pub struct Existing {
     pub manager_email: Option<String>,
     pub rights: AdminFlags,
     pub active: bool,
+    /// The language they take courses in, if set (it may be one no course offers any more).
+    pub language: Option<String>,
 }
 
 /// Who imports, and how many active people hold each administrator right now.
@@ -50,8 +54,14 @@ fn error(line: usize, message: impl Into<String>) -> LineError {
     }
 }
 
-/// Checks `text` against the people already in Vigil, and the rights of who imports it.
-pub fn plan(text: &str, existing: &[Existing], importer: &Importer) -> ImportPlan {
+/// Checks `text` against the people already in Vigil, the rights of who imports it and the
+/// languages some course is available in.
+pub fn plan(
+    text: &str,
+    existing: &[Existing],
+    importer: &Importer,
+    languages: &BTreeSet<String>,
+) -> ImportPlan {
     let mut plan = ImportPlan::default();
     if text.len() > MAX_BYTES {
         plan.errors.push(error(
@@ -105,6 +115,10 @@ pub fn plan(text: &str, existing: &[Existing], importer: &Importer) -> ImportPla
         .iter()
         .map(|e| (e.email.to_lowercase(), e.manager_email.clone()))
         .collect();
+    let languages_now: HashMap<String, &str> = existing
+        .iter()
+        .filter_map(|e| Some((e.email.to_lowercase(), e.language.as_deref()?)))
+        .collect();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, record) in reader.records().enumerate() {
         let line = index + 2;
@@ -135,7 +149,14 @@ pub fn plan(text: &str, existing: &[Existing], importer: &Importer) -> ImportPla
             .map(String::as_str)
             .zip(record.iter())
             .collect();
-        match check_line(line, &values, &existing_emails) {
+        match check_line(line, &values, &existing_emails).and_then(|person| {
+            check_language(
+                person,
+                get_value(&values, "language"),
+                languages,
+                &languages_now,
+            )
+        }) {
             Ok(person) => {
                 if let Some(first) = seen.insert(person.email.clone(), line) {
                     plan.errors.push(error(
@@ -157,12 +178,41 @@ pub fn plan(text: &str, existing: &[Existing], importer: &Importer) -> ImportPla
     plan
 }
 
+fn get_value<'a>(values: &HashMap<&str, &'a str>, name: &str) -> &'a str {
+    values.get(name).copied().unwrap_or_default()
+}
+
+/// The `language` cell: empty keeps what the person has, `default` clears it, anything else must
+/// be a language some course is available in (or the one the person already has, which a
+/// directory may have set as a list).
+fn check_language(
+    mut person: PlannedPerson,
+    cell: &str,
+    languages: &BTreeSet<String>,
+    languages_now: &HashMap<String, &str>,
+) -> Result<PlannedPerson, String> {
+    person.language = if cell.is_empty() {
+        None
+    } else if cell.eq_ignore_ascii_case(COURSE_DEFAULT_LANGUAGE) {
+        Some(String::new())
+    } else if languages.contains(cell) || languages_now.get(&person.email) == Some(&cell) {
+        Some(cell.to_owned())
+    } else {
+        let offered: Vec<&str> = languages.iter().map(String::as_str).collect();
+        return Err(format!(
+            "no course is available in language {cell:?}; use one of {} or {COURSE_DEFAULT_LANGUAGE} for each course's own",
+            offered.join(", ")
+        ));
+    };
+    Ok(person)
+}
+
 fn check_line(
     line: usize,
     values: &HashMap<&str, &str>,
     existing: &HashMap<String, Option<String>>,
 ) -> Result<PlannedPerson, String> {
-    let get = |name: &str| values.get(name).copied().unwrap_or_default();
+    let get = |name: &str| get_value(values, name);
     let mut problems = Vec::new();
 
     let email = EmailAddress::parse(get("email"))
@@ -238,6 +288,7 @@ fn check_line(
             compliance_admin,
             platform_admin,
             invite,
+            language: None,
         }),
         _ => Err(problems.join("; ")),
     }
@@ -338,7 +389,12 @@ mod tests {
             manager_email: None,
             rights: AdminFlags::default(),
             active: true,
+            language: Some("fr-CH, de;q=0.9".into()),
         }]
+    }
+
+    fn languages() -> BTreeSet<String> {
+        ["de".to_owned(), "en".to_owned()].into()
     }
 
     const OPERATOR: Importer = Importer {
@@ -350,7 +406,7 @@ mod tests {
     };
 
     fn plan(text: &str, existing: &[Existing]) -> ImportPlan {
-        super::plan(text, existing, &OPERATOR)
+        super::plan(text, existing, &OPERATOR, &languages())
     }
 
     #[test]
@@ -463,7 +519,7 @@ mod tests {
         let text = format!(
             "{HEADER}new@example.com,New,,,2026-01-01,,,yes,\nboss@example.com,Boss,,,2020-01-01,,,,yes\n"
         );
-        let plan = super::plan(&text, &existing(), &compliance);
+        let plan = super::plan(&text, &existing(), &compliance, &languages());
         let lines: Vec<String> = plan.errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             lines,
@@ -485,18 +541,58 @@ mod tests {
                     platform: false,
                 },
                 active: true,
+                language: None,
             })
             .collect();
         let text = format!(
             "{HEADER}a@example.com,A,,,2020-01-01,,,no,\nb@example.com,B,,,2020-01-01,,,no,\n"
         );
-        let plan = super::plan(&text, &admins, &OPERATOR);
+        let plan = super::plan(&text, &admins, &OPERATOR, &languages());
         let lines: Vec<String> = plan.errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             lines,
             [
                 "line 3: This is the last active compliance administrator. Make someone else a compliance administrator first."
             ]
+        );
+    }
+
+    #[test]
+    fn the_language_column_sets_keeps_or_clears_the_course_language() {
+        let text = "email,name,hire_date,language\n\
+            a@example.com,A,2026-01-01,de\n\
+            b@example.com,B,2026-01-01,\n\
+            c@example.com,C,2026-01-01,Default\n\
+            boss@example.com,Boss,2020-01-01,\"fr-CH, de;q=0.9\"\n";
+        let plan = plan(text, &existing());
+        assert!(plan.is_clean(), "{:?}", plan.errors);
+        let languages: Vec<Option<&str>> =
+            plan.people.iter().map(|p| p.language.as_deref()).collect();
+        assert_eq!(
+            languages,
+            [Some("de"), None, Some(""), Some("fr-CH, de;q=0.9")],
+            "a language on offer is set, an empty cell keeps, default clears, and the list a \
+             directory set for someone already in Vigil may be kept"
+        );
+    }
+
+    #[test]
+    fn a_language_no_course_is_available_in_is_refused_with_the_choices() {
+        let text = "email,name,hire_date,language\n\
+            a@example.com,A,2026-01-01,fr\n\
+            b@example.com,B,2026-01-01,\"fr-CH, de;q=0.9\"\n";
+        let lines: Vec<String> = plan(text, &existing())
+            .errors
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "line 2: no course is available in language \"fr\"; use one of de, en or default for each course's own",
+                "line 3: no course is available in language \"fr-CH, de;q=0.9\"; use one of de, en or default for each course's own",
+            ],
+            "another person's language list is not on offer to a new person"
         );
     }
 }

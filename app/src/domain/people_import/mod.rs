@@ -2,8 +2,10 @@
 //!
 //! Columns (a header row is required; order is free; extra columns are refused):
 //! `email, name, department, job_title, hire_date, manager_email, roles, compliance_admin,
-//! platform_admin, invite`. `roles` holds job role ids separated by `;`. The admin columns and
-//! `invite` (email an invitation to a person who has no password yet) take `yes`/`no`. An email
+//! platform_admin, invite, language`. `roles` holds job role ids separated by `;`. The admin
+//! columns and `invite` (email an invitation to a person who has no password yet) take
+//! `yes`/`no`. `language` is the language the person takes courses in: one some course is
+//! available in, or `default` for each course's own. An email
 //! already in Vigil updates that person; a new one adds a person. What a line leaves empty (or a
 //! file has no column for) is kept as it is for people already in Vigil: roles and administrator
 //! rights are never dropped because a file does not mention them.
@@ -17,6 +19,9 @@ use serde::{Deserialize, Serialize};
 mod check;
 #[cfg(feature = "ssr")]
 pub use check::{Existing, Importer, MAX_BYTES, MAX_ROWS, plan};
+
+/// What a `language` cell says for "each course's own language".
+pub const COURSE_DEFAULT_LANGUAGE: &str = "default";
 
 /// Whether a line adds a person or updates one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +49,10 @@ pub struct PlannedPerson {
     pub platform_admin: Option<bool>,
     /// Email an invitation if the person has no password yet.
     pub invite: bool,
+    /// The language the person takes courses in: `None` when the line does not say (kept as it
+    /// is; none for a new person), empty for each course's own.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// A problem on one line (line 1 is the header).

@@ -311,7 +311,6 @@ pub async fn set_password_hash(
     .map(|_| ())
 }
 
-/// Ends every session issued before `now`.
 /// Sets the language a person prefers courses in (`None`: each course's own).
 pub async fn set_language(
     db: &impl ConnectionTrait,
@@ -330,6 +329,7 @@ pub async fn set_language(
     .map(|_| ())
 }
 
+/// Ends every session issued before `now`.
 pub async fn revoke_sessions(
     db: &impl ConnectionTrait,
     id: i64,
