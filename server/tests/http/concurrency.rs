@@ -197,3 +197,133 @@ async fn two_instances_on_postgresql_keep_one_chain_under_the_same_load() {
         everyone_submits_at_once(&[first.address.clone(), second.address.clone()], &people).await;
     check_ledger(&first, &people, &sequences).await;
 }
+
+/// Everyone (each from two tabs at once) accepts the policy at the same moment, each to one of
+/// `addresses`; then checks what the ledger and the obligations say.
+async fn everyone_acknowledges_at_once(
+    app: &TestApp,
+    addresses: &[String],
+    people: &[(String, String)],
+) {
+    use sea_orm::ConnectionTrait;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(PEOPLE * 2)
+        .build()
+        .unwrap();
+    for (i, (_, cookie)) in people.iter().enumerate() {
+        let address = &addresses[i % addresses.len()];
+        let (status, _, body) = post(
+            &client,
+            address,
+            cookie,
+            "/api/training/read",
+            &[("slug", "rules")],
+        )
+        .await;
+        assert!(status < 400, "opening: {status} {body}");
+    }
+    // Read long enough: opened two minutes ago.
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE reading_progress SET opened_at = '{}'",
+            (Utc::now() - chrono::Duration::minutes(2)).to_rfc3339()
+        ))
+        .await
+        .unwrap();
+    let barrier = Arc::new(Barrier::new(people.len() * 2));
+    let mut tasks = Vec::new();
+    for (i, (_, cookie)) in people.iter().enumerate() {
+        for _tab in 0..2 {
+            let (client, barrier, cookie) = (client.clone(), barrier.clone(), cookie.clone());
+            let address = addresses[i % addresses.len()].clone();
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                post(
+                    &client,
+                    &address,
+                    &cookie,
+                    "/api/training/acknowledge",
+                    &[("slug", "rules"), ("accept", "yes")],
+                )
+                .await
+            }));
+        }
+    }
+    for task in tasks {
+        let (status, _, body) = task.await.unwrap();
+        assert!(status < 400, "accepting: {status} {body}");
+    }
+
+    let rows = app::ssr::db::ledger::all(&app.db).await.unwrap();
+    let acknowledgements: Vec<_> = rows
+        .iter()
+        .filter(|r| r.kind == RecordKind::Acknowledgement.as_str())
+        .collect();
+    let owners: BTreeSet<i64> = acknowledgements.iter().map(|r| r.person_id).collect();
+    assert_eq!(
+        acknowledgements.len(),
+        PEOPLE,
+        "one record per person, though each accepted twice at once"
+    );
+    assert_eq!(owners.len(), PEOPLE);
+    for record in &acknowledgements {
+        assert!(
+            app::ssr::db::training::certificate_of(&app.db, record.sequence)
+                .await
+                .unwrap()
+                .is_some(),
+            "record {} has its certificate",
+            record.sequence
+        );
+    }
+    let policy = app::ssr::db::courses::find_by_slug(&app.db, "rules")
+        .await
+        .unwrap()
+        .unwrap();
+    for (public_id, _) in people {
+        let person = app::ssr::db::people::find_by_public_id(&app.db, public_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let obligation = app::ssr::db::training::compliance_of(&app.db, person.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| o.course_id == policy.id)
+            .expect("the policy is owed");
+        let record = acknowledgements
+            .iter()
+            .find(|r| r.person_id == person.id)
+            .unwrap();
+        assert_eq!(obligation.status, "completed", "{public_id}");
+        assert_eq!(obligation.completion_sequence, Some(record.sequence));
+    }
+    let verified = app::ssr::db::ledger::verify(&app.db).await.unwrap();
+    assert_eq!(verified, Ok(rows.len()), "the chain verifies");
+}
+
+#[tokio::test]
+async fn two_hundred_people_accepting_a_policy_at_once_on_sqlite_get_one_record_each() {
+    let app = spawn_app().await;
+    let people = crowd(&app).await;
+    let _courses = with_courses(&app).await;
+    everyone_acknowledges_at_once(&app, std::slice::from_ref(&app.address), &people).await;
+}
+
+#[tokio::test]
+async fn two_instances_on_postgresql_record_each_acknowledgement_once() {
+    let Some(first) = spawn_app_on_postgres().await else {
+        eprintln!("TEST_POSTGRES_URL is not set; skipping");
+        return;
+    };
+    let second = spawn_instance(first.database_url.clone(), &[]).await;
+    let people = crowd(&first).await;
+    let _courses = with_courses(&first).await;
+    everyone_acknowledges_at_once(
+        &first,
+        &[first.address.clone(), second.address.clone()],
+        &people,
+    )
+    .await;
+}

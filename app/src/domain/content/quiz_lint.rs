@@ -2,6 +2,8 @@
 //! the correct option is usually the longest, "all/none of the above" moved by shuffling,
 //! negated stems ("which should you NOT do"), and the same option offered in several questions.
 //! They do not stop a course from publishing; `vigil content check` lists them with file:line.
+//! The wording checks know English and German, the languages of the shipped courses and their
+//! translations.
 
 use std::collections::HashMap;
 
@@ -14,6 +16,23 @@ const FILE: &str = "quiz.md";
 const LONGEST_MIN_QUESTIONS: usize = 3;
 /// Options this short ("Yes", "Report it") may repeat across questions without giving anything away.
 const REPEAT_MIN_WORDS: usize = 4;
+/// Words that make a stem negated, in English and German.
+const NEGATIONS: [&str; 12] = [
+    "not",
+    "except",
+    "isn't",
+    "shouldn't",
+    "don't",
+    "nicht",
+    "kein",
+    "keine",
+    "keinen",
+    "keiner",
+    "außer",
+    "ausser",
+];
+/// "All/none of the above" and its German forms ("alle genannten", "keine der oben genannten").
+const ABOVE_OPTIONS: [&str; 3] = ["of the above", "genannten", "obigen"];
 
 /// Every warning for a quiz, in line order.
 pub fn warnings(quiz: &Quiz) -> Vec<Problem> {
@@ -85,7 +104,7 @@ fn above_options_moved(question: &Question) -> Option<Problem> {
     option_texts(question)
         .iter()
         .map(|t| t.to_lowercase())
-        .find(|t| t.contains("of the above"))
+        .find(|t| ABOVE_OPTIONS.iter().any(|above| t.contains(above)))
         .map(|text| {
             Problem::at(
                 FILE,
@@ -95,12 +114,17 @@ fn above_options_moved(question: &Question) -> Option<Problem> {
         })
 }
 
-/// A stem asking which is *not* right, or which is the exception.
+/// A stem asking which is *not* right, or which is the exception. Only the question itself (the
+/// prompt's last sentence) counts: a scenario may well say what someone did not do.
 fn negated_stem(question: &Question) -> Option<Problem> {
     let prompt = question.prompt.to_lowercase();
-    let negation = prompt
+    let asked = prompt
+        .split(['.', '!', '?'])
+        .map(str::trim)
+        .rfind(|sentence| !sentence.is_empty())?;
+    let negation = asked
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .find(|word| matches!(*word, "not" | "except" | "isn't" | "shouldn't" | "don't"))?;
+        .find(|word| NEGATIONS.contains(word))?;
     Some(Problem::at(
         FILE,
         question.line,
@@ -254,6 +278,46 @@ mod tests {
         assert!(
             !found.iter().any(|f| f.starts_with("quiz.md:20")),
             "keep-order silences it: {found:?}"
+        );
+    }
+
+    #[test]
+    fn german_negated_stems_and_above_options_are_named_too() {
+        let found = messages(&quiz(vec![
+            question(
+                4,
+                "Was sollten Sie auf keinen Fall tun?",
+                &[("Den Link öffnen", true), ("Die Mail melden", false)],
+            ),
+            question(
+                10,
+                "Welche Angabe gehört NICHT in ein Ticket?",
+                &[("Das Passwort", true), ("Die Uhrzeit", false)],
+            ),
+            question(
+                16,
+                "Was hilft?",
+                &[("Sperren", false), ("Alle genannten", true)],
+            ),
+            question(
+                22,
+                "Die Anruferin nennt ihren Namen nicht. Was melden Sie zuerst?",
+                &[("Den Anruf", true), ("Die Notiz", false)],
+            ),
+        ]));
+        let lines: Vec<&str> = found
+            .iter()
+            .map(|f| f.split(": ").next().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            lines,
+            ["quiz.md:4", "quiz.md:10", "quiz.md:16"],
+            "a question without negation is left alone, whatever its scenario says: {found:?}"
+        );
+        assert!(found[1].contains("(\"nicht\")"), "{found:?}");
+        assert!(
+            found[2].contains("\"alle genannten\" needs {.keep-order}"),
+            "{found:?}"
         );
     }
 }

@@ -13,7 +13,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::IdRange;
+use super::PersonSet;
 use super::entities::completion_record::{self, Column, Entity};
 use super::people::to_millis;
 use crate::domain::ledger::{
@@ -106,7 +106,8 @@ pub async fn append_in(
 const BATCH_ROWS: usize = 1_000;
 
 /// Appends many records in order, in a transaction from `begin`, with one insert per
-/// thousand: for loading history (the demo and benchmark organisations). Returns the sequence
+/// thousand: for loading history (the demo and benchmark organisations) and for
+/// acknowledgements that commit together. Returns the sequence
 /// numbers given, in order.
 pub async fn append_batch(
     txn: &DatabaseTransaction,
@@ -215,7 +216,7 @@ pub struct PassFacts {
 /// record it cancels), without the answers and hashes the engine does not need.
 pub async fn passes_and_voids(
     db: &impl ConnectionTrait,
-    only: Option<IdRange>,
+    only: Option<&PersonSet>,
 ) -> Result<Vec<PassFacts>, DbErr> {
     let mut query = Entity::find()
         .select_only()
@@ -233,8 +234,8 @@ pub async fn passes_and_voids(
                 .add(Column::Passed.eq(true))
                 .add(Column::Kind.eq(RecordKind::Void.as_str())),
         );
-    if let Some(range) = only {
-        query = query.filter(range.condition(Column::PersonId));
+    if let Some(set) = only {
+        query = query.filter(set.condition(Column::PersonId));
     }
     query.into_model::<PassFacts>().all(db).await
 }
@@ -348,27 +349,47 @@ pub async fn after(
         .await
 }
 
-/// The person's acknowledgements of a version that no later record voids: (sequence, when),
-/// newest first.
-pub async fn acknowledgements(
+/// The latest acknowledgement (sequence, when) of each of these (person, version) pairs that
+/// has one not voided: two statements however many pairs.
+pub async fn latest_acknowledgements(
     db: &impl ConnectionTrait,
-    person_id: i64,
-    version_id: i64,
-) -> Result<Vec<(i64, DateTime<Utc>)>, DbErr> {
-    let rows = Entity::find()
-        .filter(Column::PersonId.eq(person_id))
-        .filter(Column::VersionId.eq(version_id))
+    pairs: &[(i64, i64)],
+) -> Result<std::collections::HashMap<(i64, i64), (i64, DateTime<Utc>)>, DbErr> {
+    use std::collections::{HashMap, HashSet};
+    if pairs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let wanted: HashSet<(i64, i64)> = pairs.iter().copied().collect();
+    let people: HashSet<i64> = pairs.iter().map(|(person, _)| *person).collect();
+    let versions: HashSet<i64> = pairs.iter().map(|(_, version)| *version).collect();
+    let rows: Vec<(i64, i64, i64, DateTime<Utc>)> = Entity::find()
+        .select_only()
+        .columns([
+            Column::Sequence,
+            Column::PersonId,
+            Column::VersionId,
+            Column::FinishedAt,
+        ])
+        .filter(Column::PersonId.is_in(people))
+        .filter(Column::VersionId.is_in(versions))
         .filter(Column::Kind.eq(RecordKind::Acknowledgement.as_str()))
         .order_by_desc(Column::Sequence)
+        .into_tuple()
         .all(db)
         .await?;
-    let sequences: Vec<i64> = rows.iter().map(|row| row.sequence).collect();
-    let voided = voided_among(db, &sequences).await?;
-    Ok(rows
+    let rows: Vec<_> = rows
         .into_iter()
-        .filter(|row| !voided.contains(&row.sequence))
-        .map(|row| (row.sequence, row.finished_at))
-        .collect())
+        .filter(|(_, person, version, _)| wanted.contains(&(*person, *version)))
+        .collect();
+    let sequences: Vec<i64> = rows.iter().map(|row| row.0).collect();
+    let voided: HashSet<i64> = voided_among(db, &sequences).await?.into_iter().collect();
+    let mut latest = HashMap::new();
+    for (sequence, person, version, at) in rows {
+        if !voided.contains(&sequence) {
+            latest.entry((person, version)).or_insert((sequence, at));
+        }
+    }
+    Ok(latest)
 }
 
 /// (person, answers JSON) of every quiz attempt at a version, oldest first, voided ones left

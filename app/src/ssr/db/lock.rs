@@ -13,6 +13,30 @@ pub async fn exclusive(txn: &impl ConnectionTrait, name: &str) -> Result<(), DbE
     take(txn, "SELECT pg_advisory_xact_lock(hashtext($1))", name).await
 }
 
+/// Takes the locks for all of `names` (sorted, so that two transactions taking overlapping
+/// sets cannot wait for each other) in one statement. Call it first in the transaction, or
+/// after other locks taken in the same order everywhere.
+pub async fn exclusive_all(txn: &impl ConnectionTrait, names: &[String]) -> Result<(), DbErr> {
+    match (txn.get_database_backend(), names) {
+        (_, []) => Ok(()),
+        (_, [name]) => exclusive(txn, name).await,
+        (DbBackend::Postgres, _) => {
+            let mut sorted = names.to_vec();
+            sorted.sort();
+            sorted.dedup();
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_xact_lock(hashtext(name)) FROM unnest($1::text[]) WITH ORDINALITY AS locks(name, n) ORDER BY n",
+                [sorted.into()],
+            ))
+            .await
+            .map(|_| ())
+        }
+        // One write takes SQLite's write lock, whatever the names.
+        _ => exclusive(txn, &names[0]).await,
+    }
+}
+
 /// Takes `name` shared: many transactions may hold it at once, but not while one holds it
 /// with `exclusive`. (SQLite has one writer at a time anyway: there it is the write lock.)
 pub async fn shared(txn: &impl ConnectionTrait, name: &str) -> Result<(), DbErr> {

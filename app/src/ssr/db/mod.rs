@@ -77,6 +77,30 @@ impl IdRange {
     }
 }
 
+/// Whose rows a query reads: a range of person ids (a slice of a full engine run) or a few
+/// chosen people (the learners whose writes commit together).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PersonSet {
+    Range(IdRange),
+    Ids(Vec<i64>),
+}
+
+impl PersonSet {
+    /// Rows whose `column` (a person id) names someone in the set.
+    pub fn condition(&self, column: impl ColumnTrait) -> Condition {
+        match self {
+            Self::Range(range) => range.condition(column),
+            Self::Ids(ids) => Condition::all().add(column.is_in(ids.iter().copied())),
+        }
+    }
+}
+
+impl From<IdRange> for PersonSet {
+    fn from(range: IdRange) -> Self {
+        Self::Range(range)
+    }
+}
+
 /// A statement that takes this long is logged as a warning.
 const SLOW_STATEMENT: std::time::Duration = std::time::Duration::from_secs(1);
 

@@ -65,13 +65,13 @@ pub async fn has_active_reports(db: &impl ConnectionTrait, id: i64) -> Result<bo
     Ok(reports > 0)
 }
 
-/// The people in `range`, active or not.
-pub async fn in_range(
+/// The people in `set`, active or not.
+pub async fn in_set(
     db: &impl ConnectionTrait,
-    range: super::IdRange,
+    set: &super::PersonSet,
 ) -> Result<Vec<person::Model>, DbErr> {
     person::Entity::find()
-        .filter(range.condition(person::Column::Id))
+        .filter(set.condition(person::Column::Id))
         .all(db)
         .await
 }
@@ -91,17 +91,17 @@ pub async fn id_bounds(db: &impl ConnectionTrait) -> Result<Option<(i64, i64)>, 
     })
 }
 
-/// Those in `range` whom somebody active reports to directly.
+/// Those in `set` whom somebody active reports to directly.
 pub async fn managers_in(
     db: &impl ConnectionTrait,
-    range: super::IdRange,
+    set: &super::PersonSet,
 ) -> Result<std::collections::HashSet<i64>, DbErr> {
     let ids: Vec<Option<i64>> = person::Entity::find()
         .select_only()
         .column(person::Column::ManagerId)
         .distinct()
         .filter(person::Column::Active.eq(true))
-        .filter(range.condition(person::Column::ManagerId))
+        .filter(set.condition(person::Column::ManagerId))
         .into_tuple()
         .all(db)
         .await?;

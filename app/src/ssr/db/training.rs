@@ -8,7 +8,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::IdRange;
+use super::PersonSet;
 use super::entities::{
     certificate, compliance_state, course, course_rule, evaluated_person, exemption, person,
     quiz_attempt, reading_progress,
@@ -124,11 +124,11 @@ pub async fn revoke_exemption(
 /// Everyone's exemptions, or only those of some people.
 pub async fn exemptions_of(
     db: &impl ConnectionTrait,
-    only: Option<IdRange>,
+    only: Option<&PersonSet>,
 ) -> Result<Vec<exemption::Model>, DbErr> {
     let mut query = exemption::Entity::find();
-    if let Some(range) = only {
-        query = query.filter(range.condition(exemption::Column::PersonId));
+    if let Some(set) = only {
+        query = query.filter(set.condition(exemption::Column::PersonId));
     }
     query.all(db).await
 }
@@ -234,11 +234,11 @@ pub async fn set_attempt_record(
 /// Every (person, version) with an attempt, for the engine's "in progress".
 pub async fn attempted_versions(
     db: &impl ConnectionTrait,
-    only: Option<IdRange>,
+    only: Option<&PersonSet>,
 ) -> Result<Vec<(i64, i64)>, DbErr> {
     let mut query = quiz_attempt::Entity::find();
-    if let Some(range) = only {
-        query = query.filter(range.condition(quiz_attempt::Column::PersonId));
+    if let Some(set) = only {
+        query = query.filter(set.condition(quiz_attempt::Column::PersonId));
     }
     Ok(query
         .all(db)
@@ -302,11 +302,11 @@ pub async fn save_progress(
 /// Every (person, version) with reading progress.
 pub async fn read_versions(
     db: &impl ConnectionTrait,
-    only: Option<IdRange>,
+    only: Option<&PersonSet>,
 ) -> Result<Vec<(i64, i64)>, DbErr> {
     let mut query = reading_progress::Entity::find();
-    if let Some(range) = only {
-        query = query.filter(range.condition(reading_progress::Column::PersonId));
+    if let Some(set) = only {
+        query = query.filter(set.condition(reading_progress::Column::PersonId));
     }
     Ok(query
         .all(db)
@@ -332,13 +332,13 @@ pub async fn assigned_count(db: &impl ConnectionTrait, course_id: i64) -> Result
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
-/// The obligations of the people in `range`.
+/// The obligations of the people in `set`.
 pub async fn compliance_in(
     db: &impl ConnectionTrait,
-    range: IdRange,
+    set: &PersonSet,
 ) -> Result<Vec<compliance_state::Model>, DbErr> {
     compliance_state::Entity::find()
-        .filter(range.condition(compliance_state::Column::PersonId))
+        .filter(set.condition(compliance_state::Column::PersonId))
         .all(db)
         .await
 }
@@ -468,11 +468,11 @@ pub async fn delete_compliance(
 /// People the engine has evaluated before.
 pub async fn evaluated_people(
     db: &impl ConnectionTrait,
-    only: Option<IdRange>,
+    only: Option<&PersonSet>,
 ) -> Result<Vec<i64>, DbErr> {
     let mut query = evaluated_person::Entity::find();
-    if let Some(range) = only {
-        query = query.filter(range.condition(evaluated_person::Column::PersonId));
+    if let Some(set) = only {
+        query = query.filter(set.condition(evaluated_person::Column::PersonId));
     }
     Ok(query
         .all(db)

@@ -16,7 +16,7 @@ use crate::domain::assignment::{EngineInput, obligations};
 use crate::domain::chart::Point;
 use crate::error::AppError;
 use crate::ssr::db::entities::{compliance_month_end, course, exemption};
-use crate::ssr::db::{IdRange, people};
+use crate::ssr::db::{IdRange, PersonSet, people};
 use crate::ssr::training::engine::{SLICE, load_input};
 
 /// Month ends (and today, last) for the twelve months ending `today`.
@@ -119,8 +119,9 @@ pub async fn fill_month_ends(
         .into_iter()
         .flat_map(|(low, high)| IdRange::slices(low, high, SLICE))
     {
-        let input = load_input(db, Some(range)).await?;
-        let slice = people::in_range(db, range).await?;
+        let range = PersonSet::from(range);
+        let input = load_input(db, Some(&range)).await?;
+        let slice = people::in_set(db, &range).await?;
         let department_of: HashMap<i64, i64> = slice
             .iter()
             .map(|p| (p.id, p.department_id.unwrap_or(0)))

@@ -27,19 +27,22 @@ use crate::domain::ledger::RecordKind;
 use crate::error::AppError;
 use crate::ssr::db::entities::{compliance_state, person};
 
-use crate::ssr::db::{IdRange, courses, job_runs, ledger, lock, people, training};
+use crate::ssr::db::{IdRange, PersonSet, courses, job_runs, ledger, lock, people, training};
 use crate::ssr::internal;
 
-/// Serialises full engine runs within one process (runs for one person share it), and keeps
-/// the catalogue's facts between runs.
+/// Serialises full engine runs within one process (runs for one person share it), keeps the
+/// catalogue's facts between runs, and queues learners' writes (quiz submissions and
+/// acknowledgements) so that those arriving together commit, and run the engine for their
+/// people, together.
 #[derive(Default)]
 pub struct EngineLock {
     runs: tokio::sync::RwLock<()>,
     catalogue: CatalogueCache,
+    learner_writes: super::group_commit::WriteQueue,
 }
 
 /// The engine's in-process lock held shared, for a run for one person inside the caller's own
-/// transaction ([`recompute_person_in`]). Take it before that transaction begins: a full run
+/// transaction ([`recompute_people_in`]). Take it before that transaction begins: a full run
 /// takes the lock first and the database's second, so the other order could wait forever.
 pub struct OnePersonRun<'a> {
     _shared: tokio::sync::RwLockReadGuard<'a, ()>,
@@ -47,6 +50,11 @@ pub struct OnePersonRun<'a> {
 }
 
 impl EngineLock {
+    /// Learners' writes waiting to commit together.
+    pub fn learner_writes(&self) -> &super::group_commit::WriteQueue {
+        &self.learner_writes
+    }
+
     /// Holds the lock for a run for one person.
     pub async fn one_person(&self) -> OnePersonRun<'_> {
         OnePersonRun {
@@ -140,7 +148,7 @@ async fn run(
                 &lock.catalogue,
                 today,
                 now,
-                IdRange::one(person_id),
+                IdRange::one(person_id).into(),
                 Some(person_id),
                 &mut counts,
             )
@@ -152,7 +160,16 @@ async fn run(
             if let Some((low, high)) = people::id_bounds(db).await? {
                 for range in IdRange::slices(low, high, SLICE) {
                     let _exclusive = lock.runs.write().await;
-                    step(db, &lock.catalogue, today, now, range, None, &mut counts).await?;
+                    step(
+                        db,
+                        &lock.catalogue,
+                        today,
+                        now,
+                        range.into(),
+                        None,
+                        &mut counts,
+                    )
+                    .await?;
                 }
             }
         }
@@ -173,7 +190,7 @@ async fn step(
     catalogue: &CatalogueCache,
     today: NaiveDate,
     now: DateTime<Utc>,
-    range: IdRange,
+    range: PersonSet,
     person: Option<i64>,
     counts: &mut HashMap<Status, usize>,
 ) -> Result<(), AppError> {
@@ -190,22 +207,30 @@ async fn step(
     Ok(())
 }
 
-/// Recomputes one person's obligations inside the caller's transaction, so that what they did
-/// (a record in the ledger) and the obligation it changes commit together, with one commit.
-/// The caller's transaction must not have changed the catalogue (see [`CatalogueCache`]).
-pub async fn recompute_person_in(
+/// Recomputes the obligations of a few people inside the caller's transaction, so that what
+/// they did (records in the ledger) and the obligations it changes commit together, with one
+/// commit; their facts are read together, as many statements for a batch of learners' writes as
+/// for one. The caller's transaction must not have changed the catalogue (see
+/// [`CatalogueCache`]).
+pub async fn recompute_people_in(
     txn: &impl ConnectionTrait,
     held: &OnePersonRun<'_>,
-    person_id: i64,
+    person_ids: &[i64],
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    lock_one_person(txn, person_id).await?;
+    let mut ids = person_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    lock_people(txn, &ids).await?;
     compute_and_store(
         txn,
         held.catalogue,
         now.date_naive(),
         now,
-        IdRange::one(person_id),
+        PersonSet::Ids(ids),
     )
     .await?;
     Ok(())
@@ -213,8 +238,18 @@ pub async fn recompute_person_in(
 
 /// The engine's database lock shared, and the person's own exclusively.
 async fn lock_one_person(txn: &impl ConnectionTrait, person_id: i64) -> Result<(), AppError> {
+    lock_people(txn, &[person_id]).await
+}
+
+/// The engine's database lock shared, and each person's own exclusively (in id order, so two
+/// transactions locking overlapping people cannot wait for each other).
+async fn lock_people(txn: &impl ConnectionTrait, sorted_ids: &[i64]) -> Result<(), AppError> {
     lock::shared(txn, ENGINE_LOCK).await?;
-    lock::exclusive(txn, &format!("{ENGINE_LOCK}:person:{person_id}")).await?;
+    let names: Vec<String> = sorted_ids
+        .iter()
+        .map(|id| format!("{ENGINE_LOCK}:person:{id}"))
+        .collect();
+    lock::exclusive_all(txn, &names).await?;
     Ok(())
 }
 
@@ -224,10 +259,10 @@ async fn compute_and_store(
     catalogue: &CatalogueCache,
     today: NaiveDate,
     now: DateTime<Utc>,
-    range: IdRange,
+    people: PersonSet,
 ) -> Result<Vec<Obligation>, AppError> {
     let courses = catalogue.current(txn).await?;
-    let input = load_people_input(txn, Some(range), courses.to_vec()).await?;
+    let input = load_people_input(txn, Some(&people), courses.to_vec()).await?;
     let computed = obligations(&input, today);
     persist(txn, &input, &computed, today, now).await?;
     Ok(computed)
@@ -329,7 +364,7 @@ pub async fn recompute_logged(db: &DatabaseConnection, lock: &EngineLock, reason
 /// Loads what the engine reads: about everyone, or (`only`) about some people, and the courses.
 pub async fn load_input(
     db: &impl ConnectionTrait,
-    only: Option<IdRange>,
+    only: Option<&PersonSet>,
 ) -> Result<EngineInput, AppError> {
     let courses = load_catalogue(db).await?;
     load_people_input(db, only, courses).await
@@ -339,12 +374,12 @@ pub async fn load_input(
 /// `courses`.
 async fn load_people_input(
     db: &impl ConnectionTrait,
-    only: Option<IdRange>,
+    only: Option<&PersonSet>,
     courses: Vec<CourseFacts>,
 ) -> Result<EngineInput, AppError> {
     let everyone = match only {
         None => person::Entity::find().all(db).await?,
-        Some(range) => people::in_range(db, range).await?,
+        Some(set) => people::in_set(db, set).await?,
     };
     let departments = people::department_names(db).await?;
     let ids: Vec<i64> = everyone.iter().map(|p| p.id).collect();
@@ -357,7 +392,7 @@ async fn load_people_input(
             .filter(|p| p.active)
             .filter_map(|p| p.manager_id)
             .collect(),
-        Some(range) => people::managers_in(db, range).await?,
+        Some(set) => people::managers_in(db, set).await?,
     };
     let people = everyone
         .iter()
@@ -405,7 +440,7 @@ async fn load_people_input(
         .collect();
     let previously_assigned = match only {
         None => training::compliance(db).await?,
-        Some(range) => training::compliance_in(db, range).await?,
+        Some(set) => training::compliance_in(db, set).await?,
     }
     .into_iter()
     .map(|row| ((row.person_id, row.course_id), row.assigned_on))

@@ -6,6 +6,7 @@ pub mod certificates;
 pub mod corrections;
 pub mod engine;
 pub mod exemptions;
+pub mod group_commit;
 pub mod languages;
 pub mod learner;
 pub mod quiz;

@@ -7,8 +7,8 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use super::certificates::issue;
-use super::engine::{EngineLock, recompute_person, recompute_person_in};
+use super::engine::{EngineLock, recompute_person};
+use super::group_commit::{Check, LearnerWrite};
 use super::learner::{assigned, course_version, history};
 use super::versions::VersionCache;
 use crate::domain::course_kind::CourseKind;
@@ -18,7 +18,7 @@ use crate::dto::training::{AttemptResult, QuizQuestion, QuizView, ResultOption, 
 use crate::error::{AppError, Resource, TrainingInvalid};
 use crate::ssr::auth::CurrentUser;
 use crate::ssr::db::entities::quiz_attempt;
-use crate::ssr::db::ledger::{self, NewRecord, by_sequence};
+use crate::ssr::db::ledger::{NewRecord, by_sequence};
 use crate::ssr::db::{courses, lock, training};
 use crate::ssr::internal;
 
@@ -217,16 +217,10 @@ pub async fn submit(
     })
     .map_err(|err| internal("storing quiz answers", err))?;
     // The attempt is claimed, recorded, certified and its obligation updated in one
-    // transaction: a second submission of the same form records nothing, and a crash leaves the
-    // attempt open, not half-done.
-    let engine_held = engine.one_person().await;
-    let txn = ledger::begin(db).await?;
-    if !training::claim_attempt(&txn, attempt.id, now).await? {
-        return Err(TrainingInvalid::AttemptSubmitted.into());
-    }
-    let record = ledger::append_in(
-        &txn,
-        &NewRecord {
+    // transaction (with whatever other learners' writes are waiting): a second submission of the
+    // same form records nothing, and a crash leaves the attempt open, not half-done.
+    let write = LearnerWrite {
+        record: NewRecord {
             kind: RecordKind::Attempt,
             person_id: user.person.id,
             course_id: context.course.id,
@@ -243,16 +237,13 @@ pub async fn submit(
             session_id: None,
             language: Some(context.language.clone()),
         },
+        check: Check::Attempt {
+            attempt_id: attempt.id,
+        },
         now,
-    )
-    .await?;
-    training::set_attempt_record(&txn, attempt.id, record.sequence).await?;
-    if result.passed {
-        issue(&txn, record.sequence, now).await?;
-    }
-    recompute_person_in(&txn, &engine_held, user.person.id, now).await?;
-    txn.commit().await?;
-    Ok((context.course.slug.clone(), record.sequence))
+    };
+    let sequence = engine.learner_writes().record(db, engine, write).await?;
+    Ok((context.course.slug.clone(), sequence))
 }
 
 /// A submitted attempt with the right answers and explanations.

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::certificates::issue;
-use super::engine::{EngineLock, recompute_person, recompute_person_in};
+use super::engine::{EngineLock, recompute_person};
+use super::group_commit::{Check, LearnerWrite};
 use super::learner::assigned;
 use super::versions::VersionCache;
 use crate::domain::course_kind::CourseKind;
@@ -12,7 +12,7 @@ use crate::domain::ledger::RecordKind;
 use crate::dto::training::LessonView;
 use crate::error::{AppError, Resource, TrainingInvalid};
 use crate::ssr::auth::CurrentUser;
-use crate::ssr::db::ledger::{self, NewRecord};
+use crate::ssr::db::ledger::NewRecord;
 use crate::ssr::db::training;
 
 fn lessons_read(json: Option<&str>) -> Vec<usize> {
@@ -143,26 +143,12 @@ pub async fn acknowledge(
         )
         .into());
     }
-    // Checked and appended under the ledger's lock: acknowledging the same version again (a
-    // second click, a second tab) returns the first record instead of adding another. The
-    // record and the obligation it completes commit together.
-    let engine_held = engine.one_person().await;
-    let txn = ledger::begin(db).await?;
-    let latest = ledger::acknowledgements(&txn, user.person.id, context.version.id)
-        .await?
-        .into_iter()
-        .next();
-    if let Some((sequence, at)) = latest
-        && context
-            .meta
-            .recurrence
-            .still_valid(at.date_naive(), now.date_naive())
-    {
-        return Ok(sequence);
-    }
-    let record = ledger::append_in(
-        &txn,
-        &NewRecord {
+    // Recorded with whatever other acknowledgements are waiting, in one transaction under the
+    // ledger's lock: acknowledging the same version again (a second click, a second tab) returns
+    // the first record instead of adding another. The record, its certificate and the
+    // obligation it completes commit together.
+    let write = LearnerWrite {
+        record: NewRecord {
             kind: RecordKind::Acknowledgement,
             person_id: user.person.id,
             course_id: context.course.id,
@@ -179,11 +165,10 @@ pub async fn acknowledge(
             session_id: None,
             language: Some(context.language.clone()),
         },
+        check: Check::Acknowledgement {
+            recurrence: context.meta.recurrence,
+        },
         now,
-    )
-    .await?;
-    issue(&txn, record.sequence, now).await?;
-    recompute_person_in(&txn, &engine_held, user.person.id, now).await?;
-    txn.commit().await?;
-    Ok(record.sequence)
+    };
+    engine.learner_writes().record(db, engine, write).await
 }
