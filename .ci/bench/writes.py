@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Learner writes A/B: several `vigil` binaries, each serving a fresh copy of the same generated
+organisation, measured in turn with the acknowledgement load of `make bench` (`ack.lua`: every
+request a new ledger write, 8 connections) against raw single-row durable SQLite inserts
+measured just before on the same disk. Rounds interleave the binaries so that a busy moment of
+the machine does not favour one of them.
+
+    python3 .ci/bench/writes.py before=/tmp/vigil-a,after=target/release/vigil 1000,10000 2
+
+Organisations come from `target/bench/demo-N.db` (generated with the last binary named if
+missing, as `make bench` does). The site is VIGIL_BENCH_SITE, else target/site.
+"""
+
+import os
+import statistics
+import sys
+
+import bench
+
+bench.SITE = os.environ.get("VIGIL_BENCH_SITE", os.path.join(bench.ROOT, "target", "site"))
+
+
+def measure_once(binary, size):
+    bench.VIGIL = binary
+    path = bench.working_copy(bench.upgraded(bench.generate(size)[0]))
+    server = bench.Server(f"sqlite://{path}")
+    try:
+        server.wait_quiet()
+        waiting = bench.prepare_acknowledgements(path, server.port, bench.WORK)
+        raw = bench.raw_insert_rate(bench.WORK)
+        seconds = max(1, min(bench.SECONDS, waiting // 800))
+        writes = bench.wrk(server.port, "/", seconds=seconds, script="ack.lua",
+                           args=[os.path.join(bench.WORK, "acks-")])
+        done = writes["requests"] - writes["bad_status"]
+        return {"rate": done / writes["seconds"], "raw": raw, "p99_ms": writes["p99_us"] / 1000,
+                "ran_out": writes["bad_status"] > 0}
+    finally:
+        server.stop()
+
+
+def main():
+    binaries = dict(arg.split("=", 1) for arg in sys.argv[1].split(","))
+    sizes = [int(s) for s in sys.argv[2].split(",")]
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+    os.makedirs(os.path.join(bench.WORK, "no-content"), exist_ok=True)
+    results = {(name, size): [] for size in sizes for name in binaries}
+    for _ in range(rounds):
+        for size in sizes:
+            for name, binary in binaries.items():
+                result = measure_once(binary, size)
+                results[(name, size)].append(result)
+                bench.log(f"{name} at {size}: {result['rate']:.0f}/s (raw {result['raw']:.0f}/s, "
+                          f"p99 {result['p99_ms']:.1f} ms{', ran out of people' if result['ran_out'] else ''})")
+    print("| People | Binary | Acknowledgements per second | ÷ raw durable insert | p99 |")
+    print("|---|---|---|---|---|")
+    for (name, size), measured in results.items():
+        rates = [r["rate"] for r in measured]
+        ratios = [r["rate"] / r["raw"] for r in measured]
+        p99s = [r["p99_ms"] for r in measured]
+        print(f"| {size:,} | {name} | {statistics.median(rates):,.0f} ({min(rates):,.0f}–{max(rates):,.0f}) "
+              f"| {statistics.median(ratios):.2f} | {statistics.median(p99s):.1f} ms |")
+
+
+if __name__ == "__main__":
+    main()
