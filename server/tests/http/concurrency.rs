@@ -13,7 +13,7 @@ use reqwest::header;
 use tokio::sync::Barrier;
 
 use crate::helpers::{SECRET, TestApp, spawn_app, spawn_app_on_postgres, spawn_instance};
-use crate::training::with_courses;
+use crate::training::{opened_two_minutes_ago, with_courses};
 
 const PEOPLE: usize = 200;
 
@@ -205,7 +205,6 @@ async fn everyone_acknowledges_at_once(
     addresses: &[String],
     people: &[(String, String)],
 ) {
-    use sea_orm::ConnectionTrait;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(PEOPLE * 2)
@@ -223,14 +222,7 @@ async fn everyone_acknowledges_at_once(
         .await;
         assert!(status < 400, "opening: {status} {body}");
     }
-    // Read long enough: opened two minutes ago.
-    app.db
-        .execute_unprepared(&format!(
-            "UPDATE reading_progress SET opened_at = '{}'",
-            (Utc::now() - chrono::Duration::minutes(2)).to_rfc3339()
-        ))
-        .await
-        .unwrap();
+    opened_two_minutes_ago(app).await;
     let barrier = Arc::new(Barrier::new(people.len() * 2));
     let mut tasks = Vec::new();
     for (i, (_, cookie)) in people.iter().enumerate() {

@@ -36,6 +36,17 @@ pub(crate) async fn with_courses(app: &TestApp) -> tempfile::TempDir {
     dir
 }
 
+/// Moves every opening of a policy or bulletin two minutes back, past its minimum reading time.
+pub(crate) async fn opened_two_minutes_ago(app: &TestApp) {
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE reading_progress SET opened_at = '{}'",
+            (Utc::now() - chrono::Duration::minutes(2)).to_rfc3339()
+        ))
+        .await
+        .unwrap();
+}
+
 fn attempt_from(response: &reqwest::Response) -> i64 {
     let location = response
         .headers()
@@ -376,13 +387,7 @@ async fn a_policy_cannot_be_accepted_before_its_minimum_reading_time() {
     assert!(unticked.text().await.unwrap().contains("AcceptStatement"));
 
     // Two minutes later (moved back in the database), it is accepted.
-    app.db
-        .execute_unprepared(&format!(
-            "UPDATE reading_progress SET opened_at = '{}'",
-            (Utc::now() - chrono::Duration::minutes(2)).to_rfc3339()
-        ))
-        .await
-        .unwrap();
+    opened_two_minutes_ago(&app).await;
     let accepted = app
         .post_form(
             "/api/training/acknowledge",
@@ -809,4 +814,85 @@ async fn take_quiz_with(
         &app.post_form_with(client, "/api/training/quiz/submit", &form)
             .await,
     )
+}
+
+/// When each obligation was last written, by (person, course slug).
+async fn written_at(
+    app: &TestApp,
+) -> std::collections::BTreeMap<(i64, String), chrono::DateTime<Utc>> {
+    use sea_orm::EntityTrait;
+    let slugs: std::collections::HashMap<i64, String> =
+        app::ssr::db::entities::course::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.id, c.slug))
+            .collect();
+    app::ssr::db::training::compliance(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| {
+            (
+                (row.person_id, slugs[&row.course_id].clone()),
+                row.computed_at,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_engine_writes_only_the_obligations_that_changed() {
+    let app = spawn_app().await;
+    let _content = with_courses(&app).await;
+    let first = written_at(&app).await;
+    assert!(!first.is_empty());
+
+    // Run again a moment later: nothing changed, so nothing is written.
+    let later = Utc::now() + chrono::Duration::seconds(5);
+    recompute(&app.db, &EngineLock::default(), later.date_naive(), later)
+        .await
+        .unwrap();
+    assert_eq!(
+        written_at(&app).await,
+        first,
+        "an idle run rewrote obligations"
+    );
+
+    // Accepting the policy writes that one obligation, completed, and leaves the person's others.
+    app.login(EMPLOYEE, PASSWORD).await;
+    app.post_form("/api/training/read", &[("slug", "rules")])
+        .await;
+    opened_two_minutes_ago(&app).await;
+    let accepted = app
+        .post_form(
+            "/api/training/acknowledge",
+            &[("slug", "rules"), ("accept", "yes")],
+        )
+        .await;
+    assert_eq!(accepted.status(), 200);
+    let erin = app::ssr::db::people::find_by_email(&app.db, EMPLOYEE)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let after = written_at(&app).await;
+    let changed: Vec<&(i64, String)> = after
+        .iter()
+        .filter(|(key, at)| first.get(*key) != Some(*at))
+        .map(|(key, _)| key)
+        .collect();
+    assert_eq!(changed, [&(erin, "rules".to_owned())]);
+    let policy = app::ssr::db::courses::find_by_slug(&app.db, "rules")
+        .await
+        .unwrap()
+        .unwrap();
+    let obligation = app::ssr::db::training::compliance_of(&app.db, erin)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.course_id == policy.id)
+        .unwrap();
+    assert_eq!(obligation.status, "completed");
 }

@@ -13,9 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
 
 use crate::domain::assignment::{
     CompletionFacts, CourseFacts, EngineInput, ExemptionFacts, Obligation, PersonFacts, Status,
@@ -262,9 +260,9 @@ async fn compute_and_store(
     people: PersonSet,
 ) -> Result<Vec<Obligation>, AppError> {
     let courses = catalogue.current(txn).await?;
-    let input = load_people_input(txn, Some(&people), courses.to_vec()).await?;
+    let (input, stored) = load_people_input(txn, Some(&people), courses.to_vec()).await?;
     let computed = obligations(&input, today);
-    persist(txn, &input, &computed, today, now).await?;
+    persist(txn, &input, &stored, &computed, today, now).await?;
     Ok(computed)
 }
 
@@ -367,16 +365,16 @@ pub async fn load_input(
     only: Option<&PersonSet>,
 ) -> Result<EngineInput, AppError> {
     let courses = load_catalogue(db).await?;
-    load_people_input(db, only, courses).await
+    Ok(load_people_input(db, only, courses).await?.0)
 }
 
 /// The engine's facts about the people in `only` (everyone with `None`), with the catalogue's
-/// `courses`.
+/// `courses`; and their obligations as stored now.
 async fn load_people_input(
     db: &impl ConnectionTrait,
     only: Option<&PersonSet>,
     courses: Vec<CourseFacts>,
-) -> Result<EngineInput, AppError> {
+) -> Result<(EngineInput, Vec<compliance_state::Model>), AppError> {
     let everyone = match only {
         None => person::Entity::find().all(db).await?,
         Some(set) => people::in_set(db, set).await?,
@@ -438,13 +436,14 @@ async fn load_people_input(
             revoked: e.revoked_at.is_some(),
         })
         .collect();
-    let previously_assigned = match only {
+    let stored = match only {
         None => training::compliance(db).await?,
         Some(set) => training::compliance_in(db, set).await?,
-    }
-    .into_iter()
-    .map(|row| ((row.person_id, row.course_id), row.assigned_on))
-    .collect();
+    };
+    let previously_assigned = stored
+        .iter()
+        .map(|row| ((row.person_id, row.course_id), row.assigned_on))
+        .collect();
     let previously_evaluated = training::evaluated_people(db, only)
         .await?
         .into_iter()
@@ -454,7 +453,7 @@ async fn load_people_input(
         .into_iter()
         .chain(training::attempted_versions(db, only).await?)
         .collect();
-    Ok(EngineInput {
+    let input = EngineInput {
         people,
         courses,
         completions,
@@ -462,7 +461,8 @@ async fn load_people_input(
         previously_assigned,
         previously_evaluated,
         started,
-    })
+    };
+    Ok((input, stored))
 }
 
 /// What the engine needs to know about every course in use: its audience (the assignment rule,
@@ -521,9 +521,13 @@ async fn load_catalogue(db: &impl ConnectionTrait) -> Result<Vec<CourseFacts>, A
     Ok(course_facts)
 }
 
+/// Stores what changed: obligations no longer owed are deleted, and only those that differ from
+/// `stored` (in anything but when they were computed) are written, so a learner's write touches
+/// the one obligation it completes and the daily run the ones whose day changed something.
 async fn persist(
     db: &impl ConnectionTrait,
     input: &EngineInput,
+    stored: &[compliance_state::Model],
     computed: &[Obligation],
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -541,24 +545,40 @@ async fn persist(
     }
     let courses: HashMap<i64, &crate::domain::assignment::CourseFacts> =
         input.courses.iter().map(|c| (c.id, c)).collect();
+    let stored: HashMap<(i64, i64), &compliance_state::Model> = stored
+        .iter()
+        .map(|row| ((row.person_id, row.course_id), row))
+        .collect();
     let rows: Vec<compliance_state::ActiveModel> = computed
         .iter()
-        .map(|o| compliance_state::ActiveModel {
-            person_id: Set(o.person_id),
-            course_id: Set(o.course_id),
-            version_id: Set(o.version_id),
-            status: Set(o.status.as_str().to_owned()),
-            assigned_on: Set(o.assigned_on),
-            due_on: Set(o.due_on),
-            first_due_on: Set(courses
+        .map(|o| compliance_state::Model {
+            person_id: o.person_id,
+            course_id: o.course_id,
+            version_id: o.version_id,
+            status: o.status.as_str().to_owned(),
+            assigned_on: o.assigned_on,
+            due_on: o.due_on,
+            first_due_on: courses
                 .get(&o.course_id)
-                .map(|c| c.first_due_on(o.assigned_on))),
-            completed_on: Set(o.completion.as_ref().map(|c| c.completed_on)),
-            completion_sequence: Set(o.completion.as_ref().map(|c| c.record_id)),
-            valid_until: Set(o.valid_until),
-            exemption_id: Set(o.exemption_id),
-            computed_at: Set(now),
+                .map(|c| c.first_due_on(o.assigned_on)),
+            completed_on: o.completion.as_ref().map(|c| c.completed_on),
+            completion_sequence: o.completion.as_ref().map(|c| c.record_id),
+            valid_until: o.valid_until,
+            exemption_id: o.exemption_id,
+            computed_at: now,
         })
+        .filter(|row| {
+            stored
+                .get(&(row.person_id, row.course_id))
+                .is_none_or(|kept| {
+                    **kept
+                        != compliance_state::Model {
+                            computed_at: kept.computed_at,
+                            ..row.clone()
+                        }
+                })
+        })
+        .map(compliance_state::ActiveModel::from)
         .collect();
     for chunk in rows.chunks(500) {
         training::upsert_compliance(db, chunk.to_vec()).await?;
@@ -567,6 +587,7 @@ async fn persist(
         .people
         .iter()
         .filter(|p| p.active && p.hire_date <= today)
+        .filter(|p| !input.previously_evaluated.contains(&p.id))
         .map(|p| p.id)
         .collect();
     training::mark_evaluated(db, &eligible, now).await?;
