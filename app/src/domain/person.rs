@@ -7,6 +7,12 @@ use crate::error::{Field, Invalid};
 /// Longest name, job title or department accepted.
 pub const MAX_TEXT: usize = 200;
 
+/// A preferred language as a form or a file gives it: empty means none, so that each course is
+/// taken in its own language.
+pub fn preferred_language(choice: &str) -> Option<String> {
+    (!choice.is_empty()).then(|| choice.to_owned())
+}
+
 /// Trims `input` and checks it is present and not too long.
 pub fn required_text(input: &str, field: Field) -> Result<String, Invalid> {
     let trimmed = input.trim();

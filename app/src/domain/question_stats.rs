@@ -18,15 +18,24 @@ pub struct QuestionStats {
     pub right: usize,
     /// Wrong options chosen on first attempts: (option index, times), most chosen first.
     pub wrong_choices: Vec<(usize, usize)>,
+    /// The same first attempts by the language they were taken in: (language, asked, right),
+    /// by language. A translation answered wrongly far more often than the course's own
+    /// language points at the translation.
+    pub by_language: Vec<(String, usize, usize)>,
 }
 
 impl QuestionStats {
     /// Whole percent right first time (`None` before anyone was asked).
     pub fn percent_right(&self) -> Option<u32> {
-        (self.right * 100)
-            .checked_div(self.asked)
-            .and_then(|p| u32::try_from(p).ok())
+        percent(self.right, self.asked)
     }
+}
+
+/// Whole percent `right` of `asked` (`None` when nobody was asked).
+pub fn percent(right: usize, asked: usize) -> Option<u32> {
+    (right * 100)
+        .checked_div(asked)
+        .and_then(|p| u32::try_from(p).ok())
 }
 
 /// Counts for one question while attempts are read.
@@ -36,14 +45,25 @@ struct Tally {
     right: usize,
     /// Times each wrong option was chosen.
     wrong: BTreeMap<usize, usize>,
+    /// (asked, right) by language.
+    by_language: BTreeMap<String, (usize, usize)>,
 }
 
-/// Figures for every question of `quiz` from attempts given oldest first as (person, answers):
-/// only each person's first attempt counts, so retakes after seeing the answers do not flatter
-/// a question. Questions are in pool and question order; those never asked have zero counts.
+/// One attempt as the figures read it.
+pub struct AttemptAnswers {
+    pub person: i64,
+    /// The language it was taken in.
+    pub language: String,
+    pub answers: StoredAnswers,
+}
+
+/// Figures for every question of `quiz` from attempts given oldest first: only each person's
+/// first attempt counts, so retakes after seeing the answers do not flatter a question.
+/// Questions are in pool and question order; those never asked have zero counts. (Translations
+/// have the same questions and options in the same order, so every language counts together.)
 pub fn question_stats(
     quiz: &RenderedCourse,
-    attempts_oldest_first: impl IntoIterator<Item = (i64, StoredAnswers)>,
+    attempts_oldest_first: impl IntoIterator<Item = AttemptAnswers>,
 ) -> Vec<QuestionStats> {
     let mut stats: BTreeMap<(usize, usize), Tally> = quiz
         .pools
@@ -52,7 +72,12 @@ pub fn question_stats(
         .flat_map(|(p, pool)| (0..pool.questions.len()).map(move |q| ((p, q), Default::default())))
         .collect();
     let mut seen = HashSet::new();
-    for (person, answers) in attempts_oldest_first {
+    for AttemptAnswers {
+        person,
+        language,
+        answers,
+    } in attempts_oldest_first
+    {
         if !seen.insert(person) {
             continue;
         }
@@ -75,10 +100,12 @@ pub fn question_stats(
                 .filter(|(_, o)| o.correct)
                 .map(|(i, _)| i)
                 .collect();
+            let right = !correct.is_empty() && chosen.iter().copied().eq(correct.iter().copied());
             tally.asked += 1;
-            if !correct.is_empty() && chosen.iter().copied().eq(correct.iter().copied()) {
-                tally.right += 1;
-            }
+            tally.right += usize::from(right);
+            let in_language = tally.by_language.entry(language.clone()).or_default();
+            in_language.0 += 1;
+            in_language.1 += usize::from(right);
             for option in chosen {
                 if option < question.options.len() && !question.options[option].correct {
                     *tally.wrong.entry(option).or_default() += 1;
@@ -97,6 +124,11 @@ pub fn question_stats(
                 asked: tally.asked,
                 right: tally.right,
                 wrong_choices,
+                by_language: tally
+                    .by_language
+                    .into_iter()
+                    .map(|(language, (asked, right))| (language, asked, right))
+                    .collect(),
             }
         })
         .collect()
@@ -127,8 +159,12 @@ mod tests {
         }
     }
 
-    fn answers(picks: &[(usize, &[usize])]) -> StoredAnswers {
-        StoredAnswers {
+    fn answers(person: i64, picks: &[(usize, &[usize])]) -> AttemptAnswers {
+        taken_in(person, "en", picks)
+    }
+
+    fn taken_in(person: i64, language: &str, picks: &[(usize, &[usize])]) -> AttemptAnswers {
+        let answers = StoredAnswers {
             questions: picks
                 .iter()
                 .map(|(q, _)| DrawnQuestion {
@@ -141,6 +177,11 @@ mod tests {
                 .iter()
                 .map(|(_, c)| c.iter().copied().collect::<BTreeSet<usize>>())
                 .collect(),
+        };
+        AttemptAnswers {
+            person,
+            language: language.to_owned(),
+            answers,
         }
     }
 
@@ -160,12 +201,12 @@ mod tests {
         let stats = question_stats(
             &quiz,
             vec![
-                (1, answers(&[(0, &[2]), (1, &[0, 1])])),
-                (2, answers(&[(0, &[2]), (1, &[0, 2])])),
-                (3, answers(&[(0, &[1]), (1, &[0])])),
-                (4, answers(&[(0, &[0])])),
+                answers(1, &[(0, &[2]), (1, &[0, 1])]),
+                answers(2, &[(0, &[2]), (1, &[0, 2])]),
+                answers(3, &[(0, &[1]), (1, &[0])]),
+                answers(4, &[(0, &[0])]),
                 // Person 1's retake, right this time: not counted.
-                (1, answers(&[(0, &[0]), (1, &[0, 1])])),
+                answers(1, &[(0, &[0]), (1, &[0, 1])]),
             ],
         );
         assert_eq!(stats.len(), 3);
@@ -177,5 +218,34 @@ mod tests {
         assert_eq!(stats[1].wrong_choices, [(2, 1)]);
         // Never asked.
         assert_eq!((stats[2].asked, stats[2].percent_right()), (0, None));
+        assert!(stats[2].by_language.is_empty());
+    }
+
+    #[test]
+    fn each_language_is_counted_apart_as_well_as_together() {
+        let quiz = RenderedCourse {
+            pools: vec![RenderedPool {
+                ask: Some(1),
+                questions: vec![question(&[true, false])],
+            }],
+            ..Default::default()
+        };
+        let stats = question_stats(
+            &quiz,
+            vec![
+                taken_in(1, "en", &[(0, &[0])]),
+                taken_in(2, "en", &[(0, &[0])]),
+                taken_in(3, "de", &[(0, &[1])]),
+                taken_in(4, "de", &[(0, &[0])]),
+                taken_in(5, "de", &[(0, &[1])]),
+                // A retake in the other language is still not a first attempt.
+                taken_in(3, "en", &[(0, &[0])]),
+            ],
+        );
+        assert_eq!((stats[0].asked, stats[0].right), (5, 3));
+        assert_eq!(
+            stats[0].by_language,
+            [("de".to_owned(), 3, 1), ("en".to_owned(), 2, 2)]
+        );
     }
 }

@@ -14,6 +14,17 @@ pub struct QuestionRow {
     pub percent_right: Option<u32>,
     /// The wrong option chosen most on first attempts, as sanitized HTML, and how often.
     pub top_wrong: Option<(String, usize)>,
+    /// The same figures by the language the attempts were taken in.
+    pub by_language: Vec<LanguageFigure>,
+}
+
+/// A question's figures in one language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LanguageFigure {
+    /// A BCP 47 tag.
+    pub language: String,
+    pub asked: usize,
+    pub percent_right: Option<u32>,
 }
 
 /// A version's questions, weakest first.
@@ -24,5 +35,7 @@ pub struct QuestionStatsView {
     pub version: i32,
     /// People whose first attempt at this version is counted.
     pub people: usize,
+    /// How many languages those attempts were taken in.
+    pub languages: usize,
     pub questions: Vec<QuestionRow>,
 }

@@ -175,7 +175,10 @@ pub enum CertificateStatus {
 pub struct CertificateView {
     pub code: String,
     pub name: String,
+    /// The course's title in the language it was taken in.
     pub course_title: String,
+    /// The language it was taken in (a BCP 47 tag; none on records from before translations).
+    pub language: Option<String>,
     pub kind: CourseKind,
     pub version: i32,
     pub content_hash: String,

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::training::{CertificateStatus, CertificateView, verify_certificate};
 use crate::components::alerts::ErrorAlert;
 use crate::components::time::date;
+use crate::domain::language_names::language_name;
 
 /// `/verify/:code`
 #[component]
@@ -65,10 +66,11 @@ fn Certificate(certificate: CertificateView) -> impl IntoView {
             <p class="eyebrow">"Vigil · certificate of completion"</p>
             <h1 id="certificate-title">{certificate.name.clone()}</h1>
             <p class="certificate-line">{format!("{verb} {}", certificate.kind.label().to_lowercase())}</p>
-            <p class="certificate-course">{certificate.course_title.clone()}</p>
+            <p class="certificate-course" lang=certificate.language.clone()>{certificate.course_title.clone()}</p>
             <dl class="details">
                 <dt>"Date"</dt><dd>{date(certificate.completed_on)}</dd>
                 <dt>"Version"</dt><dd>{format!("{}", certificate.version)}</dd>
+                {certificate.language.as_deref().map(|tag| view! { <dt>"Language"</dt><dd>{language_name(tag)}</dd> })}
                 {certificate.score.map(|score| view! { <dt>"Score"</dt><dd>{format!("{score}%")}</dd> })}
                 <dt>"Content hash"</dt><dd><code class="hash">{certificate.content_hash.clone()}</code></dd>
                 <dt>"Verification code"</dt><dd><code>{certificate.code.clone()}</code></dd>

@@ -8,8 +8,9 @@ use leptos_router::hooks::use_params_map;
 use crate::api::content::question_stats;
 use crate::components::alerts::LoadError;
 use crate::components::guard::Protected;
+use crate::domain::language_names::language_name;
 use crate::domain::permissions::Permission;
-use crate::dto::question_stats::QuestionStatsView;
+use crate::dto::question_stats::{LanguageFigure, QuestionStatsView};
 
 /// `/content/course/:slug/v/:version/questions`
 #[component]
@@ -48,6 +49,9 @@ pub fn QuestionStatsPage() -> impl IntoView {
 
 #[component]
 fn Table(view: QuestionStatsView) -> impl IntoView {
+    // Shown when attempts were taken in more than one language: a translation answered wrongly
+    // far more often than the course's own language points at the translation.
+    let by_language = view.languages > 1;
     view! {
         <h1>{format!("{} · version {}: questions", view.title, view.version)}</h1>
         <p class="lead">"Each person's first attempt at this version counts once, so retakes after seeing the answers do not flatter a question. Questions most often answered wrongly come first: a low figure with one wrong option chosen far more than the others points at a real misunderstanding (or a misleading question)."</p>
@@ -58,7 +62,7 @@ fn Table(view: QuestionStatsView) -> impl IntoView {
                 <p>{format!("First attempts counted: {}.", view.people)}</p>
                 <div class="table-wrap">
                     <table aria-label="Questions">
-                        <thead><tr><th scope="col">"Question"</th><th scope="col">"Pool"</th><th scope="col">"Asked"</th><th scope="col">"Right first time"</th><th scope="col">"Wrong option chosen most"</th></tr></thead>
+                        <thead><tr><th scope="col">"Question"</th><th scope="col">"Pool"</th><th scope="col">"Asked"</th><th scope="col">"Right first time"</th><th scope="col">"Wrong option chosen most"</th>{by_language.then(|| view! { <th scope="col">"Right first time by language"</th> })}</tr></thead>
                         <tbody>
                             {view.questions.into_iter().map(|q| view! {
                                 <tr>
@@ -71,6 +75,7 @@ fn Table(view: QuestionStatsView) -> impl IntoView {
                                         Some((html, times)) => view! { <span inner_html=html></span>{format!(" ({times})")} }.into_any(),
                                         None => view! { <span class="muted">"none"</span> }.into_any(),
                                     }}</td>
+                                    {by_language.then(|| view! { <td>{languages_cell(&q.by_language)}</td> })}
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -79,4 +84,16 @@ fn Table(view: QuestionStatsView) -> impl IntoView {
             }.into_any()
         }}
     }
+}
+
+/// "Deutsch 55% of 12 · English 80% of 40".
+fn languages_cell(figures: &[LanguageFigure]) -> String {
+    figures
+        .iter()
+        .map(|f| match f.percent_right {
+            Some(p) => format!("{} {p}% of {}", language_name(&f.language), f.asked),
+            None => format!("{} not asked yet", language_name(&f.language)),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }

@@ -489,6 +489,7 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bool, A
             is_compliance_admin: demo.compliance_admin,
             is_platform_admin: demo.platform_admin,
             password_hash: Some(hash.clone()),
+            language: None,
         };
         let person = people::insert(&txn, row, now).await?;
         let mut role_ids: Vec<i64> = roles

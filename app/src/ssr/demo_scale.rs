@@ -157,6 +157,7 @@ pub async fn add_people(
                 is_compliance_admin: false,
                 is_platform_admin: false,
                 password_hash: Some(hash.clone()),
+                language: None,
             })
             .collect();
         let inserted = people::insert_batch(&txn, rows, now).await?;

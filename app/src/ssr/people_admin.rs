@@ -16,7 +16,7 @@ use crate::domain::{
     email::EmailAddress,
     job_role::EMPLOYEE,
     password_policy::NewPassword,
-    person::{optional_text, required_text},
+    person::{optional_text, preferred_language, required_text},
 };
 use crate::error::{AppError, Conflict, Field, Invalid, Resource};
 
@@ -171,6 +171,7 @@ pub async fn add_person_as(
         is_compliance_admin: input.compliance_admin,
         is_platform_admin: input.platform_admin,
         password_hash,
+        language: None,
     };
     let person = people::insert(&txn, row, now)
         .await
@@ -521,7 +522,7 @@ pub async fn update_person(
         is_compliance_admin: Set(rights.compliance),
         is_platform_admin: Set(rights.platform),
         language: match changes.language {
-            Some(language) => Set(Some(language).filter(|l| !l.is_empty())),
+            Some(language) => Set(preferred_language(&language)),
             None => sea_orm::ActiveValue::NotSet,
         },
         updated_at: Set(people::to_millis(now)),
@@ -604,11 +605,9 @@ pub async fn apply_import(
                     is_compliance_admin: planned.compliance_admin.unwrap_or(false),
                     is_platform_admin: planned.platform_admin.unwrap_or(false),
                     password_hash: None,
+                    language: planned.language.as_deref().and_then(preferred_language),
                 };
                 let id = people::insert(txn, row, now).await?.id;
-                if let Some(language) = planned.language.clone().filter(|l| !l.is_empty()) {
-                    people::set_language(txn, id, Some(language), now).await?;
-                }
                 people::replace_roles(
                     txn,
                     id,
@@ -633,7 +632,7 @@ pub async fn apply_import(
                     is_compliance_admin: keep_or(planned.compliance_admin),
                     is_platform_admin: keep_or(planned.platform_admin),
                     language: match &planned.language {
-                        Some(language) => Set(Some(language.clone()).filter(|l| !l.is_empty())),
+                        Some(language) => Set(preferred_language(language)),
                         None => NotSet,
                     },
                     updated_at: Set(people::to_millis(now)),

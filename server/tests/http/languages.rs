@@ -167,6 +167,28 @@ async fn a_learner_takes_a_course_in_their_language_and_the_record_says_so() {
         .collect();
     assert!(prompts.contains(&"Ist das winzig?"), "{prompts:?}");
 
+    // Her certificate names the course as she took it, and says in which language.
+    let code = result["certificate_code"].as_str().expect("a certificate");
+    let (_, certificate) = json(&app, &new_client(), "/api/verify", &[("code", code)]).await;
+    assert_eq!(
+        certificate["course_title"], "Winziger Kurs",
+        "{certificate}"
+    );
+    assert_eq!(certificate["language"], "de");
+    let page = new_client()
+        .get(format!("{}/verify/{code}", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"<p lang="de" class="certificate-course">Winziger Kurs"#)
+            && page.contains("Deutsch"),
+        "{page}"
+    );
+
     // Mona has no preference: she gets the course's own language, and her record says so.
     let mona = new_client();
     app.login_with_password(&mona, MANAGER, PASSWORD).await;
@@ -179,11 +201,51 @@ async fn a_learner_takes_a_course_in_their_language_and_the_record_says_so() {
     .await;
     assert_eq!(lesson["language"], "en");
     assert_eq!(lesson["title"], "One");
-    assert_eq!(pass_quiz(&app, &mona, None).await["language"], "en");
+    let result = pass_quiz(&app, &mona, None).await;
+    assert_eq!(result["language"], "en");
+    let code = result["certificate_code"].as_str().expect("a certificate");
+    let (_, certificate) = json(&app, &new_client(), "/api/verify", &[("code", code)]).await;
+    assert_eq!(certificate["course_title"], "Tiny course", "{certificate}");
 
     // The records export and the evidence pack carry the language taken.
     let admin = new_client();
     app.login_with(&admin, COMPLIANCE).await;
+
+    // Question analytics count both languages together, and each apart.
+    let (status, stats) = json(
+        &app,
+        &admin,
+        "/api/content/questions",
+        &[("slug", "tiny"), ("version", "1")],
+    )
+    .await;
+    assert_eq!(status, 200, "{stats}");
+    assert_eq!(stats["people"], 2);
+    assert_eq!(stats["languages"], 2);
+    for question in stats["questions"].as_array().unwrap() {
+        assert_eq!(question["asked"], 2, "{question}");
+        assert_eq!(
+            question["by_language"],
+            serde_json::json!([
+                {"language": "de", "asked": 1, "percent_right": 100},
+                {"language": "en", "asked": 1, "percent_right": 100},
+            ]),
+            "{question}"
+        );
+    }
+    let page = admin
+        .get(format!("{}/content/course/tiny/v/1/questions", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Deutsch 100% of 1 · English 100% of 1"),
+        "{page}"
+    );
+
     let csv = app
         .post_form_with(
             &admin,

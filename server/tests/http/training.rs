@@ -47,6 +47,15 @@ pub(crate) async fn opened_two_minutes_ago(app: &TestApp) {
         .unwrap();
 }
 
+/// Acknowledges the `rules` policy with its statement ticked, as the signed-in person.
+async fn accept_rules(app: &TestApp) -> reqwest::Response {
+    app.post_form(
+        "/api/training/acknowledge",
+        &[("slug", "rules"), ("accept", "yes")],
+    )
+    .await
+}
+
 fn attempt_from(response: &reqwest::Response) -> i64 {
     let location = response
         .headers()
@@ -348,12 +357,7 @@ async fn a_policy_cannot_be_accepted_before_its_minimum_reading_time() {
     let _content = with_courses(&app).await;
     app.login(EMPLOYEE, PASSWORD).await;
 
-    let unread = app
-        .post_form(
-            "/api/training/acknowledge",
-            &[("slug", "rules"), ("accept", "yes")],
-        )
-        .await;
+    let unread = accept_rules(&app).await;
     assert_eq!(unread.status(), 422);
     assert!(unread.text().await.unwrap().contains("ReadingNotStarted"));
 
@@ -372,12 +376,7 @@ async fn a_policy_cannot_be_accepted_before_its_minimum_reading_time() {
             .unwrap()
             .contains("Follow them.")
     );
-    let hasty = app
-        .post_form(
-            "/api/training/acknowledge",
-            &[("slug", "rules"), ("accept", "yes")],
-        )
-        .await;
+    let hasty = accept_rules(&app).await;
     assert_eq!(hasty.status(), 422);
     assert!(hasty.text().await.unwrap().contains("ReadingTooShort"));
 
@@ -388,12 +387,7 @@ async fn a_policy_cannot_be_accepted_before_its_minimum_reading_time() {
 
     // Two minutes later (moved back in the database), it is accepted.
     opened_two_minutes_ago(&app).await;
-    let accepted = app
-        .post_form(
-            "/api/training/acknowledge",
-            &[("slug", "rules"), ("accept", "yes")],
-        )
-        .await;
+    let accepted = accept_rules(&app).await;
     assert_eq!(accepted.status(), 200);
     let (_, mine) = json(&app, &app.client, "/api/training/mine", &[]).await;
     assert!(
@@ -865,12 +859,7 @@ async fn the_engine_writes_only_the_obligations_that_changed() {
     app.post_form("/api/training/read", &[("slug", "rules")])
         .await;
     opened_two_minutes_ago(&app).await;
-    let accepted = app
-        .post_form(
-            "/api/training/acknowledge",
-            &[("slug", "rules"), ("accept", "yes")],
-        )
-        .await;
+    let accepted = accept_rules(&app).await;
     assert_eq!(accepted.status(), 200);
     let erin = app::ssr::db::people::find_by_email(&app.db, EMPLOYEE)
         .await

@@ -3,9 +3,9 @@
 use sea_orm::DatabaseConnection;
 
 use super::cpu::off_the_runtime;
-use crate::domain::question_stats::question_stats;
+use crate::domain::question_stats::{AttemptAnswers, percent, question_stats};
 use crate::domain::quiz_attempt::StoredAnswers;
-use crate::dto::question_stats::{QuestionRow, QuestionStatsView};
+use crate::dto::question_stats::{LanguageFigure, QuestionRow, QuestionStatsView};
 use crate::error::{AppError, Resource};
 use crate::ssr::db::{courses, ledger};
 use crate::ssr::training::versions::VersionCache;
@@ -24,26 +24,30 @@ pub async fn view(
     let version = courses::version_summary(db, course.id, number)
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
-    let rendered = versions
+    let parsed = versions
         .get(db, version.id)
         .await?
-        .ok_or(AppError::NotFound(Resource::Course))?
-        .rendered
-        .clone();
+        .ok_or(AppError::NotFound(Resource::Course))?;
+    let rendered = parsed.rendered.clone();
+    let own_language = parsed.meta.language.clone();
     let attempts = ledger::attempt_answers(db, version.id).await?;
     // Reading every attempt's answers is CPU work proportional to the attempts: off the runtime.
     off_the_runtime(move || {
-        let parsed: Vec<(i64, StoredAnswers)> = attempts
+        let parsed: Vec<AttemptAnswers> = attempts
             .into_iter()
-            .filter_map(|(person, json)| {
-                serde_json::from_str(&json)
-                    .ok()
-                    .map(|answers| (person, answers))
+            .filter_map(|attempt| {
+                let answers: StoredAnswers = serde_json::from_str(&attempt.answers_json).ok()?;
+                Some(AttemptAnswers {
+                    person: attempt.person_id,
+                    // Attempts from before translations were in the course's own language.
+                    language: attempt.language.unwrap_or_else(|| own_language.clone()),
+                    answers,
+                })
             })
             .collect();
         let people = parsed
             .iter()
-            .map(|(person, _)| *person)
+            .map(|attempt| attempt.person)
             .collect::<std::collections::HashSet<_>>()
             .len();
         let mut questions: Vec<QuestionRow> = question_stats(&rendered, parsed)
@@ -59,6 +63,15 @@ pub async fn view(
                     prompt: question.prompt.clone(),
                     asked: stats.asked,
                     percent_right: stats.percent_right(),
+                    by_language: stats
+                        .by_language
+                        .iter()
+                        .map(|(language, asked, right)| LanguageFigure {
+                            language: language.clone(),
+                            asked: *asked,
+                            percent_right: percent(*right, *asked),
+                        })
+                        .collect(),
                     top_wrong: stats.wrong_choices.first().and_then(|(option, times)| {
                         question
                             .options
@@ -69,11 +82,17 @@ pub async fn view(
             })
             .collect();
         questions.sort_by_key(|q| (q.percent_right.is_none(), q.percent_right));
+        let languages = questions
+            .iter()
+            .flat_map(|q| q.by_language.iter().map(|f| f.language.clone()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
         QuestionStatsView {
             slug: course.slug,
             title: version.title,
             version: number,
             people,
+            languages,
             questions,
         }
     })

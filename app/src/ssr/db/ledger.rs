@@ -397,10 +397,15 @@ pub async fn latest_acknowledgements(
 pub async fn attempt_answers(
     db: &impl ConnectionTrait,
     version_id: i64,
-) -> Result<Vec<(i64, String)>, DbErr> {
-    let rows: Vec<(i64, i64, Option<String>)> = Entity::find()
+) -> Result<Vec<StoredAttempt>, DbErr> {
+    let rows: Vec<(i64, i64, Option<String>, Option<String>)> = Entity::find()
         .select_only()
-        .columns([Column::Sequence, Column::PersonId, Column::AnswersJson])
+        .columns([
+            Column::Sequence,
+            Column::PersonId,
+            Column::Language,
+            Column::AnswersJson,
+        ])
         .filter(Column::VersionId.eq(version_id))
         .filter(Column::Kind.eq(RecordKind::Attempt.as_str()))
         .order_by_asc(Column::Sequence)
@@ -411,9 +416,23 @@ pub async fn attempt_answers(
     let voided: std::collections::HashSet<i64> = voided_sequences(db).await?.into_iter().collect();
     Ok(rows
         .into_iter()
-        .filter(|(sequence, _, _)| !voided.contains(sequence))
-        .filter_map(|(_, person, answers)| Some((person, answers?)))
+        .filter(|(sequence, ..)| !voided.contains(sequence))
+        .filter_map(|(_, person_id, language, answers)| {
+            Some(StoredAttempt {
+                person_id,
+                language,
+                answers_json: answers?,
+            })
+        })
         .collect())
+}
+
+/// An attempt's answers as stored, for question analytics.
+pub struct StoredAttempt {
+    pub person_id: i64,
+    /// `None` on attempts from before translations existed.
+    pub language: Option<String>,
+    pub answers_json: String,
 }
 
 /// Every record, oldest first (the engine reads completions from these).

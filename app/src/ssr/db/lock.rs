@@ -13,25 +13,22 @@ pub async fn exclusive(txn: &impl ConnectionTrait, name: &str) -> Result<(), DbE
     take(txn, "SELECT pg_advisory_xact_lock(hashtext($1))", name).await
 }
 
-/// Takes the locks for all of `names` (sorted, so that two transactions taking overlapping
-/// sets cannot wait for each other) in one statement. Call it first in the transaction, or
-/// after other locks taken in the same order everywhere.
+/// Takes the locks for all of `names` in one statement, in the order given: every caller must
+/// give names in one agreed order without repeats (the engine: by person id), so that two
+/// transactions taking overlapping sets cannot wait for each other. Call it first in the
+/// transaction, or after other locks taken in the same order everywhere.
 pub async fn exclusive_all(txn: &impl ConnectionTrait, names: &[String]) -> Result<(), DbErr> {
     match (txn.get_database_backend(), names) {
         (_, []) => Ok(()),
         (_, [name]) => exclusive(txn, name).await,
-        (DbBackend::Postgres, _) => {
-            let mut sorted = names.to_vec();
-            sorted.sort();
-            sorted.dedup();
-            txn.execute_raw(Statement::from_sql_and_values(
+        (DbBackend::Postgres, _) => txn
+            .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "SELECT pg_advisory_xact_lock(hashtext(name)) FROM unnest($1::text[]) WITH ORDINALITY AS locks(name, n) ORDER BY n",
-                [sorted.into()],
+                "SELECT pg_advisory_xact_lock(hashtext(name)) FROM unnest($1::text[]) AS name",
+                [names.to_vec().into()],
             ))
             .await
-            .map(|_| ())
-        }
+            .map(|_| ()),
         // One write takes SQLite's write lock, whatever the names.
         _ => exclusive(txn, &names[0]).await,
     }

@@ -174,6 +174,8 @@ pub struct NewPersonRow {
     pub is_compliance_admin: bool,
     pub is_platform_admin: bool,
     pub password_hash: Option<String>,
+    /// The language they take courses in; `None` for each course's own.
+    pub language: Option<String>,
 }
 
 /// Inserts a person.
@@ -195,6 +197,7 @@ pub async fn insert(
         is_compliance_admin: Set(row.is_compliance_admin),
         is_platform_admin: Set(row.is_platform_admin),
         password_hash: Set(row.password_hash),
+        language: Set(row.language),
         sessions_valid_after: Set(now),
         created_at: Set(now),
         updated_at: Set(now),
@@ -228,6 +231,7 @@ pub async fn insert_batch(
             is_compliance_admin: Set(row.is_compliance_admin),
             is_platform_admin: Set(row.is_platform_admin),
             password_hash: Set(row.password_hash),
+            language: Set(row.language),
             sessions_valid_after: Set(now),
             created_at: Set(now),
             updated_at: Set(now),

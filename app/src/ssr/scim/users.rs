@@ -161,6 +161,7 @@ pub async fn create(scim: &Scim<'_>, body: &Value) -> Result<Value, ScimError> {
                 is_compliance_admin: false,
                 is_platform_admin: false,
                 password_hash: None,
+                language: None,
             };
             let person = people::insert(&txn, row, now).await.map_err(db_error)?;
             let employee = job_roles::by_slugs(&txn, &[EMPLOYEE.to_owned()])

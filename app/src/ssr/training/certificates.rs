@@ -71,7 +71,9 @@ async fn view(
     let course = courses::find_by_id(db, record.course_id)
         .await?
         .ok_or(AppError::NotFound(Resource::Certificate))?;
-    let context = course_version(db, cache, course, record.version_id).await?;
+    let context = course_version(db, cache, course, record.version_id)
+        .await?
+        .in_language(record.language.as_deref());
     let current = match context.course.current_version_id {
         Some(id) => cache.get(db, id).await?,
         None => None,
@@ -107,7 +109,13 @@ async fn view(
     Ok(CertificateView {
         code,
         name: person.name,
-        course_title: context.meta.title.clone(),
+        // The version's own title, or its translation's in the language taken.
+        course_title: if context.language == context.meta.language {
+            context.meta.title.clone()
+        } else {
+            context.title.clone()
+        },
+        language: record.language.clone(),
         kind: context.meta.kind,
         version: context.version.version,
         content_hash: record.content_hash.clone(),
