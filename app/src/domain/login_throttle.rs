@@ -83,10 +83,12 @@ impl LoginThrottle {
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
         let start = self.window_start(now);
+        // A failure timed after `now` counts too: attempts run side by side, and one that began a
+        // moment later may have been counted first.
         let mut recent: Vec<_> = failures
             .iter()
             .copied()
-            .filter(|at| *at > start && *at <= now)
+            .filter(|at| *at > start)
             .collect();
         if limit == 0 || recent.len() < limit {
             return None;
@@ -103,6 +105,15 @@ mod tests {
 
     fn at(minute: i64) -> DateTime<Utc> {
         DateTime::<Utc>::from_timestamp(1_800_000_000 + minute * 60, 0).unwrap()
+    }
+
+    #[test]
+    fn failures_counted_by_attempts_that_began_later_count() {
+        let throttle = LoginThrottle::default();
+        let later: Vec<_> = (0..throttle.max_per_account)
+            .map(|_| at(0) + chrono::Duration::milliseconds(5))
+            .collect();
+        assert!(throttle.check_account(&later, at(0)).is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -97,7 +97,7 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     let secret = new_secret();
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let token = api_tokens::insert(
         &txn,
         NewApiToken {
@@ -137,7 +137,7 @@ pub async fn revoke(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let token = api_tokens::by_id(&txn, id)
         .await?
         .filter(|t| t.revoked_at.is_none())

@@ -3,7 +3,7 @@
 //! mode, or on demand with `vigil demo`.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::auth::password;
 use super::db::{job_roles, people};
@@ -471,7 +471,7 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bool, A
         .map_err(|err| internal("demo password hashing", err))?;
     let today = now.date_naive();
 
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let mut ids: Vec<(&str, i64)> = Vec::with_capacity(PEOPLE.len());
     for demo in PEOPLE {
         let department = people::department_named(&txn, demo.department, now).await?;

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::auth::password;
 use super::db::{job_roles, people};
@@ -121,7 +121,7 @@ pub async fn add_people(
     let mut rng = StdRng::seed_from_u64(0x5ca1_e000 + total as u64);
     let today = now.date_naive();
 
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let mut department_ids = Vec::with_capacity(departments);
     for department in 0..departments {
         let name = match department / AREAS.len() {

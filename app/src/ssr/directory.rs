@@ -2,9 +2,7 @@
 //! recorded in the audit log with before and after.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use super::AppState;
 use super::auth::{CurrentUser, current_user};
@@ -301,7 +299,7 @@ pub async fn commit(
     use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
     let staged = own_import(db, user, id).await?;
     let languages = languages::available(db, versions).await?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     lock::exclusive(&txn, "people-directory").await?;
     let claimed = people_import::Entity::update_many()
         .col_expr(people_import::Column::CommittedAt, Expr::value(now))

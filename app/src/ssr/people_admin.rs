@@ -2,7 +2,7 @@
 //! storage through the repositories. Used by the command line and the admin pages.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlErr};
 
 use super::auth::password;
 use super::db::audit::{self, Actor, AuditEntry};
@@ -127,7 +127,7 @@ pub async fn add_person_as(
         None => None,
     };
 
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     lock::exclusive(&txn, DIRECTORY_LOCK).await?;
     if let Some(by) = &by {
         admin_rights::change(
@@ -214,7 +214,7 @@ pub async fn set_roles(
     now: DateTime<Utc>,
 ) -> Result<person::Model, AppError> {
     let email = EmailAddress::parse(email)?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     lock::exclusive(&txn, DIRECTORY_LOCK).await?;
     let person = person_by_email(&txn, email.as_str()).await?;
     let before = snapshot(&txn, person.id).await?;
@@ -244,7 +244,7 @@ pub async fn deactivate(
     now: DateTime<Utc>,
 ) -> Result<person::Model, AppError> {
     let email = EmailAddress::parse(email)?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     lock::exclusive(&txn, DIRECTORY_LOCK).await?;
     let person = person_by_email(&txn, email.as_str()).await?;
     if !person.active {
@@ -290,7 +290,7 @@ pub async fn set_password(
 ) -> Result<(), AppError> {
     let person = person_by_email(db, email).await?;
     let hash = hash_new_password(candidate, &person.email).await?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     people::set_password_hash(&txn, person.id, hash, now).await?;
     account_tokens::revoke(&txn, person.id, None, now).await?;
     audit::record(
@@ -472,7 +472,7 @@ pub async fn update_person(
         .map(|d| optional_text(d, Field::Department))
         .transpose()?
         .flatten();
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     lock::exclusive(&txn, DIRECTORY_LOCK).await?;
     let current = people::find_by_id(&txn, id)
         .await?

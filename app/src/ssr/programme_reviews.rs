@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::json;
 
 use crate::domain::programme_review::ReviewForm;
@@ -21,7 +21,7 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let review = form.check(now.date_naive())?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let row = programme_reviews::insert(&txn, &review, user.person.id, now).await?;
     audit::record(
         &txn,

@@ -4,7 +4,7 @@
 //! subtrees. `verify_extends` checks, from the records themselves, that today's ledger still
 //! begins with what an old checkpoint committed to.
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::db::entities::{completion_record, ledger_checkpoint};
 use super::db::{ledger, ledger_tree, lock};
@@ -74,7 +74,7 @@ pub async fn extend_tree(db: &DatabaseConnection) -> Result<Result<u64, Broken>,
             Ok(made) => made,
             Err(broken) => return Ok(Err(broken)),
         };
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin(db).await?;
         lock::exclusive(&txn, TREE_LOCK).await?;
         // Another instance may have added these meanwhile; then read again.
         if ledger_tree::size(&txn).await? == size {

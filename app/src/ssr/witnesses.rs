@@ -3,7 +3,7 @@
 //! across instances, and shows what was really sent.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use super::auth::current_user::CurrentUser;
@@ -59,7 +59,7 @@ pub async fn add(
     let name = required_text(name, Field::Name)?;
     let target = Target::parse(target)?;
     let cadence = Cadence::parse(cadence)?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     if witnesses::current(&txn)
         .await?
         .iter()
@@ -103,7 +103,7 @@ pub async fn remove(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let witness = witnesses::current_by_id(&txn, id)
         .await?
         .ok_or(AppError::NotFound(Resource::Witness))?;
@@ -170,7 +170,7 @@ pub async fn queue_checkpoint(
             "<pre>{}</pre>",
             ammonia::clean_text(&text_body).replace("&#32;", " ")
         );
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin(db).await?;
         let message = outbox::queue(
             &txn,
             NewMessage {

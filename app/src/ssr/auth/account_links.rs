@@ -5,7 +5,7 @@
 //! audited, all in one transaction; then the person gets a new session.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::domain::account_link::LinkPurpose;
 use crate::error::{AppError, Invalid, LinkProblem};
@@ -62,7 +62,7 @@ pub async fn choose_password(
     }
     // Argon2 runs before the transaction: no connection is held while it hashes.
     let hash = hash_new_password(password, &link.person.email).await?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     if !account_tokens::mark_used(&txn, link.token.id, now).await? {
         return Err(match purpose {
             LinkPurpose::Invitation => LinkProblem::InvitationUsed,

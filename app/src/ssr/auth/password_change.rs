@@ -1,7 +1,6 @@
 //! A person changing their own password.
 
 use chrono::{DateTime, Utc};
-use sea_orm::TransactionTrait;
 
 use super::{CurrentUser, password};
 use crate::error::{AppError, Invalid};
@@ -32,7 +31,7 @@ pub async fn change_own_password(
         .take(80)
         .collect();
     let since = state.auth.throttle.window_start(now);
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     lock::exclusive(&txn, &account_key).await?;
     let failures = login_failures::since_for_account(&txn, &account_key, since).await?;
     if let Err(locked) = state.auth.throttle.check_account(&failures, now) {

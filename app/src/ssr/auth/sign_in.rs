@@ -6,7 +6,7 @@
 //! time. See `domain::login_throttle` for the limits.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::password;
 use crate::domain::email;
@@ -114,7 +114,7 @@ async fn reserve(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let since = auth.throttle.window_start(now);
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     lock::exclusive(&txn, &format!("sign-in:{account_key}")).await?;
     let account_failures = login_failures::since_for_account(&txn, account_key, since).await?;
     if let Err(locked) = auth.throttle.check_account(&account_failures, now) {

@@ -4,7 +4,7 @@
 //! (not a material change), so each version, and each record of it, says what was read.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::json;
 
 use super::cpu::off_the_runtime;
@@ -34,7 +34,7 @@ pub async fn store(
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let before = values(&txn).await?;
     let changed: Vec<String> = VARIABLES
         .iter()

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, SqlErr, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, SqlErr};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -183,7 +183,7 @@ async fn publish_once(
     now: DateTime<Utc>,
 ) -> Result<PublishOutcome, PublishError> {
     let meta = &course.meta;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let existing = courses::find_by_slug(&txn, &meta.id).await?;
     let row = match existing {
         Some(row) if row.retired_at.is_some() => return Ok(PublishOutcome::Retired),

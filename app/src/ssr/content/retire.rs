@@ -1,7 +1,7 @@
 //! Retiring a course (nobody owes it any more; its versions and completions stay) and restoring it.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use crate::domain::person::optional_text;
@@ -25,7 +25,7 @@ pub async fn retire(
     if course.retired_at.is_some() {
         return Err(Conflict::AlreadyRetired.into());
     }
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     courses::set_retired(&txn, course.id, Some((now, user.person.id, reason.clone()))).await?;
     audit::record(
         &txn,
@@ -57,7 +57,7 @@ pub async fn restore(
     if course.retired_at.is_none() {
         return Err(Conflict::NotRetired.into());
     }
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     courses::set_retired(&txn, course.id, None).await?;
     audit::record(
         &txn,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::entities::{course_rule, course_rule_history, person, person_history};
@@ -305,7 +305,7 @@ pub async fn reconcile(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<us
         .into_tuple()
         .all(db)
         .await?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let written = record_people(&txn, Some(&ids), now).await?
         + record_rules(&txn, None, now, FirstRule::Unbounded).await?;
     txn.commit().await?;

@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 
 use super::PersonSet;
@@ -72,7 +71,7 @@ const LEDGER_LOCK: &str = "completion-ledger";
 /// Starts a transaction that may append to the ledger: appends (and checks made in it) happen
 /// one at a time, across instances.
 pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     super::lock::exclusive(&txn, LEDGER_LOCK).await?;
     Ok(txn)
 }

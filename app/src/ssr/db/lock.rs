@@ -2,9 +2,10 @@
 //!
 //! PostgreSQL: a transaction-scoped advisory lock on the name, held until commit or rollback, so
 //! two transactions that check the same thing (the last administrator, a rate limit) take turns.
-//! SQLite: a write as the transaction's first statement takes the database's write lock at once
-//! (like `BEGIN IMMEDIATE`), so no other writer can slip in between the check and the write, and
-//! the transaction never fails later for having read a stale snapshot.
+//! SQLite: transactions begun with `db::begin` hold the database's write lock from their start
+//! (`BEGIN IMMEDIATE`), so no other writer can slip in between the check and the write; for one
+//! begun otherwise, a write as its first statement takes that lock at once, and the transaction
+//! never fails later for having read a stale snapshot.
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 

@@ -36,7 +36,7 @@ use std::path::Path;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
-    DbBackend, DbErr,
+    DbBackend, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 /// The people whose ids lie in `from..to`: one person, or one slice of the organisation that a
@@ -101,6 +101,30 @@ impl From<IdRange> for PersonSet {
     }
 }
 
+/// Connections to a SQLite file. With write-ahead logging, pages and checks read on several
+/// connections at once while one transaction writes (each transaction takes the write lock at
+/// its start, see [`begin`]); others wait for it (the driver's busy timeout, 5 s).
+const SQLITE_CONNECTIONS: u32 = 4;
+
+/// Begins a transaction. On SQLite it takes the database's write lock at once (`BEGIN
+/// IMMEDIATE`): every transaction here writes, and one that read first and wrote later would
+/// fail if another connection committed in between. Reads outside transactions go on meanwhile.
+pub async fn begin<C>(db: &C) -> Result<C::Transaction, DbErr>
+where
+    C: TransactionTrait + ConnectionTrait,
+{
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            db.begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+        }
+        _ => db.begin().await,
+    }
+}
+
 /// A statement that takes this long is logged as a warning.
 const SLOW_STATEMENT: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -119,6 +143,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if in_memory {
         // Each connection to `sqlite::memory:` is a separate empty database; keep exactly one.
         options.max_connections(1).min_connections(1);
+    } else if url.starts_with("sqlite:") {
+        // SeaORM would open one connection only, through which every request would then wait.
+        options.max_connections(SQLITE_CONNECTIONS);
     }
     let db = Database::connect(options).await?;
     if db.get_database_backend() == DbBackend::Sqlite && !in_memory {

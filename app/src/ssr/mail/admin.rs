@@ -1,7 +1,7 @@
 //! The reminder schedule and template previews, for compliance administrators.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::MailSettings;
 use super::compose::{body_html, date, date_time, render_template};
@@ -46,7 +46,7 @@ pub async fn save(
 ) -> Result<(), AppError> {
     schedule.validate()?;
     let before = super::scheduled::schedule(db).await?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     settings::put(
         &txn,
         settings::REMINDER_SCHEDULE,

@@ -1,7 +1,7 @@
 //! Invitations: a single-use link, emailed, with which a new person chooses a password.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::MailSettings;
 use super::compose::date_time;
@@ -92,7 +92,7 @@ pub async fn send(
     if !state.can_invite() {
         return Err(Conflict::InvitationAccepted.into());
     }
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let message = queue_invitation(&txn, mail, person, inviter, now).await?;
     audit::record(
         &txn,

@@ -6,7 +6,7 @@
 //! and queueing the message happen afterwards, in `process_pending`.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::MailSettings;
 use super::compose::date_time;
@@ -44,7 +44,7 @@ pub async fn request(
         .collect();
     let client: String = client_addr.chars().take(64).collect();
     let since = now - Duration::minutes(WINDOW_MINUTES);
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     // Two requests for one address (or from one client) count one after the other.
     lock::exclusive(&txn, &format!("reset-account:{key}")).await?;
     lock::exclusive(&txn, &format!("reset-client:{client}")).await?;
@@ -68,7 +68,7 @@ pub async fn process_pending(
     mail: &MailSettings,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let pending = reset_requests::take_pending(&txn, 50).await?;
     let mut sent = 0;
     for request in &pending {

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::MailSettings;
 use super::compose::{Composed, compose, date, render_template};
@@ -62,7 +62,7 @@ pub async fn run_for_day(
         return Ok(RunOutcome::Disabled);
     }
     let period = day.to_string();
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     if !job_runs::claim(&txn, JOB, &period, instance, now).await? {
         txn.rollback().await?;
         let run = job_runs::find(db, JOB, &period).await?;

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::api::team::{
     TEAM_PAGE_SIZE, TeamCourse, TeamMember, TeamMemberItem, TeamMemberView, TeamView,
@@ -376,7 +376,7 @@ pub async fn remind(
     if !crate::domain::email::deliverable(&message.recipient) {
         return Err(crate::error::Conflict::NoEmailAddress.into());
     }
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let queued = outbox::queue(&txn, message, &mail.message_domain, now).await?;
     // The unique key on the log refuses a second reminder the same day, even from two clicks.
     reminder_log::record(&txn, &keys, id, Some(user.person.id), queued.id, now)

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde_json::{Value, json};
 
 use super::views;
@@ -70,7 +70,7 @@ pub async fn list(
 pub async fn create(scim: &Scim<'_>, body: &Value) -> Result<Value, ScimError> {
     let input = group::read(body)?;
     let now = Utc::now();
-    let txn = scim.db.begin().await.map_err(db_error)?;
+    let txn = crate::ssr::db::begin(scim.db).await.map_err(db_error)?;
     lock::exclusive(&txn, "people-directory")
         .await
         .map_err(db_error)?;
@@ -121,7 +121,7 @@ pub async fn patch(scim: &Scim<'_>, id: &str, body: &Value) -> Result<Value, Sci
 
 async fn update(scim: &Scim<'_>, id: &str, input: GroupInput) -> Result<Value, ScimError> {
     let now = Utc::now();
-    let txn = scim.db.begin().await.map_err(db_error)?;
+    let txn = crate::ssr::db::begin(scim.db).await.map_err(db_error)?;
     lock::exclusive(&txn, "people-directory")
         .await
         .map_err(db_error)?;
@@ -164,7 +164,7 @@ async fn update(scim: &Scim<'_>, id: &str, input: GroupInput) -> Result<Value, S
 /// rule names.
 pub async fn delete(scim: &Scim<'_>, id: &str) -> Result<(), ScimError> {
     let now = Utc::now();
-    let txn = scim.db.begin().await.map_err(db_error)?;
+    let txn = crate::ssr::db::begin(scim.db).await.map_err(db_error)?;
     lock::exclusive(&txn, "people-directory")
         .await
         .map_err(db_error)?;

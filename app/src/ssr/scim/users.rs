@@ -2,7 +2,7 @@
 //! records stay).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue, ActiveValue::Set, ConnectionTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue, ActiveValue::Set, ConnectionTrait};
 use serde_json::Value;
 
 use super::views;
@@ -115,7 +115,7 @@ pub async fn create(scim: &Scim<'_>, body: &Value) -> Result<Value, ScimError> {
     let acting = scim.acting().await?;
     let now = Utc::now();
     let email = chosen_address(&input)?;
-    let txn = scim.db.begin().await.map_err(db_error)?;
+    let txn = crate::ssr::db::begin(scim.db).await.map_err(db_error)?;
     lock::exclusive(&txn, "people-directory")
         .await
         .map_err(db_error)?;
@@ -264,7 +264,7 @@ async fn update(scim: &Scim<'_>, id: &str, input: UserInput) -> Result<Value, Sc
     let acting = scim.acting().await?;
     let now = Utc::now();
     let email = chosen_address(&input)?;
-    let txn = scim.db.begin().await.map_err(db_error)?;
+    let txn = crate::ssr::db::begin(scim.db).await.map_err(db_error)?;
     lock::exclusive(&txn, "people-directory")
         .await
         .map_err(db_error)?;
@@ -313,7 +313,7 @@ async fn update(scim: &Scim<'_>, id: &str, input: UserInput) -> Result<Value, Sc
 pub async fn delete(scim: &Scim<'_>, id: &str) -> Result<(), ScimError> {
     let acting = scim.acting().await?;
     let now = Utc::now();
-    let txn = scim.db.begin().await.map_err(db_error)?;
+    let txn = crate::ssr::db::begin(scim.db).await.map_err(db_error)?;
     lock::exclusive(&txn, "people-directory")
         .await
         .map_err(db_error)?;

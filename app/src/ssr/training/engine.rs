@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use crate::domain::assignment::{
     CompletionFacts, CourseFacts, EngineInput, ExemptionFacts, Obligation, PersonFacts, Status,
@@ -192,7 +192,7 @@ async fn step(
     person: Option<i64>,
     counts: &mut HashMap<Status, usize>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     match person {
         None => lock::exclusive(&txn, ENGINE_LOCK).await?,
         Some(person_id) => lock_one_person(&txn, person_id).await?,

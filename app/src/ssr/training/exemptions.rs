@@ -1,7 +1,7 @@
 //! Exemptions: a person excused from a course, with a reason and (usually) an expiry.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use super::engine::{EngineLock, recompute_person};
@@ -49,7 +49,7 @@ pub async fn grant(
         .await?
         .ok_or(AppError::NotFound(Resource::Course))?;
     // The exemption and its audit entry commit together.
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let exemption = training::add_exemption(
         &txn,
         NewExemption {
@@ -93,7 +93,7 @@ pub async fn revoke(
         .await?
         .filter(|e| e.revoked_at.is_none())
         .ok_or(AppError::NotFound(Resource::Exemption))?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     if !training::revoke_exemption(&txn, id, admin.person.id, now).await? {
         // Revoked by someone else in the meantime: nothing to do, nothing to audit.
         return Err(AppError::NotFound(Resource::Exemption));

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::engine::{EngineLock, recompute_person};
 use super::group_commit::{Check, LearnerWrite};
@@ -52,7 +52,7 @@ pub async fn start(
         serde_json::to_string(&drawn).map_err(|err| internal("storing a drawn quiz", err))?;
     // Checked and started under one lock per person and course: parallel starts resume the
     // same attempt, and none gets round the cool-down. (A unique index backs this up.)
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     lock::exclusive(
         &txn,
         &format!("quiz:{}:{}", user.person.id, context.course.id),

@@ -2,7 +2,7 @@
 //! administrator's edit replaces it and is kept when later versions are published.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::json;
 
 use crate::domain::audience::Audience;
@@ -66,7 +66,7 @@ pub async fn set_audience(
     let json =
         serde_json::to_string(&audience).map_err(|err| internal("serialising an audience", err))?;
     // The rule and its audit entry (with the audience it replaced) commit together.
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     let before = audience_of(&txn, course.id).await?.map(|(a, _)| a);
     training::put_rule(&txn, course.id, json, true, Some(user.person.id), now).await?;
     audit::record(
