@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Lesson page A/B: several `vigil` binaries, each serving a fresh copy of the same generated
+organisation, measured in turn as `make bench` measures the lesson page: `wrk` with 8
+connections on the lesson page against a static file of exactly the same bytes served by the
+same server (new connection per request), and the lesson page paced to half the static rate for
+its p99. Rounds interleave the binaries.
+
+    python3 .ci/bench/pages.py before=/tmp/vigil-a,after=target/release/vigil 10000 2
+
+Organisations come from `target/bench/demo-N.db` (generated with the last binary named if
+missing). The site is VIGIL_BENCH_SITE, else target/site.
+"""
+
+import os
+import statistics
+import sys
+
+import bench
+
+bench.SITE = os.environ.get("VIGIL_BENCH_SITE", os.path.join(bench.ROOT, "target", "site"))
+
+
+def measure_once(binary, size):
+    bench.VIGIL = binary
+    path = bench.working_copy(bench.upgraded(bench.generate(size)[0]))
+    server = bench.Server(f"sqlite://{path}")
+    try:
+        server.wait_quiet()
+        employee = bench.sign_in(server.port, bench.EMPLOYEE)
+        _, lesson = bench.one_request_ms(server.port, bench.LESSON, employee)
+        with open(os.path.join(bench.SITE, bench.STATIC_NAME), "wb") as static:
+            static.write(lesson)
+        static = bench.wrk(server.port, "/" + bench.STATIC_NAME, headers=["Connection: close"])
+        page = bench.wrk(server.port, bench.LESSON, headers=[f"Cookie: {employee}"])
+        pause_ms = max(1, int(bench.CONNECTIONS * 1000 / (static["rate"] / 2)))
+        paced = bench.wrk(server.port, bench.LESSON, headers=[f"Cookie: {employee}"],
+                          script="paced.lua", args=[str(pause_ms)])
+        return {"rate": page["rate"], "static": static["rate"], "p99_ms": page["p99_us"] / 1000,
+                "paced_p99_ms": paced["p99_us"] / 1000, "paced_rate": paced["rate"]}
+    finally:
+        server.stop()
+
+
+def main():
+    binaries = dict(arg.split("=", 1) for arg in sys.argv[1].split(","))
+    sizes = [int(s) for s in sys.argv[2].split(",")]
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+    os.makedirs(os.path.join(bench.WORK, "no-content"), exist_ok=True)
+    results = {(name, size): [] for size in sizes for name in binaries}
+    for _ in range(rounds):
+        for size in sizes:
+            for name, binary in binaries.items():
+                result = measure_once(binary, size)
+                results[(name, size)].append(result)
+                bench.log(f"{name} at {size}: lesson {result['rate']:.0f} req/s (static "
+                          f"{result['static']:.0f}), p99 {result['p99_ms']:.1f} ms; paced "
+                          f"{result['paced_rate']:.0f} req/s, p99 {result['paced_p99_ms']:.1f} ms")
+    print("| People | Binary | Lesson page req/s | ÷ static file | p99 | Paced to half the static rate: p99 |")
+    print("|---|---|---|---|---|---|")
+    for (name, size), measured in results.items():
+        rates = [r["rate"] for r in measured]
+        ratios = [r["rate"] / r["static"] for r in measured]
+        p99s = [r["p99_ms"] for r in measured]
+        paced = [r["paced_p99_ms"] for r in measured]
+        print(f"| {size:,} | {name} | {statistics.median(rates):,.0f} ({min(rates):,.0f}–{max(rates):,.0f}) "
+              f"| {statistics.median(ratios):.2f} | {statistics.median(p99s):.1f} ms "
+              f"| {statistics.median(paced):.1f} ms |")
+
+
+if __name__ == "__main__":
+    main()
