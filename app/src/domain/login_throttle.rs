@@ -85,11 +85,7 @@ impl LoginThrottle {
         let start = self.window_start(now);
         // A failure timed after `now` counts too: attempts run side by side, and one that began a
         // moment later may have been counted first.
-        let mut recent: Vec<_> = failures
-            .iter()
-            .copied()
-            .filter(|at| *at > start)
-            .collect();
+        let mut recent: Vec<_> = failures.iter().copied().filter(|at| *at > start).collect();
         if limit == 0 || recent.len() < limit {
             return None;
         }
