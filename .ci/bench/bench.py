@@ -199,6 +199,22 @@ def one_request_ms(port, path, cookie, method="GET", body=None, repeat=7):
     return times[len(times) // 2], data
 
 
+def ab(measure_once, binaries, subjects, rounds, describe=str):
+    """Runs `measure_once(binary, subject)` for each binary named in `binaries`
+    ("name=path,name=path") and each subject, `rounds` times, interleaving the binaries so that
+    a drift of the machine falls on all of them alike. Returns {(name, subject): [result, ...]}."""
+    binaries = dict(arg.split("=", 1) for arg in binaries.split(","))
+    os.makedirs(os.path.join(WORK, "no-content"), exist_ok=True)
+    results = {(name, subject): [] for subject in subjects for name in binaries}
+    for _ in range(rounds):
+        for subject in subjects:
+            for name, binary in binaries.items():
+                result = measure_once(binary, subject)
+                results[(name, subject)].append(result)
+                log(f"{name} at {subject}: {describe(result)}")
+    return results
+
+
 def generate(size):
     """The demo organisation grown to `size` people, generated once and kept."""
     path = os.path.join(WORK, f"demo-{size}.db")

@@ -38,15 +38,9 @@ def start_once(binary, url):
 
 
 def main():
-    binaries = dict(arg.split("=", 1) for arg in sys.argv[1].split(","))
     databases = sys.argv[2].split(",")
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
-    os.makedirs(os.path.join(bench.WORK, "no-content"), exist_ok=True)
-    times = {(name, url): [] for url in databases for name in binaries}
-    for _ in range(rounds):
-        for url in databases:
-            for name, binary in binaries.items():
-                times[(name, url)].append(start_once(binary, url))
+    times = bench.ab(start_once, sys.argv[1], databases, rounds, lambda ms: f"{ms:.0f} ms")
     for (name, url), measured in times.items():
         shown = url.split("@")[-1]
         print(f"{shown:40} {name:10} median {statistics.median(measured):4.0f} ms, "

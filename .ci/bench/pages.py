@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Lesson page A/B: several `vigil` binaries, each serving a fresh copy of the same generated
-organisation, measured in turn as `make bench` measures the lesson page: `wrk` with 8
+organisation, measured in turn as `make bench` measures the lesson page: `wrk` with 8 kept-alive
 connections on the lesson page against a static file of exactly the same bytes served by the
-same server (new connection per request), and the lesson page paced to half the static rate for
-its p99. Rounds interleave the binaries.
+same server, and the lesson page paced to half the static rate for its p99. Rounds interleave
+the binaries.
 
     python3 .ci/bench/pages.py before=/tmp/vigil-a,after=target/release/vigil 10000 2
 
@@ -30,7 +30,7 @@ def measure_once(binary, size):
         _, lesson = bench.one_request_ms(server.port, bench.LESSON, employee)
         with open(os.path.join(bench.SITE, bench.STATIC_NAME), "wb") as static:
             static.write(lesson)
-        static = bench.wrk(server.port, "/" + bench.STATIC_NAME, headers=["Connection: close"])
+        static = bench.wrk(server.port, "/" + bench.STATIC_NAME)
         page = bench.wrk(server.port, bench.LESSON, headers=[f"Cookie: {employee}"])
         pause_ms = max(1, int(bench.CONNECTIONS * 1000 / (static["rate"] / 2)))
         paced = bench.wrk(server.port, bench.LESSON, headers=[f"Cookie: {employee}"],
@@ -41,20 +41,16 @@ def measure_once(binary, size):
         server.stop()
 
 
+def describe(result):
+    return (f"lesson {result['rate']:.0f} req/s (static {result['static']:.0f}), p99 "
+            f"{result['p99_ms']:.1f} ms; paced {result['paced_rate']:.0f} req/s, p99 "
+            f"{result['paced_p99_ms']:.1f} ms")
+
+
 def main():
-    binaries = dict(arg.split("=", 1) for arg in sys.argv[1].split(","))
     sizes = [int(s) for s in sys.argv[2].split(",")]
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
-    os.makedirs(os.path.join(bench.WORK, "no-content"), exist_ok=True)
-    results = {(name, size): [] for size in sizes for name in binaries}
-    for _ in range(rounds):
-        for size in sizes:
-            for name, binary in binaries.items():
-                result = measure_once(binary, size)
-                results[(name, size)].append(result)
-                bench.log(f"{name} at {size}: lesson {result['rate']:.0f} req/s (static "
-                          f"{result['static']:.0f}), p99 {result['p99_ms']:.1f} ms; paced "
-                          f"{result['paced_rate']:.0f} req/s, p99 {result['paced_p99_ms']:.1f} ms")
+    results = bench.ab(measure_once, sys.argv[1], sizes, rounds, describe)
     print("| People | Binary | Lesson page req/s | ÷ static file | p99 | Paced to half the static rate: p99 |")
     print("|---|---|---|---|---|---|")
     for (name, size), measured in results.items():

@@ -38,19 +38,15 @@ def measure_once(binary, size):
         server.stop()
 
 
+def describe(result):
+    return (f"{result['rate']:.0f}/s (raw {result['raw']:.0f}/s, p99 {result['p99_ms']:.1f} ms"
+            f"{', ran out of people' if result['ran_out'] else ''})")
+
+
 def main():
-    binaries = dict(arg.split("=", 1) for arg in sys.argv[1].split(","))
     sizes = [int(s) for s in sys.argv[2].split(",")]
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
-    os.makedirs(os.path.join(bench.WORK, "no-content"), exist_ok=True)
-    results = {(name, size): [] for size in sizes for name in binaries}
-    for _ in range(rounds):
-        for size in sizes:
-            for name, binary in binaries.items():
-                result = measure_once(binary, size)
-                results[(name, size)].append(result)
-                bench.log(f"{name} at {size}: {result['rate']:.0f}/s (raw {result['raw']:.0f}/s, "
-                          f"p99 {result['p99_ms']:.1f} ms{', ran out of people' if result['ran_out'] else ''})")
+    results = bench.ab(measure_once, sys.argv[1], sizes, rounds, describe)
     print("| People | Binary | Acknowledgements per second | ÷ raw durable insert | p99 |")
     print("|---|---|---|---|---|")
     for (name, size), measured in results.items():

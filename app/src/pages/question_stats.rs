@@ -51,7 +51,7 @@ pub fn QuestionStatsPage() -> impl IntoView {
 fn Table(view: QuestionStatsView) -> impl IntoView {
     // Shown when attempts were taken in more than one language: a translation answered wrongly
     // far more often than the course's own language points at the translation.
-    let by_language = view.languages > 1;
+    let by_language = view.in_several_languages();
     view! {
         <h1>{format!("{} · version {}: questions", view.title, view.version)}</h1>
         <p class="lead">"Each person's first attempt at this version counts once, so retakes after seeing the answers do not flatter a question. Questions most often answered wrongly come first: a low figure with one wrong option chosen far more than the others points at a real misunderstanding (or a misleading question)."</p>

@@ -266,12 +266,26 @@ impl TestApp {
 
     /// GETs a page the way a browser navigates to it.
     pub async fn get(&self, path: &str) -> Response {
-        self.client
+        self.get_with(&self.client, path).await
+    }
+
+    /// GETs a page on `client` the way a browser navigates to it.
+    pub async fn get_with(&self, client: &Client, path: &str) -> Response {
+        client
             .get(format!("{}{path}", self.address))
             .header(header::ACCEPT, "text/html,application/xhtml+xml")
             .send()
             .await
             .expect("request")
+    }
+
+    /// The text of a page fetched on `client`.
+    pub async fn page_with(&self, client: &Client, path: &str) -> String {
+        self.get_with(client, path)
+            .await
+            .text()
+            .await
+            .expect("page text")
     }
 
     /// Changes the password of whoever is signed in on `client` (the new one typed twice).

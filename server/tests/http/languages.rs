@@ -143,14 +143,7 @@ async fn a_learner_takes_a_course_in_their_language_and_the_record_says_so() {
     assert_eq!(lesson["language"], "de");
     assert_eq!(lesson["title"], "Eins");
     assert_eq!(lesson["course_title"], "Winziger Kurs");
-    let page = erin
-        .get(format!("{}/training/tiny/lesson/1", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_with(&erin, "/training/tiny/lesson/1").await;
     assert!(
         page.contains(r#"lang="de""#) && page.contains("Erste Lektion."),
         "{page}"
@@ -175,14 +168,9 @@ async fn a_learner_takes_a_course_in_their_language_and_the_record_says_so() {
         "{certificate}"
     );
     assert_eq!(certificate["language"], "de");
-    let page = new_client()
-        .get(format!("{}/verify/{code}", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_with(&new_client(), &format!("/verify/{code}"))
+        .await;
     assert!(
         page.contains(r#"<p lang="de" class="certificate-course">Winziger Kurs"#)
             && page.contains("Deutsch"),
@@ -221,7 +209,6 @@ async fn a_learner_takes_a_course_in_their_language_and_the_record_says_so() {
     .await;
     assert_eq!(status, 200, "{stats}");
     assert_eq!(stats["people"], 2);
-    assert_eq!(stats["languages"], 2);
     for question in stats["questions"].as_array().unwrap() {
         assert_eq!(question["asked"], 2, "{question}");
         assert_eq!(
@@ -233,14 +220,9 @@ async fn a_learner_takes_a_course_in_their_language_and_the_record_says_so() {
             "{question}"
         );
     }
-    let page = admin
-        .get(format!("{}/content/course/tiny/v/1/questions", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_with(&admin, "/content/course/tiny/v/1/questions")
+        .await;
     assert!(
         page.contains("Deutsch 100% of 1 · English 100% of 1"),
         "{page}"

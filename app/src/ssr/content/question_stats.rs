@@ -82,17 +82,11 @@ pub async fn view(
             })
             .collect();
         questions.sort_by_key(|q| (q.percent_right.is_none(), q.percent_right));
-        let languages = questions
-            .iter()
-            .flat_map(|q| q.by_language.iter().map(|f| f.language.clone()))
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
         QuestionStatsView {
             slug: course.slug,
             title: version.title,
             version: number,
             people,
-            languages,
             questions,
         }
     })

@@ -2,10 +2,9 @@
 //!
 //! PostgreSQL: a transaction-scoped advisory lock on the name, held until commit or rollback, so
 //! two transactions that check the same thing (the last administrator, a rate limit) take turns.
-//! SQLite: transactions begun with `db::begin` hold the database's write lock from their start
-//! (`BEGIN IMMEDIATE`), so no other writer can slip in between the check and the write; for one
-//! begun otherwise, a write as its first statement takes that lock at once, and the transaction
-//! never fails later for having read a stale snapshot.
+//! SQLite: every transaction is begun with `db::begin` (clippy forbids the other ways), which
+//! holds the database's write lock from its start (`BEGIN IMMEDIATE`), so no other writer can
+//! slip in between the check and the write: there is nothing more to take.
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
@@ -30,8 +29,8 @@ pub async fn exclusive_all(txn: &impl ConnectionTrait, names: &[String]) -> Resu
             ))
             .await
             .map(|_| ()),
-        // One write takes SQLite's write lock, whatever the names.
-        _ => exclusive(txn, &names[0]).await,
+        // SQLite: the transaction holds the write lock already.
+        _ => Ok(()),
     }
 }
 
@@ -47,20 +46,13 @@ pub async fn shared(txn: &impl ConnectionTrait, name: &str) -> Result<(), DbErr>
 }
 
 async fn take(txn: &impl ConnectionTrait, postgres: &str, name: &str) -> Result<(), DbErr> {
-    match txn.get_database_backend() {
-        DbBackend::Postgres => {
-            txn.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                postgres,
-                [name.into()],
-            ))
-            .await?;
-        }
-        _ => {
-            // Matches no row, but an UPDATE takes the write lock when it starts.
-            txn.execute_unprepared("UPDATE job_runs SET job = job WHERE 1 = 0")
-                .await?;
-        }
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            postgres,
+            [name.into()],
+        ))
+        .await?;
     }
     Ok(())
 }

@@ -109,6 +109,7 @@ const SQLITE_CONNECTIONS: u32 = 4;
 /// Begins a transaction. On SQLite it takes the database's write lock at once (`BEGIN
 /// IMMEDIATE`): every transaction here writes, and one that read first and wrote later would
 /// fail if another connection committed in between. Reads outside transactions go on meanwhile.
+#[allow(clippy::disallowed_methods)] // the one place that begins transactions
 pub async fn begin<C>(db: &C) -> Result<C::Transaction, DbErr>
 where
     C: TransactionTrait + ConnectionTrait,
@@ -222,6 +223,28 @@ mod tests {
                 .await
                 .unwrap_or_else(|err| panic!("{backend}: up again: {err}"));
         }
+    }
+
+    /// SQLite is built with the query planner stability guarantee (`.cargo/config.toml`): without
+    /// it each statement with a bound `LIMIT ?` is parsed and planned again at every use, a sixth
+    /// of a lesson page's CPU time. Losing the build flag would go unnoticed otherwise.
+    #[tokio::test]
+    async fn sqlite_keeps_its_statements_prepared() {
+        let db = connect("sqlite::memory:").await.unwrap();
+        let options: Vec<String> = db
+            .query_all_raw(sea_orm::Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA compile_options",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get_by_index(0).unwrap())
+            .collect();
+        assert!(
+            options.iter().any(|option| option == "ENABLE_QPSG"),
+            "{options:?}"
+        );
     }
 
     #[test]

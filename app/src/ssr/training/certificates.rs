@@ -109,12 +109,7 @@ async fn view(
     Ok(CertificateView {
         code,
         name: person.name,
-        // The version's own title, or its translation's in the language taken.
-        course_title: if context.language == context.meta.language {
-            context.meta.title.clone()
-        } else {
-            context.title.clone()
-        },
+        course_title: context.title.clone(),
         language: record.language.clone(),
         kind: context.meta.kind,
         version: context.version.version,

@@ -42,7 +42,7 @@ pub struct CourseContext {
     pub rendered: Arc<RenderedCourse>,
     /// The language of `rendered`: what the person takes, and what their record carries.
     pub language: String,
-    /// The title, summary and acknowledgement statement in `language`.
+    /// The version's title, summary and acknowledgement statement in `language`.
     pub title: String,
     pub summary: String,
     pub statement: Option<String>,
@@ -84,7 +84,7 @@ pub async fn course_version(
         .filter(|parsed| parsed.identity.course_id == course.id)
         .ok_or(AppError::NotFound(Resource::Course))?;
     Ok(CourseContext {
-        title: course.title.clone(),
+        title: parsed.meta.title.clone(),
         summary: parsed.meta.summary.clone(),
         statement: parsed
             .meta
