@@ -24,6 +24,7 @@ import re
 import shutil
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -213,6 +214,27 @@ def ab(measure_once, binaries, subjects, rounds, describe=str):
                 results[(name, subject)].append(result)
                 log(f"{name} at {subject}: {describe(result)}")
     return results
+
+
+def median_of(measured, value, fmt):
+    """The median of `value(result)` over `measured`, formatted with `fmt`."""
+    return format(statistics.median(value(r) for r in measured), fmt)
+
+
+def spread_of(measured, value):
+    """The median of `value(result)` with its range, as whole numbers."""
+    values = [value(r) for r in measured]
+    return f"{statistics.median(values):,.0f} ({min(values):,.0f}–{max(values):,.0f})"
+
+
+def print_ab_table(results, subject_heading, columns):
+    """Prints `ab`'s results as a Markdown table: one row per binary and subject, one column per
+    (heading, cell(measured)) in `columns`."""
+    print("| " + " | ".join([subject_heading, "Binary"] + [h for h, _ in columns]) + " |")
+    print("|" + "---|" * (len(columns) + 2))
+    for (name, subject), measured in results.items():
+        cells = [f"{subject:,}", name] + [cell(measured) for _, cell in columns]
+        print("| " + " | ".join(cells) + " |")
 
 
 def generate(size):

@@ -12,7 +12,6 @@ missing). The site is VIGIL_BENCH_SITE, else target/site.
 """
 
 import os
-import statistics
 import sys
 
 import bench
@@ -51,16 +50,13 @@ def main():
     sizes = [int(s) for s in sys.argv[2].split(",")]
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
     results = bench.ab(measure_once, sys.argv[1], sizes, rounds, describe)
-    print("| People | Binary | Lesson page req/s | ÷ static file | p99 | Paced to half the static rate: p99 |")
-    print("|---|---|---|---|---|---|")
-    for (name, size), measured in results.items():
-        rates = [r["rate"] for r in measured]
-        ratios = [r["rate"] / r["static"] for r in measured]
-        p99s = [r["p99_ms"] for r in measured]
-        paced = [r["paced_p99_ms"] for r in measured]
-        print(f"| {size:,} | {name} | {statistics.median(rates):,.0f} ({min(rates):,.0f}–{max(rates):,.0f}) "
-              f"| {statistics.median(ratios):.2f} | {statistics.median(p99s):.1f} ms "
-              f"| {statistics.median(paced):.1f} ms |")
+    bench.print_ab_table(results, "People", [
+        ("Lesson page req/s", lambda m: bench.spread_of(m, lambda r: r["rate"])),
+        ("÷ static file", lambda m: bench.median_of(m, lambda r: r["rate"] / r["static"], ".2f")),
+        ("p99", lambda m: bench.median_of(m, lambda r: r["p99_ms"], ".1f") + " ms"),
+        ("Paced to half the static rate: p99",
+         lambda m: bench.median_of(m, lambda r: r["paced_p99_ms"], ".1f") + " ms"),
+    ])
 
 
 if __name__ == "__main__":

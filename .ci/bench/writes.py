@@ -12,7 +12,6 @@ missing, as `make bench` does). The site is VIGIL_BENCH_SITE, else target/site.
 """
 
 import os
-import statistics
 import sys
 
 import bench
@@ -47,14 +46,11 @@ def main():
     sizes = [int(s) for s in sys.argv[2].split(",")]
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
     results = bench.ab(measure_once, sys.argv[1], sizes, rounds, describe)
-    print("| People | Binary | Acknowledgements per second | ÷ raw durable insert | p99 |")
-    print("|---|---|---|---|---|")
-    for (name, size), measured in results.items():
-        rates = [r["rate"] for r in measured]
-        ratios = [r["rate"] / r["raw"] for r in measured]
-        p99s = [r["p99_ms"] for r in measured]
-        print(f"| {size:,} | {name} | {statistics.median(rates):,.0f} ({min(rates):,.0f}–{max(rates):,.0f}) "
-              f"| {statistics.median(ratios):.2f} | {statistics.median(p99s):.1f} ms |")
+    bench.print_ab_table(results, "People", [
+        ("Acknowledgements per second", lambda m: bench.spread_of(m, lambda r: r["rate"])),
+        ("÷ raw durable insert", lambda m: bench.median_of(m, lambda r: r["rate"] / r["raw"], ".2f")),
+        ("p99", lambda m: bench.median_of(m, lambda r: r["p99_ms"], ".1f") + " ms"),
+    ])
 
 
 if __name__ == "__main__":
