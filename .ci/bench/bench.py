@@ -237,6 +237,15 @@ def print_ab_table(results, subject_heading, columns):
         print("| " + " | ".join(cells) + " |")
 
 
+def ab_main(measure_once, describe, columns):
+    """The command line of an A/B script: `BINARIES SIZES [ROUNDS]`, e.g.
+    `before=/tmp/a,after=target/release/vigil 10000 2`; prints the table of `columns`."""
+    sizes = [int(s) for s in sys.argv[2].split(",")]
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+    results = ab(measure_once, sys.argv[1], sizes, rounds, describe)
+    print_ab_table(results, "People", columns)
+
+
 def generate(size):
     """The demo organisation grown to `size` people, generated once and kept."""
     path = os.path.join(WORK, f"demo-{size}.db")

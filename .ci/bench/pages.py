@@ -12,7 +12,6 @@ missing). The site is VIGIL_BENCH_SITE, else target/site.
 """
 
 import os
-import sys
 
 import bench
 
@@ -47,10 +46,7 @@ def describe(result):
 
 
 def main():
-    sizes = [int(s) for s in sys.argv[2].split(",")]
-    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
-    results = bench.ab(measure_once, sys.argv[1], sizes, rounds, describe)
-    bench.print_ab_table(results, "People", [
+    bench.ab_main(measure_once, describe, [
         ("Lesson page req/s", lambda m: bench.spread_of(m, lambda r: r["rate"])),
         ("÷ static file", lambda m: bench.median_of(m, lambda r: r["rate"] / r["static"], ".2f")),
         ("p99", lambda m: bench.median_of(m, lambda r: r["p99_ms"], ".1f") + " ms"),
