@@ -42,6 +42,7 @@ pub mod permissions;
 
 pub mod person;
 pub mod programme_review;
+pub mod provider_token;
 #[cfg(feature = "ssr")]
 pub mod question_stats;
 #[cfg(feature = "ssr")]
