@@ -14,6 +14,7 @@ Generated organisations are kept in target/bench/ and reused.
 """
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -201,16 +202,20 @@ def one_request_ms(port, path, cookie, method="GET", body=None, repeat=7):
 
 
 def ab(measure_once, binaries, subjects, rounds, describe=str):
-    """Runs `measure_once(binary, subject)` for each binary named in `binaries`
-    ("name=path,name=path") and each subject, `rounds` times, interleaving the binaries so that
-    a drift of the machine falls on all of them alike. Returns {(name, subject): [result, ...]}."""
+    """Runs `measure_once(subject)` with each binary named in `binaries` ("name=path,name=path")
+    as `VIGIL`, for each subject, `rounds` times, interleaving the binaries so that a drift of
+    the machine falls on all of them alike. The site is VIGIL_BENCH_SITE, else the debug build's
+    target/site (A/B runs compare servers, not bundles). Returns {(name, subject): [result, ...]}."""
+    global VIGIL, SITE
+    SITE = os.environ.get("VIGIL_BENCH_SITE", os.path.join(ROOT, "target", "site"))
     binaries = dict(arg.split("=", 1) for arg in binaries.split(","))
     os.makedirs(os.path.join(WORK, "no-content"), exist_ok=True)
     results = {(name, subject): [] for subject in subjects for name in binaries}
     for _ in range(rounds):
         for subject in subjects:
             for name, binary in binaries.items():
-                result = measure_once(binary, subject)
+                VIGIL = binary
+                result = measure_once(subject)
                 results[(name, subject)].append(result)
                 log(f"{name} at {subject}: {describe(result)}")
     return results
@@ -271,6 +276,19 @@ def working_copy(path):
             os.remove(copy + suffix)
     shutil.copyfile(path, copy)
     return copy
+
+
+@contextlib.contextmanager
+def fresh_server(size):
+    """`VIGIL` serving a fresh working copy of the generated organisation of `size` people, its
+    start-up work finished; yields (server, database path) and stops the server afterwards."""
+    path = working_copy(upgraded(generate(size)[0]))
+    server = Server(f"sqlite://{path}")
+    try:
+        server.wait_quiet()
+        yield server, path
+    finally:
+        server.stop()
 
 
 def raw_insert_rate(directory, seconds=2.0):

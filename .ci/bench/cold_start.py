@@ -18,11 +18,8 @@ import sys
 
 import bench
 
-bench.SITE = os.environ.get("VIGIL_BENCH_SITE", os.path.join(bench.ROOT, "target", "site"))
 
-
-def start_once(binary, url):
-    bench.VIGIL = binary
+def start_once(url):
     if url.startswith("sqlite://"):
         path = url[len("sqlite://"):].split("?")[0]
         copy = os.path.join(bench.WORK, "cold-start.db")

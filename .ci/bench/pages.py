@@ -15,15 +15,9 @@ import os
 
 import bench
 
-bench.SITE = os.environ.get("VIGIL_BENCH_SITE", os.path.join(bench.ROOT, "target", "site"))
 
-
-def measure_once(binary, size):
-    bench.VIGIL = binary
-    path = bench.working_copy(bench.upgraded(bench.generate(size)[0]))
-    server = bench.Server(f"sqlite://{path}")
-    try:
-        server.wait_quiet()
+def measure_once(size):
+    with bench.fresh_server(size) as (server, _):
         employee = bench.sign_in(server.port, bench.EMPLOYEE)
         _, lesson = bench.one_request_ms(server.port, bench.LESSON, employee)
         with open(os.path.join(bench.SITE, bench.STATIC_NAME), "wb") as static:
@@ -35,8 +29,6 @@ def measure_once(binary, size):
                           script="paced.lua", args=[str(pause_ms)])
         return {"rate": page["rate"], "static": static["rate"], "p99_ms": page["p99_us"] / 1000,
                 "paced_p99_ms": paced["p99_us"] / 1000, "paced_rate": paced["rate"]}
-    finally:
-        server.stop()
 
 
 def describe(result):

@@ -15,15 +15,9 @@ import os
 
 import bench
 
-bench.SITE = os.environ.get("VIGIL_BENCH_SITE", os.path.join(bench.ROOT, "target", "site"))
 
-
-def measure_once(binary, size):
-    bench.VIGIL = binary
-    path = bench.working_copy(bench.upgraded(bench.generate(size)[0]))
-    server = bench.Server(f"sqlite://{path}")
-    try:
-        server.wait_quiet()
+def measure_once(size):
+    with bench.fresh_server(size) as (server, path):
         waiting = bench.prepare_acknowledgements(path, server.port, bench.WORK)
         raw = bench.raw_insert_rate(bench.WORK)
         seconds = max(1, min(bench.SECONDS, waiting // 800))
@@ -32,8 +26,6 @@ def measure_once(binary, size):
         done = writes["requests"] - writes["bad_status"]
         return {"rate": done / writes["seconds"], "raw": raw, "p99_ms": writes["p99_us"] / 1000,
                 "ran_out": writes["bad_status"] > 0}
-    finally:
-        server.stop()
 
 
 def describe(result):
