@@ -54,7 +54,7 @@ impl Application {
     /// Opens and migrates the database, seeds reference data, loads the demo organisation into an
     /// empty database when configured, and binds the listener.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
-        let db = open_database(&config.database_url).await?;
+        let db = open_pool(&config.database_url, config.database_connections).await?;
         app::ssr::db::job_roles::seed(&db)
             .await
             .map_err(StartupError::Migration)?;
@@ -268,9 +268,18 @@ async fn import_content(db: &DatabaseConnection, dir: &std::path::Path) -> bool 
     published
 }
 
-/// Connects to and migrates the database.
+/// Connects to and migrates the database, with the default number of connections.
 pub async fn open_database(url: &str) -> Result<DatabaseConnection, StartupError> {
-    let db = db::connect(url)
+    open_pool(url, None).await
+}
+
+/// Connects to and migrates the database, keeping `connections` connections (`None`: the
+/// default for its kind).
+pub async fn open_pool(
+    url: &str,
+    connections: Option<u32>,
+) -> Result<DatabaseConnection, StartupError> {
+    let db = db::connect_with(url, connections)
         .await
         .map_err(|cause| StartupError::Database {
             url: redact(url),

@@ -54,6 +54,8 @@ pub struct Config {
     pub content_dir: PathBuf,
     pub trust_forwarded_for: bool,
     pub session_hours: u32,
+    /// Connections to the database this instance keeps; `None`: the default for its kind.
+    pub database_connections: Option<u32>,
     /// Load the demo organisation into an empty database (development only).
     pub demo_on_empty: bool,
     /// The Ed25519 key that signs evidence packs (created if missing).
@@ -96,6 +98,7 @@ pub struct FileConfig {
     pub content_dir: Option<PathBuf>,
     pub trust_forwarded_for: Option<bool>,
     pub session_hours: Option<u32>,
+    pub database_connections: Option<u32>,
     pub demo_on_empty: Option<bool>,
     pub evidence_key_file: Option<PathBuf>,
     /// `on` or `off`.
@@ -271,6 +274,19 @@ impl Config {
                 reason: "use between 1 and 720 hours".to_owned(),
             });
         }
+        let database_connections = match env("VIGIL_DATABASE_CONNECTIONS") {
+            Some(raw) => Some(raw.parse().map_err(|_| ConfigError::Invalid {
+                name: "VIGIL_DATABASE_CONNECTIONS",
+                reason: format!("{raw:?} is not a whole number of connections"),
+            })?),
+            None => file.database_connections,
+        };
+        if database_connections.is_some_and(|n| !(1..=64).contains(&n)) {
+            return Err(ConfigError::Invalid {
+                name: "VIGIL_DATABASE_CONNECTIONS",
+                reason: "use between 1 and 64 connections".to_owned(),
+            });
+        }
         // The demo (with its published password) is loaded only when asked for, and never in
         // production.
         let demo_on_empty = match env("VIGIL_DEMO") {
@@ -316,6 +332,7 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("content")),
             trust_forwarded_for,
             session_hours,
+            database_connections,
             demo_on_empty,
         })
     }
@@ -607,6 +624,23 @@ mod tests {
                 .unwrap();
         assert_eq!(config.listen.port(), 4000);
         assert_eq!(config.session_hours, 2);
+    }
+
+    #[test]
+    fn the_number_of_database_connections_is_read_and_checked() {
+        assert_eq!(config(&[]).unwrap().database_connections, None);
+        let file: FileConfig = toml::from_str("database_connections = 2\n").unwrap();
+        let from_file = Config::from_sources(file, &|_| None, Overrides::default()).unwrap();
+        assert_eq!(from_file.database_connections, Some(2));
+        let set = config(&[("VIGIL_DATABASE_CONNECTIONS", "1")]).unwrap();
+        assert_eq!(set.database_connections, Some(1));
+        for wrong in ["0", "65", "four"] {
+            let err = config(&[("VIGIL_DATABASE_CONNECTIONS", wrong)])
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(err.starts_with("VIGIL_DATABASE_CONNECTIONS"), "{err}");
+        }
     }
 
     #[test]

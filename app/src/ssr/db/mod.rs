@@ -101,9 +101,10 @@ impl From<IdRange> for PersonSet {
     }
 }
 
-/// Connections to a SQLite file. With write-ahead logging, pages and checks read on several
-/// connections at once while one transaction writes (each transaction takes the write lock at
-/// its start, see [`begin`]); others wait for it (the driver's busy timeout, 5 s).
+/// Connections to a SQLite file unless configured (`VIGIL_DATABASE_CONNECTIONS`). With
+/// write-ahead logging, pages and checks read on several connections at once while one
+/// transaction writes (each transaction takes the write lock at its start, see [`begin`]);
+/// others wait for it (the driver's busy timeout, 5 s).
 const SQLITE_CONNECTIONS: u32 = 4;
 
 /// Begins a transaction. On SQLite it takes the database's write lock at once (`BEGIN
@@ -129,9 +130,19 @@ where
 /// A statement that takes this long is logged as a warning.
 const SLOW_STATEMENT: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Opens the database named by `url`. For a SQLite file, creates it (and its folder) if missing
-/// and switches it to write-ahead logging, so readers never block the writer.
+/// Opens the database named by `url` with the default number of connections for its kind.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, None).await
+}
+
+/// Opens the database named by `url`, keeping at most `connections` connections (`None`: four
+/// for a SQLite file, the driver's default for PostgreSQL; an in-memory SQLite database always
+/// has one). For a SQLite file, creates it (and its folder) if missing and switches it to
+/// write-ahead logging, so readers never block the writer.
+pub async fn connect_with(
+    url: &str,
+    connections: Option<u32>,
+) -> Result<DatabaseConnection, DbErr> {
     let url = prepare_sqlite_url(url)?;
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     let mut options = ConnectOptions::new(url.clone());
@@ -144,6 +155,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if in_memory {
         // Each connection to `sqlite::memory:` is a separate empty database; keep exactly one.
         options.max_connections(1).min_connections(1);
+    } else if let Some(connections) = connections {
+        options.max_connections(connections);
     } else if url.starts_with("sqlite:") {
         // SeaORM would open one connection only, through which every request would then wait.
         options.max_connections(SQLITE_CONNECTIONS);
@@ -244,6 +257,24 @@ mod tests {
         assert!(
             options.iter().any(|option| option == "ENABLE_QPSG"),
             "{options:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_file_keeps_four_connections_unless_told_otherwise() {
+        let folder = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", folder.path().join("pool.db").display());
+        let most = |db: &DatabaseConnection| {
+            db.get_sqlite_connection_pool()
+                .options()
+                .get_max_connections()
+        };
+        assert_eq!(most(&connect(&url).await.unwrap()), SQLITE_CONNECTIONS);
+        assert_eq!(most(&connect_with(&url, Some(1)).await.unwrap()), 1);
+        // An in-memory database is one database only on one connection.
+        assert_eq!(
+            most(&connect_with("sqlite::memory:", Some(3)).await.unwrap()),
+            1
         );
     }
 
