@@ -4,8 +4,8 @@
 //! `start` keeps the attempt's secrets in the database (each usable once, for ten minutes) and
 //! binds it to the browser with a cookie holding the `state`; `finish` checks the callback
 //! against both, exchanges the code, and verifies the ID token's signature, issuer, audience,
-//! expiry (no leeway), issue time (within
-//! `domain::provider_token`'s clock skew) and nonce. The person is matched by verified email to an active person.
+//! expiry (no leeway), issue time (within `domain::provider_token`'s clock skew) and nonce. The
+//! person is matched by verified email to an active person.
 
 use chrono::{DateTime, Duration, Utc};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient};
